@@ -1,0 +1,260 @@
+package io.cidrotator;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the server, validated once at start-up. Keys are the environment variable names
+ * of the old tool (ADMIN_TOKEN, REDIS_HOST, ...); an environment variable overrides the same key of
+ * {@code conf/config.json}.
+ */
+public record AppConfig(
+  String apiHost,
+  int apiPort,
+  String adminToken,
+  int reservationTtlSeconds,
+  int rateLimitPerAgent,
+  int hourlyLimit,
+  int dailyLimit,
+  String postgresHost,
+  int postgresPort,
+  String postgresUser,
+  String postgresPassword,
+  String postgresDb,
+  String redisHost,
+  int redisPort,
+  int redisDb,
+  String redisPassword,
+  ZoneId timezone,
+  List<String> dialPrefixes,
+  int allocatorInstances,
+  int routerInstances,
+  int allocationTimeoutMs,
+  int historyBufferSize,
+  boolean devMode) {
+
+  /** Every key the server reads; only these are taken from the environment. */
+  public static final List<String> KEYS = List.of(
+    "API_HOST", "API_PORT", "ADMIN_TOKEN",
+    "DEFAULT_RESERVATION_TTL", "DEFAULT_RATE_LIMIT_PER_AGENT", "DEFAULT_HOURLY_LIMIT", "DEFAULT_DAILY_LIMIT",
+    "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
+    "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
+    "TIMEZONE", "DIAL_PREFIXES", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
+    "HISTORY_BUFFER_SIZE", "DEV_MODE");
+
+  /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
+  private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
+    "dev-admin-token", "change-me", "changeme", "your-secret-admin-token", "admin", "secret");
+
+  /** Merges the environment over {@code json} for the known keys. */
+  public static JsonObject withEnvironment(JsonObject json, Map<String, String> env) {
+    JsonObject merged = json.copy();
+    for (String key : KEYS) {
+      String value = env.get(key);
+      if (value != null) {
+        merged.put(key, value);
+      }
+    }
+    return merged;
+  }
+
+  /** Builds the settings from an already merged config, or fails naming the first bad setting. */
+  public static AppConfig from(JsonObject json) {
+    Reader r = new Reader(expandUrls(json));
+    boolean devMode = r.bool("DEV_MODE", false);
+    AppConfig config = new AppConfig(
+      r.string("API_HOST", "127.0.0.1"),
+      r.integer("API_PORT", 8000, 0, 65535),
+      r.string("ADMIN_TOKEN", null),
+      r.integer("DEFAULT_RESERVATION_TTL", 300, 1, 86400),
+      r.integer("DEFAULT_RATE_LIMIT_PER_AGENT", 100, 1, 1_000_000),
+      r.integer("DEFAULT_HOURLY_LIMIT", 100, 1, 1_000_000),
+      r.integer("DEFAULT_DAILY_LIMIT", 500, 1, 10_000_000),
+      r.string("POSTGRES_HOST", null),
+      r.integer("POSTGRES_PORT", 5432, 1, 65535),
+      r.string("POSTGRES_USER", "postgres"),
+      r.string("POSTGRES_PASSWORD", ""),
+      r.string("POSTGRES_DB", "cidrotator"),
+      r.string("REDIS_HOST", null),
+      r.integer("REDIS_PORT", 6379, 1, 65535),
+      r.integer("REDIS_DB", 0, 0, 15),
+      r.string("REDIS_PASSWORD", ""),
+      r.zone("TIMEZONE"),
+      r.digitList("DIAL_PREFIXES", "9"),
+      r.integer("ALLOCATOR_INSTANCES", 2, 1, 64),
+      r.integer("ROUTER_INSTANCES", 2, 1, 64),
+      r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
+      r.integer("HISTORY_BUFFER_SIZE", 100_000, 100, 10_000_000),
+      devMode);
+    config.checkRequired();
+    return config;
+  }
+
+  /**
+   * POSTGRES_URL ({@code postgresql://user:password@host:port/db}) and REDIS_URL
+   * ({@code redis://:password@host:port/db}) stand for their separate keys, which they override.
+   */
+  private static JsonObject expandUrls(JsonObject json) {
+    JsonObject expanded = json.copy();
+    String pg = json.getString("POSTGRES_URL");
+    if (pg != null && !pg.isBlank()) {
+      URI uri = url("POSTGRES_URL", pg, "postgresql", "postgres");
+      expanded.put("POSTGRES_HOST", uri.getHost());
+      putIfPresent(expanded, "POSTGRES_PORT", uri.getPort() < 0 ? null : Integer.toString(uri.getPort()));
+      putIfPresent(expanded, "POSTGRES_DB", uri.getPath() == null || uri.getPath().length() < 2
+        ? null : uri.getPath().substring(1));
+      String[] userInfo = userInfo(uri);
+      putIfPresent(expanded, "POSTGRES_USER", userInfo[0]);
+      putIfPresent(expanded, "POSTGRES_PASSWORD", userInfo[1]);
+    }
+    String redis = json.getString("REDIS_URL");
+    if (redis != null && !redis.isBlank()) {
+      URI uri = url("REDIS_URL", redis, "redis");
+      expanded.put("REDIS_HOST", uri.getHost());
+      putIfPresent(expanded, "REDIS_PORT", uri.getPort() < 0 ? null : Integer.toString(uri.getPort()));
+      putIfPresent(expanded, "REDIS_DB", uri.getPath() == null || uri.getPath().length() < 2
+        ? null : uri.getPath().substring(1));
+      putIfPresent(expanded, "REDIS_PASSWORD", userInfo(uri)[1]);
+    }
+    return expanded;
+  }
+
+  private static URI url(String key, String value, String... schemes) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getHost() == null || !List.of(schemes).contains(uri.getScheme())) {
+        throw new IllegalArgumentException(key + ": expected " + schemes[0] + "://host:port/..., got a value "
+          + "without a host or with another scheme");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      // The value may hold a password: never echo it.
+      throw new IllegalArgumentException(key + ": not a valid URL");
+    }
+  }
+
+  private static String[] userInfo(URI uri) {
+    String info = uri.getUserInfo();
+    if (info == null) {
+      return new String[] {null, null};
+    }
+    int colon = info.indexOf(':');
+    return colon < 0
+      ? new String[] {info, null}
+      : new String[] {colon == 0 ? null : info.substring(0, colon), info.substring(colon + 1)};
+  }
+
+  private static void putIfPresent(JsonObject json, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      json.put(key, value);
+    }
+  }
+
+  private void checkRequired() {
+    if (postgresHost == null) {
+      throw new IllegalArgumentException("POSTGRES_HOST: not set (the embedded dev mode is started by scripts/run)");
+    }
+    if (redisHost == null) {
+      throw new IllegalArgumentException("REDIS_HOST: not set (the embedded dev mode is started by scripts/run)");
+    }
+    if (adminToken == null) {
+      throw new IllegalArgumentException("ADMIN_TOKEN: not set; choose a random value of at least 16 characters");
+    }
+    if (!devMode && (adminToken.length() < 16 || WELL_KNOWN_TOKENS.contains(adminToken))) {
+      throw new IllegalArgumentException(
+        "ADMIN_TOKEN: too short or a well-known example value; choose a random value of at least 16 characters");
+    }
+  }
+
+  /** The Redis connection string, password included: never log it. */
+  public String redisConnectionString() {
+    String auth = redisPassword.isEmpty() ? "" : ":" + java.net.URLEncoder.encode(redisPassword,
+      java.nio.charset.StandardCharsets.UTF_8) + "@";
+    return "redis://" + auth + redisHost + ":" + redisPort + "/" + redisDb;
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + postgresHost + ":" + postgresPort + "/" + postgresDb;
+  }
+
+  @Override
+  public String toString() {
+    // Records print every component; this one holds secrets.
+    return "AppConfig[api=" + apiHost + ":" + apiPort + ", postgres=" + postgresHost + ":" + postgresPort + "/"
+      + postgresDb + ", redis=" + redisHost + ":" + redisPort + "/" + redisDb + ", timezone=" + timezone
+      + ", devMode=" + devMode + "]";
+  }
+
+  private record Reader(JsonObject json) {
+
+    String string(String key, String fallback) {
+      Object value = json.getValue(key);
+      if (value == null || value.toString().isBlank()) {
+        return fallback;
+      }
+      return value.toString().trim();
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      String value = string(key, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) {
+          throw new IllegalArgumentException(key + ": must be between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": must be an integer, got '" + value + "'");
+      }
+    }
+
+    boolean bool(String key, boolean fallback) {
+      String value = string(key, null);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase()) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new IllegalArgumentException(key + ": must be true or false, got '" + value + "'");
+      };
+    }
+
+    ZoneId zone(String key) {
+      String value = string(key, null);
+      if (value == null) {
+        return ZoneId.systemDefault();
+      }
+      try {
+        return ZoneId.of(value);
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException(key + ": not a time zone id such as America/Chicago, got '" + value + "'");
+      }
+    }
+
+    List<String> digitList(String key, String fallback) {
+      String value = json.getValue(key) == null ? fallback : json.getValue(key).toString();
+      List<String> prefixes = Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(p -> !p.isEmpty())
+        .toList();
+      for (String prefix : prefixes) {
+        if (!prefix.matches("[0-9]{1,4}")) {
+          throw new IllegalArgumentException(key + ": each prefix must be 1 to 4 digits, got '" + prefix + "'");
+        }
+      }
+      return prefixes;
+    }
+  }
+}

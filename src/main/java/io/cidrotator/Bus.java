@@ -1,0 +1,82 @@
+package io.cidrotator;
+
+import io.cidrotator.redis.RedisUnavailableException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/** Event-bus addresses, one per operation, and the one way a consumer answers. */
+public final class Bus {
+
+  public static final String ALLOCATE = "cidrotator.allocation.next";
+  public static final String RELEASE = "cidrotator.allocation.release";
+  public static final String RESERVATION_COUNT = "cidrotator.allocation.reservation-count";
+  public static final String REDIS_PING = "cidrotator.allocation.ping";
+
+  public static final String ADD_NUMBER = "cidrotator.inventory.add";
+  public static final String INVENTORY_COUNTS = "cidrotator.inventory.counts";
+  public static final String INVENTORY_RELOAD = "cidrotator.inventory.reload";
+  public static final String DATABASE_PING = "cidrotator.inventory.ping";
+  public static final String HISTORY_APPEND = "cidrotator.history.append";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
+
+  private Bus() {
+  }
+
+  /**
+   * Registers {@code handler} on {@code address}; resolves once the consumer is registered. A handler
+   * that throws instead of returning a failed future is still answered, never left to time out.
+   */
+  public static Future<Void> consume(Vertx vertx, String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return vertx.eventBus()
+      .consumer(address, (Message<JsonObject> msg) -> {
+        Future<JsonObject> result;
+        try {
+          result = handler.apply(msg.body());
+        } catch (RuntimeException e) {
+          result = Future.failedFuture(e);
+        }
+        reply(msg, result);
+      })
+      .completion();
+  }
+
+  /**
+   * Replies with the result, or fails the message with the HTTP status the failure maps to: a
+   * {@link Failure} keeps its status, an unavailable Redis is 503, anything else is logged once and 500.
+   */
+  public static <T> void reply(Message<?> msg, Future<T> result) {
+    result
+      .onSuccess(msg::reply)
+      .onFailure(e -> {
+        if (e instanceof Failure f) {
+          msg.fail(f.status, f.getMessage());
+        } else if (e instanceof ReplyException r) {
+          msg.fail(r.failureCode(), r.getMessage());
+        } else if (e instanceof RedisUnavailableException) {
+          msg.fail(503, e.getMessage());
+        } else {
+          LOG.error("Unexpected failure on {}", msg.address(), e);
+          msg.fail(500, "internal error");
+        }
+      });
+  }
+
+  /** A failure a consumer means to send back, with the HTTP status it stands for. */
+  public static final class Failure extends RuntimeException {
+
+    public final int status;
+
+    public Failure(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.cidrotator;
+
+import io.cidrotator.metrics.Metrics;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The launcher: Vert.x's own {@link VertxApplication} with two hooks, Prometheus metrics turned on and
+ * {@code conf/config.json} read when no {@code -conf} is given (CONFIG_FILE names another file).
+ */
+public final class CidRotator extends VertxApplication implements VertxApplicationHooks {
+
+  public CidRotator(String[] args) {
+    super(args);
+  }
+
+  public static void main(String[] args) {
+    new CidRotator(args).launch();
+  }
+
+  @Override
+  public void beforeStartingVertx(HookContext context) {
+    Metrics.vertxOptions(context.vertxOptions());
+  }
+
+  @Override
+  public JsonObject afterConfigParsed(JsonObject config) {
+    if (config != null && !config.isEmpty()) {
+      return config;
+    }
+    Path file = Path.of(System.getenv().getOrDefault("CONFIG_FILE", "conf/config.json"));
+    if (!Files.exists(file)) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.cidrotator;
+
+import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.http.RequestStats;
+import io.cidrotator.http.RouterVerticle;
+import io.cidrotator.inventory.AdminVerticle;
+import io.cidrotator.metrics.Metrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.ThreadingModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates the settings, deploys the back ends (admin, allocators) and opens HTTP last, so the port
+ * answers only when everything behind it can serve.
+ */
+public final class MainVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+
+  @Override
+  public Future<?> start() {
+    AppConfig config;
+    try {
+      config = AppConfig.from(AppConfig.withEnvironment(config(), System.getenv()));
+    } catch (IllegalArgumentException e) {
+      LOG.error("Invalid setting: {}", e.getMessage());
+      return Future.failedFuture(e);
+    }
+    if (config.devMode()) {
+      LOG.warn("==== EMBEDDED DEV MODE: embedded PostgreSQL and Redis, data under ./data. Not for production. ====");
+    }
+    LOG.info("Starting cid-rotator {} with {}", version(), config);
+    RequestStats stats = new RequestStats(Metrics.registry());
+    DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
+    return vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop)
+      .compose(id -> vertx.deployVerticle(() -> new AllocatorVerticle(config),
+        new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
+      .compose(id -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, version()),
+        new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
+      .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
+  }
+
+  static String version() {
+    String version = MainVerticle.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+}

@@ -1,0 +1,56 @@
+package io.cidrotator.allocation;
+
+import io.cidrotator.Bus;
+import io.cidrotator.phone.NanpNumber;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/** The only code that builds or reads the allocation messages of the event bus. */
+public final class AllocationClient {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public AllocationClient(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /**
+   * Reserves a caller-ID for a call to {@code destination}. Succeeds with caller_id, area_code, carrier,
+   * tier, reservation and reserved_for; fails with a ReplyException carrying 429 or 503.
+   */
+  public Future<JsonObject> allocate(NanpNumber destination, String campaign, String agent) {
+    JsonObject request = new JsonObject()
+      .put("to", destination.digits())
+      .put("campaign", campaign)
+      .put("agent", agent);
+    return vertx.eventBus()
+      .<JsonObject>request(Bus.ALLOCATE, request, options)
+      .map(Message::body);
+  }
+
+  /** Ends the live reservation of {@code callerId}; succeeds with released (boolean), fails 404 for an unknown number. */
+  public Future<JsonObject> release(String callerId) {
+    return vertx.eventBus()
+      .<JsonObject>request(Bus.RELEASE, new JsonObject().put("caller_id", callerId), options)
+      .map(Message::body);
+  }
+
+  /** How many reservations are live now. */
+  public Future<Long> reservationCount() {
+    return vertx.eventBus()
+      .<JsonObject>request(Bus.RESERVATION_COUNT, new JsonObject(), options)
+      .map(msg -> msg.body().getLong("count"));
+  }
+
+  /** Round trip to Redis through an allocator: succeeds with the latency in microseconds. */
+  public Future<JsonObject> ping() {
+    return vertx.eventBus()
+      .<JsonObject>request(Bus.REDIS_PING, new JsonObject(), options)
+      .map(Message::body);
+  }
+}

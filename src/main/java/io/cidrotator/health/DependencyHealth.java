@@ -1,0 +1,69 @@
+package io.cidrotator.health;
+
+import io.cidrotator.allocation.AllocationClient;
+import io.cidrotator.inventory.InventoryClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+
+import java.time.Instant;
+
+/**
+ * Health of the two dependencies, through the verticles that own them (so a check proves the whole
+ * path works), in the old tool's JSON shape plus the per-check detail of vertx-health-check.
+ */
+public final class DependencyHealth {
+
+  private static final long CHECK_TIMEOUT_MS = 1000;
+
+  private final HealthChecks checks;
+  private final String version;
+
+  public DependencyHealth(Vertx vertx, AllocationClient allocation, InventoryClient inventory, String version) {
+    this.version = version;
+    this.checks = HealthChecks.create(vertx)
+      .register("database", CHECK_TIMEOUT_MS, promise -> inventory.ping()
+        .onSuccess(data -> promise.complete(Status.OK(data)))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))))
+      .register("redis", CHECK_TIMEOUT_MS, promise -> allocation.ping()
+        .onSuccess(data -> promise.complete(Status.OK(data)))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+  }
+
+  /** Runs every check; {@code up} tells whether all passed. */
+  public Future<Report> check() {
+    return checks.checkStatus()
+      .map(this::report);
+  }
+
+  private Report report(CheckResult result) {
+    boolean up = Boolean.TRUE.equals(result.getUp());
+    JsonObject database = detail(result, "database");
+    JsonObject redis = detail(result, "redis");
+    JsonObject body = new JsonObject()
+      .put("status", up ? "healthy" : "unhealthy")
+      .put("timestamp", Instant.now().toString())
+      .put("database", "UP".equals(database.getString("status")) ? "connected" : "disconnected")
+      .put("redis", redis.put("connected", "UP".equals(redis.getString("status"))))
+      .put("version", version)
+      .put("checks", result.toJson().getJsonArray("checks"));
+    return new Report(up, body);
+  }
+
+  private static JsonObject detail(CheckResult result, String id) {
+    for (CheckResult check : result.getChecks()) {
+      if (id.equals(check.getId())) {
+        JsonObject data = check.getData() == null ? new JsonObject() : check.getData().copy();
+        return data.put("status", Boolean.TRUE.equals(check.getUp()) ? "UP" : "DOWN");
+      }
+    }
+    return new JsonObject().put("status", "DOWN");
+  }
+
+  /** The outcome of one health check run. */
+  public record Report(boolean up, JsonObject body) {
+  }
+}

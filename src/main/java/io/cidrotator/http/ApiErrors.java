@@ -1,0 +1,80 @@
+package io.cidrotator.http;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from a failure to an HTTP answer: HttpException keeps its status, a failed bus reply
+ * keeps its failure code, a bus timeout or missing consumer is 503, anything else is a 500 logged once.
+ * Bodies are {@code {"detail": "..."}} as in the old tool; in text format a failure has an empty body,
+ * because Asterisk 13's CURL() hands back the body whatever the status.
+ */
+final class ApiErrors {
+
+  /** Context key: the route answers in plain text. */
+  static final String TEXT_FORMAT = "cidrotator.text";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {
+  }
+
+  static void handle(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    Throwable failure = ctx.failure();
+    int status;
+    String detail;
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      detail = http.getPayload() != null ? http.getPayload() : defaultDetail(status);
+    } else if (failure instanceof ReplyException reply) {
+      switch (reply.failureType()) {
+        case TIMEOUT -> {
+          status = 503;
+          detail = "no answer from the allocator in time (Redis slow or unreachable)";
+        }
+        case NO_HANDLERS -> {
+          status = 503;
+          detail = "the service is starting or stopping";
+        }
+        default -> {
+          status = reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
+          detail = reply.getMessage();
+        }
+      }
+    } else if (failure == null) {
+      status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+      detail = defaultDetail(status);
+    } else {
+      LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      status = 500;
+      detail = "internal error";
+    }
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    ctx.response().setStatusCode(status);
+    if (Boolean.TRUE.equals(ctx.get(TEXT_FORMAT))) {
+      ctx.response().end();
+    } else {
+      ctx.json(new JsonObject().put("detail", detail));
+    }
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 401 -> "missing or invalid credentials";
+      case 403 -> "forbidden";
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      case 413 -> "request body too large";
+      default -> "request failed";
+    };
+  }
+}

@@ -1,0 +1,275 @@
+package io.cidrotator.http;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.allocation.AllocationClient;
+import io.cidrotator.health.DependencyHealth;
+import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.phone.NanpNumber;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The HTTP surface: validates and normalizes at the edge, then hands the work to the allocator and
+ * admin verticles over the event bus. Several instances share the port.
+ */
+public final class RouterVerticle extends VerticleBase {
+
+  private static final int MAX_NAME = 64;
+
+  private final AppConfig config;
+  private final RequestStats stats;
+  private final String version;
+  private AllocationClient allocation;
+  private InventoryClient inventory;
+  private DependencyHealth health;
+  private HttpServer server;
+
+  public RouterVerticle(AppConfig config, RequestStats stats, String version) {
+    this.config = config;
+    this.stats = stats;
+    this.version = version;
+  }
+
+  @Override
+  public Future<?> start() {
+    allocation = new AllocationClient(vertx, config.allocationTimeoutMs());
+    inventory = new InventoryClient(vertx, 30_000);
+    health = new DependencyHealth(vertx, allocation, inventory, version);
+    AdminAuth admin = new AdminAuth(config.adminToken());
+
+    Router router = Router.router(vertx);
+    router.get("/next-cid").handler(this::nextCid);
+    router.route("/release").handler(this::release);
+    router.get("/health").handler(this::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+
+    router.delete("/api/reservation/:caller_id").handler(admin).respond(this::adminRelease);
+    router.get("/api/stats").handler(admin).respond(this::stats);
+    router.post("/add-number").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(admin)
+      .respond(this::addNumber);
+
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().failureHandler(ApiErrors::handle);
+
+    return vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.apiHost())
+        .setPort(config.apiPort())
+        .setTcpNoDelay(true)
+        .setMaxInitialLineLength(4096))
+      .requestHandler(router)
+      .listen()
+      .onSuccess(s -> server = s);
+  }
+
+  /** The bound port (API_PORT 0 picks a free one). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void nextCid(RoutingContext ctx) {
+    long started = System.nanoTime();
+    boolean text = "text".equals(ctx.request().getParam("format"));
+    if (text) {
+      ctx.put(ApiErrors.TEXT_FORMAT, true);
+    }
+    ctx.addEndHandler(v -> stats.record(outcome(ctx.response().getStatusCode()), System.nanoTime() - started));
+    String to = ctx.request().getParam("to");
+    if (to == null || to.isBlank()) {
+      ctx.fail(new HttpException(422, "to: required query parameter is missing"));
+      return;
+    }
+    NanpNumber destination;
+    String campaign;
+    String agent;
+    try {
+      destination = NanpNumber.parse("to", to, config.dialPrefixes());
+      campaign = name(ctx, "campaign");
+      agent = name(ctx, "agent");
+    } catch (IllegalArgumentException e) {
+      ctx.fail(new HttpException(400, e.getMessage()));
+      return;
+    }
+    allocation.allocate(destination, campaign, agent)
+      .onSuccess(result -> {
+        if (text) {
+          ctx.response().putHeader("Content-Type", "text/plain").end(result.getString("caller_id"));
+        } else {
+          ctx.json(new JsonObject()
+            .put("success", true)
+            .put("caller_id", result.getString("caller_id"))
+            .put("area_code", result.getString("area_code"))
+            .put("carrier", result.getString("carrier"))
+            .put("reserved_for", result.getInteger("reserved_for"))
+            .put("destination", destination.digits())
+            .put("agent", agent)
+            .put("campaign", campaign)
+            .put("tier", result.getString("tier"))
+            .put("reservation", result.getString("reservation")));
+        }
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private void release(RoutingContext ctx) {
+    String raw = ctx.request().getParam("caller_id");
+    if (raw == null || raw.isBlank()) {
+      ctx.fail(new HttpException(422, "caller_id: required query parameter is missing"));
+      return;
+    }
+    NanpNumber callerId;
+    try {
+      callerId = NanpNumber.parse("caller_id", raw, List.of());
+    } catch (IllegalArgumentException e) {
+      ctx.fail(new HttpException(400, e.getMessage()));
+      return;
+    }
+    allocation.release(callerId.digits())
+      .onSuccess(result -> ctx.json(new JsonObject()
+        .put("success", true)
+        .put("caller_id", callerId.digits())
+        .put("released", result.getBoolean("released"))))
+      .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> adminRelease(RoutingContext ctx) {
+    NanpNumber callerId = parseOrBadRequest("caller_id", ctx.pathParam("caller_id"));
+    return allocation.release(callerId.digits())
+      .map(result -> new JsonObject()
+        .put("success", true)
+        .put("message", result.getBoolean("released")
+          ? "reservation of " + callerId.digits() + " released"
+          : callerId.digits() + " had no live reservation")
+        .put("released_from_redis", result.getBoolean("released")));
+  }
+
+  private Future<JsonObject> stats(RoutingContext ctx) {
+    return Future.all(inventory.counts(), allocation.reservationCount())
+      .map(all -> {
+        JsonObject counts = all.resultAt(0);
+        Long reservations = all.resultAt(1);
+        return new JsonObject()
+          .put("total_caller_ids", counts.getLong("total"))
+          .put("active_caller_ids", counts.getLong("active"))
+          .put("active_reservations", reservations)
+          .mergeIn(stats.lastHour())
+          .put("timestamp", Instant.now().toString());
+      });
+  }
+
+  private Future<JsonObject> addNumber(RoutingContext ctx) {
+    JsonObject body = ctx.body().available() && ctx.body().length() > 0 ? jsonBody(ctx) : new JsonObject();
+    NanpNumber callerId = parseOrBadRequest("caller_id", field(ctx, body, "caller_id"));
+    String areaCode = field(ctx, body, "area_code");
+    if (areaCode == null) {
+      areaCode = callerId.areaCode();
+    } else if (!areaCode.matches("[2-9][0-9]{2}")) {
+      throw new HttpException(400, "area_code: must be 3 digits starting with 2-9, got '" + areaCode + "'");
+    }
+    String carrier = field(ctx, body, "carrier");
+    if (carrier != null && carrier.length() > MAX_NAME) {
+      throw new HttpException(400, "carrier: at most " + MAX_NAME + " characters");
+    }
+    JsonObject number = new JsonObject()
+      .put("caller_id", callerId.digits())
+      .put("carrier", carrier)
+      .put("area_code", areaCode)
+      .put("hourly_limit", positive(ctx, body, "hourly_limit"))
+      .put("daily_limit", positive(ctx, body, "daily_limit"));
+    return inventory.addNumber(number)
+      .map(added -> new JsonObject()
+        .put("success", true)
+        .put("message", "caller_id " + callerId.digits() + " added")
+        .put("data", added));
+  }
+
+  private void health(RoutingContext ctx) {
+    health.check()
+      .onSuccess(report -> ctx.response().setStatusCode(report.up() ? 200 : 503))
+      .onSuccess(report -> ctx.json(report.body()))
+      .onFailure(ctx::fail);
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      return body == null ? new JsonObject() : body;
+    } catch (RuntimeException e) {
+      throw new HttpException(400, "body: not a JSON object");
+    }
+  }
+
+  /** A field from the JSON body, else the query string (the old tool took query parameters). */
+  private static String field(RoutingContext ctx, JsonObject body, String name) {
+    Object value = body.getValue(name);
+    String raw = value != null ? value.toString() : ctx.request().getParam(name);
+    return raw == null || raw.isBlank() ? null : raw.trim();
+  }
+
+  private static Integer positive(RoutingContext ctx, JsonObject body, String name) {
+    String raw = field(ctx, body, name);
+    if (raw == null) {
+      return null;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HttpException(400, name + ": must be a positive integer, got '" + raw + "'");
+  }
+
+  private static NanpNumber parseOrBadRequest(String field, String raw) {
+    if (raw == null) {
+      throw new HttpException(422, field + ": required parameter is missing");
+    }
+    try {
+      return NanpNumber.parse(field, raw, List.of());
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, e.getMessage());
+    }
+  }
+
+  /** campaign / agent: optional (predictive calls have no agent), short, printable, no spaces. */
+  private static String name(RoutingContext ctx, String param) {
+    String value = ctx.request().getParam(param);
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > MAX_NAME || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new IllegalArgumentException(param + ": at most " + MAX_NAME
+        + " printable characters without spaces");
+    }
+    return value;
+  }
+
+  private static String outcome(int status) {
+    return switch (status) {
+      case 200 -> "ok";
+      case 400, 422 -> "bad_request";
+      case 401, 403 -> "unauthorized";
+      case 429 -> "rate_limited";
+      case 503 -> "unavailable";
+      default -> status < 500 ? "client_error" : "error";
+    };
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

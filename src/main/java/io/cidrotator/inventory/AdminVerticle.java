@@ -1,0 +1,191 @@
+package io.cidrotator.inventory;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.Bus;
+import io.cidrotator.metrics.Metrics;
+import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.RedisUnavailableException;
+import io.cidrotator.redis.ScriptRunner;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Owns PostgreSQL, the source of truth for the inventory: migrates the schema, loads it into Redis at
+ * start and after every change, and writes the allocation history in batches.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
+
+  private final AppConfig config;
+  private Pool pg;
+  private ScriptRunner redis;
+  private InventorySync sync;
+  private HistoryWriter history;
+
+  public AdminVerticle(AppConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = PgBuilder.pool()
+      .with(new PoolOptions()
+        .setMaxSize(4)
+        .setConnectionTimeout(2)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS))
+      .with(new NetClientOptions().setConnectTimeout(2000))
+      .connectingTo(new PgConnectOptions()
+        .setHost(config.postgresHost())
+        .setPort(config.postgresPort())
+        .setDatabase(config.postgresDb())
+        .setUser(config.postgresUser())
+        .setPassword(config.postgresPassword())
+        .setPipeliningLimit(16))
+      .using(vertx)
+      .build();
+    redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
+    sync = new InventorySync(pg, redis, config);
+    history = new HistoryWriter(vertx, pg, config.historyBufferSize(), Metrics.registry());
+    return migrate()
+      .compose(v -> redis.connect())
+      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE))
+      .compose(v -> sync.loadAll())
+      .compose(v -> Future.all(
+        register(Bus.ADD_NUMBER, this::addNumber),
+        register(Bus.INVENTORY_COUNTS, this::counts),
+        register(Bus.INVENTORY_RELOAD, this::reload),
+        register(Bus.DATABASE_PING, this::ping),
+        register(Bus.HISTORY_APPEND, this::appendHistory)))
+      .onSuccess(v -> history.start());
+  }
+
+  private Future<Void> migrate() {
+    return vertx.executeBlocking(() -> Flyway.configure()
+        .dataSource(config.jdbcUrl(), config.postgresUser(), config.postgresPassword())
+        .connectRetries(0)
+        .load()
+        .migrate())
+      .recover(e -> Future.failedFuture(new IllegalStateException(
+        "POSTGRES_HOST: cannot migrate the database at " + config.postgresHost() + ":" + config.postgresPort()
+          + "/" + config.postgresDb() + ": " + rootMessage(e))))
+      .mapEmpty();
+  }
+
+  private Future<Void> register(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return Bus.consume(vertx, address, request -> handler.apply(request)
+      .recover(AdminVerticle::unavailableUnlessSqlError));
+  }
+
+  /** A SQL error is a bug (500); any other failure of the client means PostgreSQL cannot be reached (503). */
+  private static Future<JsonObject> unavailableUnlessSqlError(Throwable e) {
+    if (e instanceof Bus.Failure || e instanceof PgException || e instanceof RedisUnavailableException) {
+      return Future.failedFuture(e);
+    }
+    return Future.failedFuture(new Bus.Failure(503, "PostgreSQL is unavailable: " + rootMessage(e)));
+  }
+
+  private Future<JsonObject> addNumber(JsonObject number) {
+    Tuple params = Tuple.of(
+      number.getString("caller_id"),
+      number.getString("carrier"),
+      number.getString("area_code"),
+      number.getInteger("hourly_limit"),
+      number.getInteger("daily_limit"),
+      number.getString("pool", "default"));
+    return pg.preparedQuery(InventorySql.INSERT_NUMBER)
+      .execute(params)
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.failedFuture(new Bus.Failure(409,
+            "caller_id " + number.getString("caller_id") + " already exists"));
+        }
+        JsonObject added = toJson(rows.iterator().next());
+        return sync.write(rows).map(added);
+      });
+  }
+
+  private Future<JsonObject> counts(JsonObject request) {
+    return pg.query(InventorySql.COUNTS)
+      .execute()
+      .map(rows -> {
+        Row row = rows.iterator().next();
+        return new JsonObject()
+          .put("total", row.getLong("total"))
+          .put("active", row.getLong("active"));
+      });
+  }
+
+  private Future<JsonObject> reload(JsonObject request) {
+    return sync.loadAll()
+      .map(count -> new JsonObject().put("loaded", count));
+  }
+
+  private Future<JsonObject> ping(JsonObject request) {
+    long start = System.nanoTime();
+    return pg.query(InventorySql.PING)
+      .execute()
+      .map(rows -> new JsonObject()
+        .put("latency_us", (System.nanoTime() - start) / 1000)
+        .put("history_buffered", history.buffered()));
+  }
+
+  private Future<JsonObject> appendHistory(JsonObject request) {
+    JsonArray events = request.getJsonArray("events");
+    history.append(events.stream().map(JsonObject.class::cast).toList());
+    return Future.succeededFuture(new JsonObject());
+  }
+
+  /** The one JSON shape of a caller_ids row (the old tool's fields, plus pool). */
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+      .put("caller_id", row.getString("caller_id"))
+      .put("carrier", row.getString("carrier"))
+      .put("area_code", row.getString("area_code"))
+      .put("hourly_limit", row.getInteger("hourly_limit"))
+      .put("daily_limit", row.getInteger("daily_limit"))
+      .put("last_used", text(row.getOffsetDateTime("last_used")))
+      .put("is_active", row.getBoolean("is_active"))
+      .put("meta", row.getJsonObject("meta"))
+      .put("pool", row.getString("pool"))
+      .put("created_at", text(row.getOffsetDateTime("created_at")))
+      .put("updated_at", text(row.getOffsetDateTime("updated_at")));
+  }
+
+  private static String text(OffsetDateTime time) {
+    return time == null ? null : time.toString();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  @Override
+  public Future<?> stop() {
+    history.stop();
+    return history.flush()
+      .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
+  }
+}

@@ -1,0 +1,212 @@
+package io.cidrotator.inventory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes allocation history to PostgreSQL in batches, off the hot path. Events wait in a bounded buffer;
+ * while PostgreSQL is down they stay there and are flushed, in order, once it is back. When the buffer is
+ * full, new events are dropped (never the older ones already accepted) and counted in
+ * {@code cidrotator_history_dropped_total}; allocation itself never waits on history.
+ */
+final class HistoryWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
+  private static final int BATCH = 2000;
+  private static final long FLUSH_MS = 250;
+  private static final long RETRY_MS = 1000;
+
+  private final Vertx vertx;
+  private final Pool pg;
+  private final int capacity;
+  private final ArrayDeque<JsonObject> buffer = new ArrayDeque<>();
+  private final Counter dropped;
+  private final Counter written;
+  private boolean flushing;
+  private boolean failing;
+  private long retryAt;
+  private long timer;
+
+  HistoryWriter(Vertx vertx, Pool pg, int capacity, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.pg = pg;
+    this.capacity = capacity;
+    this.dropped = Counter.builder("cidrotator_history_dropped")
+      .description("History events dropped because the buffer was full while PostgreSQL was unavailable")
+      .register(registry);
+    this.written = Counter.builder("cidrotator_history_written")
+      .description("History events written to PostgreSQL")
+      .register(registry);
+    Gauge.builder("cidrotator_history_buffered", buffer, ArrayDeque::size)
+      .description("History events waiting to be written")
+      .register(registry);
+  }
+
+  void start() {
+    timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
+  }
+
+  /** Accepts events if there is room; counts the ones dropped. */
+  void append(List<JsonObject> events) {
+    int room = capacity - buffer.size();
+    int accepted = Math.min(room, events.size());
+    for (int i = 0; i < accepted; i++) {
+      buffer.addLast(events.get(i));
+    }
+    if (accepted < events.size()) {
+      dropped.increment(events.size() - accepted);
+      LOG.warn("History buffer full ({} events): dropped {} events", capacity, events.size() - accepted);
+    }
+  }
+
+  int buffered() {
+    return buffer.size();
+  }
+
+  /** Writes what is buffered now; resolves when the buffer was flushed up to that point or a write failed. */
+  Future<Void> flush() {
+    if (flushing || buffer.isEmpty() || System.currentTimeMillis() < retryAt) {
+      return Future.succeededFuture();
+    }
+    flushing = true;
+    List<JsonObject> batch = new ArrayList<>(Math.min(BATCH, buffer.size()));
+    for (JsonObject event : buffer) {
+      if (batch.size() == BATCH) {
+        break;
+      }
+      batch.add(event);
+    }
+    return writeBatch(batch)
+      .onSuccess(v -> {
+        for (int i = 0; i < batch.size(); i++) {
+          buffer.pollFirst();
+        }
+        written.increment(batch.size());
+        if (failing) {
+          LOG.info("PostgreSQL is back: history writes resumed ({} events waiting)", buffer.size());
+          failing = false;
+        }
+      })
+      .onFailure(e -> {
+        // A short pause between attempts avoids hammering a database that is coming back.
+        retryAt = System.currentTimeMillis() + RETRY_MS;
+        if (!failing) {
+          LOG.warn("History write failed, keeping {} events buffered: {}", buffer.size(), e.getMessage());
+          failing = true;
+        }
+      })
+      .transform(ar -> {
+        flushing = false;
+        return ar.succeeded() && buffer.size() >= BATCH ? flush() : Future.<Void>succeededFuture();
+      });
+  }
+
+  private Future<Void> writeBatch(List<JsonObject> batch) {
+    Allocations allocations = new Allocations();
+    Releases releases = new Releases();
+    Map<String, OffsetDateTime> lastUsed = new HashMap<>();
+    for (JsonObject event : batch) {
+      OffsetDateTime at = time(event.getLong("at"));
+      if ("allocated".equals(event.getString("type"))) {
+        allocations.add(event, at);
+        lastUsed.merge(event.getString("caller_id"), at, (a, b) -> a.isAfter(b) ? a : b);
+      } else {
+        releases.add(event, at);
+      }
+    }
+    return pg.withTransaction(conn -> conn.preparedQuery(InventorySql.INSERT_ALLOCATIONS)
+      .execute(allocations.tuple())
+      .compose(r -> conn.preparedQuery(InventorySql.RECORD_RELEASES).execute(releases.tuple()))
+      .compose(r -> conn.preparedQuery(InventorySql.TOUCH_LAST_USED).execute(Tuple.tuple()
+        .addArrayOfString(lastUsed.keySet().toArray(new String[0]))
+        .addArrayOfOffsetDateTime(lastUsed.values().toArray(new OffsetDateTime[0]))))
+      .mapEmpty());
+  }
+
+  private static OffsetDateTime time(long epochMs) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  /** Column arrays for one multi-row insert (unnest), so a batch is one statement. */
+  private static final class Allocations {
+    final List<UUID> ids = new ArrayList<>();
+    final List<String> callerIds = new ArrayList<>();
+    final List<String> destinations = new ArrayList<>();
+    final List<String> areaCodes = new ArrayList<>();
+    final List<String> campaigns = new ArrayList<>();
+    final List<String> agents = new ArrayList<>();
+    final List<String> tiers = new ArrayList<>();
+    final List<String> pools = new ArrayList<>();
+    final List<OffsetDateTime> times = new ArrayList<>();
+
+    void add(JsonObject event, OffsetDateTime at) {
+      String destination = event.getString("destination");
+      ids.add(UUID.fromString(event.getString("id")));
+      callerIds.add(event.getString("caller_id"));
+      destinations.add(destination);
+      areaCodes.add(destination.substring(0, 3));
+      campaigns.add(event.getString("campaign"));
+      agents.add(event.getString("agent"));
+      tiers.add(event.getString("tier"));
+      pools.add(event.getString("pool"));
+      times.add(at);
+    }
+
+    Tuple tuple() {
+      return Tuple.tuple()
+        .addArrayOfUUID(ids.toArray(new UUID[0]))
+        .addArrayOfString(callerIds.toArray(new String[0]))
+        .addArrayOfString(destinations.toArray(new String[0]))
+        .addArrayOfString(areaCodes.toArray(new String[0]))
+        .addArrayOfString(campaigns.toArray(new String[0]))
+        .addArrayOfString(agents.toArray(new String[0]))
+        .addArrayOfString(tiers.toArray(new String[0]))
+        .addArrayOfString(pools.toArray(new String[0]))
+        .addArrayOfOffsetDateTime(times.toArray(new OffsetDateTime[0]));
+    }
+  }
+
+  private static final class Releases {
+    final List<UUID> ids = new ArrayList<>();
+    final List<OffsetDateTime> times = new ArrayList<>();
+    final List<String> outcomes = new ArrayList<>();
+
+    void add(JsonObject event, OffsetDateTime at) {
+      if (event.getString("id", "").isEmpty()) {
+        return;
+      }
+      ids.add(UUID.fromString(event.getString("id")));
+      times.add(at);
+      outcomes.add(event.getString("outcome"));
+    }
+
+    Tuple tuple() {
+      return Tuple.tuple()
+        .addArrayOfUUID(ids.toArray(new UUID[0]))
+        .addArrayOfOffsetDateTime(times.toArray(new OffsetDateTime[0]))
+        .addArrayOfString(outcomes.toArray(new String[0]));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.cidrotator.inventory;
+
+/** Every SQL statement of the inventory and its history, in one place. */
+final class InventorySql {
+
+  static final String INSERT_NUMBER = """
+    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, pool)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (caller_id) DO NOTHING
+    RETURNING caller_id, carrier, area_code, hourly_limit, daily_limit, last_used, is_active, meta, pool,
+              created_at, updated_at
+    """;
+
+  /** Keyset page for the full load into Redis: stable and cheap however large the table. */
+  static final String PAGE_FOR_SYNC = """
+    SELECT caller_id, pool, area_code, carrier, hourly_limit, daily_limit, is_active, last_used
+    FROM caller_ids
+    WHERE caller_id > $1
+    ORDER BY caller_id
+    LIMIT $2
+    """;
+
+  static final String COUNTS = """
+    SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active
+    FROM caller_ids
+    """;
+
+  static final String PING = "SELECT 1";
+
+  static final String INSERT_ALLOCATIONS = """
+    INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at)
+    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::timestamptz[])
+    ON CONFLICT (id) DO NOTHING
+    """;
+
+  static final String RECORD_RELEASES = """
+    UPDATE allocations a
+    SET released_at = r.released_at, outcome = r.outcome
+    FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS r(id, released_at, outcome)
+    WHERE a.id = r.id AND a.released_at IS NULL
+    """;
+
+  /** Keeps last_used close to Redis, so a Redis rebuilt from PostgreSQL keeps the LRU order. */
+  static final String TOUCH_LAST_USED = """
+    UPDATE caller_ids c
+    SET last_used = u.last_used
+    FROM unnest($1::varchar[], $2::timestamptz[]) AS u(caller_id, last_used)
+    WHERE c.caller_id = u.caller_id AND (c.last_used IS NULL OR c.last_used < u.last_used)
+    """;
+
+  private InventorySql() {
+  }
+}

@@ -1,0 +1,79 @@
+-- allocate: picks, reserves and counts one caller-ID in a single atomic step.
+-- KEYS[1]  key prefix carrying the hash tag, e.g. '{cr}:'
+-- ARGV[1]  now (ms)            ARGV[2] pool            ARGV[3] destination area code (NPA)
+-- ARGV[4]  reservation ttl (ms)
+-- ARGV[5]  hour window id      ARGV[6] hour window end (ms)
+-- ARGV[7]  day window id       ARGV[8] day window end (ms)
+-- ARGV[9]  agent ('' = none)   ARGV[10] agent limit per minute   ARGV[11] minute window id
+-- ARGV[12] campaign            ARGV[13] destination (10 digits)  ARGV[14] allocation id
+-- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
+-- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id}  tier = 'area_code' | 'pool'
+--     or {'ERR', reason}  reason = rate_limited | pool_empty | all_reserved | all_capped
+--                                  | all_reserved_or_capped | not_loaded
+P = KEYS[1]
+NOW = tonumber(ARGV[1])
+HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+local pool, npa, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
+local batch = tonumber(ARGV[15])
+
+local rate_key
+if agent ~= '' then
+  rate_key = P .. 'rl:' .. agent .. ':' .. minute
+  if tonumber(redis.call('GET', rate_key) or '0') >= agent_limit then
+    return {'ERR', 'rate_limited'}
+  end
+end
+
+-- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
+local reclaimed = reclaim_reserved(pool, batch) + reclaim_capped(pool, batch)
+
+local function pick()
+  local local_cid = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 0)[1]
+  if local_cid then
+    return local_cid, 'area_code'
+  end
+  return redis.call('ZRANGE', P .. 'a:' .. pool, 0, 0)[1], 'pool'
+end
+
+local cid, tier = pick()
+while not cid and reclaimed > 0 do
+  -- A backlog of expired reservations may hide an eligible number: never answer "none" while one exists.
+  reclaimed = reclaim_reserved(pool, 1000) + reclaim_capped(pool, 1000)
+  cid, tier = pick()
+end
+
+if not cid then
+  if redis.call('EXISTS', P .. 'loaded') == 0 then
+    return {'ERR', 'not_loaded'}
+  end
+  local reserved = redis.call('ZCARD', P .. 'r:' .. pool) > 0
+  local capped = redis.call('ZCARD', P .. 'c:' .. pool) > 0
+  if reserved and capped then
+    return {'ERR', 'all_reserved_or_capped'}
+  elseif reserved then
+    return {'ERR', 'all_reserved'}
+  elseif capped then
+    return {'ERR', 'all_capped'}
+  end
+  return {'ERR', 'pool_empty'}
+end
+
+local key = P .. 'n:' .. cid
+local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc')
+local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
+local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
+redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc)
+redis.call('ZREM', P .. 'a:' .. pool, cid)
+redis.call('ZREM', P .. 'a:' .. pool .. ':' .. f[1], cid)
+redis.call('ZADD', P .. 'r:' .. pool, NOW + ttl, cid)
+redis.call('HSET', P .. 'res:' .. cid, 'id', ARGV[14], 'campaign', ARGV[12], 'agent', agent,
+  'dest', ARGV[13], 'at', NOW, 'exp', NOW + ttl, 'tier', tier, 'pool', pool)
+
+if rate_key then
+  -- Created with its expiry in the same atomic call: no counter can outlive its window.
+  if redis.call('INCR', rate_key) == 1 then
+    redis.call('PEXPIRE', rate_key, 120000)
+  end
+end
+return {'OK', cid, f[1], f[2] or '', tier, ARGV[14]}

@@ -1,0 +1,69 @@
+-- Shared functions of the inventory index, prepended by LuaScript to every script below.
+-- Not a script of its own. Expects P (the key prefix, from KEYS[1]) and NOW, HOUR_ID, HOUR_END,
+-- DAY_ID, DAY_END to be set by the including script before restore() is called.
+--
+-- Keys, all under the one hash tag of P so every script stays valid on Redis Cluster:
+--   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc gen
+--   P..'a:'..pool           ZSET  available numbers of a pool, score = last use (ms): LRU first
+--   P..'a:'..pool..':'..npa ZSET  the same, one area code
+--   P..'r:'..pool           ZSET  reserved numbers, score = reservation expiry (ms)
+--   P..'c:'..pool           ZSET  numbers at a cap, score = when the capped window ends (ms)
+--   P..'res:'..cid          HASH  the live reservation: id campaign agent dest at exp tier pool
+--   P..'m:'..pool           SET   active numbers of a pool
+--   P..'all', P..'pools'    SET   every number / pool name the index holds
+--   P..'loaded'             STRING set once a full load from PostgreSQL completed
+-- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most.
+local P, NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
+
+-- When the number's counts hit a cap in the current windows, the time that cap ends; else nil.
+local function cap_end(hw, hc, dw, dc, hl, dl)
+  if dw == DAY_ID and tonumber(dc) >= tonumber(dl) then
+    return DAY_END
+  end
+  if hw == HOUR_ID and tonumber(hc) >= tonumber(hl) then
+    return HOUR_END
+  end
+  return nil
+end
+
+-- Puts a number that is not reserved back where it belongs: available (keeping its LRU score) or capped.
+local function restore(cid)
+  local f = redis.call('HMGET', P .. 'n:' .. cid, 'pool', 'npa', 'active', 'last', 'hw', 'hc', 'dw', 'dc', 'hl', 'dl')
+  local pool = f[1]
+  if not pool or f[3] ~= '1' then
+    return
+  end
+  if redis.call('ZSCORE', P .. 'r:' .. pool, cid) then
+    return
+  end
+  local until_ms = cap_end(f[5], f[6], f[7], f[8], f[9], f[10])
+  if until_ms then
+    redis.call('ZADD', P .. 'c:' .. pool, until_ms, cid)
+  else
+    redis.call('ZADD', P .. 'a:' .. pool, f[4], cid)
+    redis.call('ZADD', P .. 'a:' .. pool .. ':' .. f[2], f[4], cid)
+  end
+end
+
+-- Ends the reservations of a pool that expired by NOW, at most `limit` of them. Returns how many.
+local function reclaim_reserved(pool, limit)
+  local key = P .. 'r:' .. pool
+  local due = redis.call('ZRANGE', key, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, limit)
+  for _, cid in ipairs(due) do
+    redis.call('ZREM', key, cid)
+    redis.call('DEL', P .. 'res:' .. cid)
+    restore(cid)
+  end
+  return #due
+end
+
+-- Returns to service the numbers of a pool whose capped window ended by NOW, at most `limit`.
+local function reclaim_capped(pool, limit)
+  local key = P .. 'c:' .. pool
+  local due = redis.call('ZRANGE', key, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, limit)
+  for _, cid in ipairs(due) do
+    redis.call('ZREM', key, cid)
+    restore(cid)
+  end
+  return #due
+end

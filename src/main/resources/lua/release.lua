@@ -1,0 +1,22 @@
+-- release: ends a live reservation at once (hangup); the number keeps its place in the LRU order.
+-- KEYS[1]  key prefix carrying the hash tag
+-- ARGV[1]  caller_id   ARGV[2] now (ms)
+-- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
+-- Reply: {1, allocation_id} when a reservation was released; {0} when none was live (idempotent);
+--        {-1} when the number is not in the inventory.
+P = KEYS[1]
+local cid = ARGV[1]
+NOW = tonumber(ARGV[2])
+HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+
+local pool = redis.call('HGET', P .. 'n:' .. cid, 'pool')
+if not pool then
+  return {-1}
+end
+if redis.call('ZREM', P .. 'r:' .. pool, cid) == 0 then
+  return {0}
+end
+local id = redis.call('HGET', P .. 'res:' .. cid, 'id') or ''
+redis.call('DEL', P .. 'res:' .. cid)
+restore(cid)
+return {1, id}
