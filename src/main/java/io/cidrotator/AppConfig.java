@@ -39,6 +39,7 @@ public record AppConfig(
   int routerInstances,
   int allocationTimeoutMs,
   int historyBufferSize,
+  boolean benchDirectRoute,
   boolean devMode) {
 
   /** Every key the server reads; only these are taken from the environment. */
@@ -48,7 +49,7 @@ public record AppConfig(
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
     "TIMEZONE", "DIAL_PREFIXES", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
-    "HISTORY_BUFFER_SIZE", "DEV_MODE");
+    "HISTORY_BUFFER_SIZE", "BENCH_DIRECT_ROUTE", "DEV_MODE");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -93,6 +94,7 @@ public record AppConfig(
       r.integer("ROUTER_INSTANCES", 2, 1, 64),
       r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
       r.integer("HISTORY_BUFFER_SIZE", 100_000, 100, 10_000_000),
+      r.bool("BENCH_DIRECT_ROUTE", false),
       devMode);
     config.checkRequired();
     return config;

@@ -20,17 +20,21 @@ public final class AllocationClient {
   }
 
   /**
-   * Reserves a caller-ID for a call to {@code destination}. Succeeds with caller_id, area_code, carrier,
+   * Reserves a caller-ID for a {@link #request}. Succeeds with caller_id, area_code, carrier,
    * tier, reservation and reserved_for; fails with a ReplyException carrying 429 or 503.
    */
-  public Future<JsonObject> allocate(NanpNumber destination, String campaign, String agent) {
-    JsonObject request = new JsonObject()
-      .put("to", destination.digits())
-      .put("campaign", campaign)
-      .put("agent", agent);
+  public Future<JsonObject> allocate(JsonObject request) {
     return vertx.eventBus()
       .<JsonObject>request(Bus.ALLOCATE, request, options)
       .map(Message::body);
+  }
+
+  /** The allocation request, as the bus carries it and {@link Allocator#allocate} takes it. */
+  public static JsonObject request(NanpNumber destination, String campaign, String agent) {
+    return new JsonObject()
+      .put("to", destination.digits())
+      .put("campaign", campaign)
+      .put("agent", agent);
   }
 
   /** Ends the live reservation of {@code callerId}; succeeds with released (boolean), fails 404 for an unknown number. */

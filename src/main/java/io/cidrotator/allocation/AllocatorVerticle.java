@@ -2,187 +2,39 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
-import io.cidrotator.redis.LuaScript;
-import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-
-import java.util.List;
-import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Consumes allocation requests on an event loop and answers each with one atomic Lua call over its own
- * pipelined Redis connection. Several instances share the address; the bus spreads requests over them.
- * History is batched here and handed to the admin verticle off the hot path.
+ * Consumes allocation requests on an event loop (never a worker) and answers each through its own
+ * {@link Allocator}, so every instance has its own pipelined Redis connection. Several instances share
+ * the addresses; the bus spreads requests over them.
  */
 public final class AllocatorVerticle extends VerticleBase {
 
+  /** Every Redis key starts with this; the hash tag keeps all of them in one cluster slot. */
   public static final String KEY_PREFIX = "{cr}:";
-  private static final List<String> KEYS = List.of(KEY_PREFIX);
-  private static final String DEFAULT_POOL = "default";
-  private static final int RECLAIM_BATCH = 8;
-  private static final long HISTORY_FLUSH_MS = 100;
 
   private final AppConfig config;
-  private final String ttlMs;
-  private final String agentLimit;
-  private ScriptRunner redis;
-  private CapWindows windows;
-  private JsonArray history = new JsonArray();
+  private Allocator allocator;
 
   public AllocatorVerticle(AppConfig config) {
     this.config = config;
-    this.ttlMs = Long.toString(config.reservationTtlSeconds() * 1000L);
-    this.agentLimit = Integer.toString(config.rateLimitPerAgent());
   }
 
   @Override
   public Future<?> start() {
-    redis = new ScriptRunner(vertx, config.redisConnectionString(), "allocator");
-    vertx.setPeriodic(HISTORY_FLUSH_MS, id -> flushHistory());
-    return redis.connect()
-      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.RESERVATIONS))
+    allocator = new Allocator(vertx, config, "allocator");
+    return allocator.start()
       .compose(v -> Future.all(
-        Bus.consume(vertx, Bus.ALLOCATE, this::allocate),
-        Bus.consume(vertx, Bus.RELEASE, this::release),
-        Bus.consume(vertx, Bus.RESERVATION_COUNT, this::reservationCount),
-        Bus.consume(vertx, Bus.REDIS_PING, this::ping)));
-  }
-
-
-  private Future<JsonObject> allocate(JsonObject request) {
-    long now = System.currentTimeMillis();
-    CapWindows w = windowsAt(now);
-    String to = request.getString("to");
-    String campaign = Objects.requireNonNullElse(request.getString("campaign"), "");
-    String agent = Objects.requireNonNullElse(request.getString("agent"), "");
-    String id = newAllocationId();
-    List<String> args = List.of(
-      Long.toString(now), DEFAULT_POOL, to.substring(0, 3), ttlMs,
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
-      agent, agentLimit, w.minuteId(),
-      campaign, to, id, Integer.toString(RECLAIM_BATCH));
-    return redis.run(LuaScript.ALLOCATE, KEYS, args)
-      .map(reply -> allocated(reply, request, now));
-  }
-
-  private JsonObject allocated(Response reply, JsonObject request, long now) {
-    if (!"OK".equals(reply.get(0).toString())) {
-      throw failure(reply.get(1).toString(), request);
-    }
-    JsonObject result = new JsonObject()
-      .put("caller_id", reply.get(1).toString())
-      .put("area_code", reply.get(2).toString())
-      .put("carrier", reply.get(3).toString())
-      .put("tier", reply.get(4).toString())
-      .put("reservation", reply.get(5).toString())
-      .put("reserved_for", config.reservationTtlSeconds());
-    history.add(new JsonObject()
-      .put("type", "allocated")
-      .put("id", result.getString("reservation"))
-      .put("caller_id", result.getString("caller_id"))
-      .put("destination", request.getString("to"))
-      .put("campaign", request.getString("campaign"))
-      .put("agent", request.getString("agent"))
-      .put("tier", result.getString("tier"))
-      .put("pool", DEFAULT_POOL)
-      .put("at", now));
-    return result;
-  }
-
-  private Bus.Failure failure(String reason, JsonObject request) {
-    return switch (reason) {
-      case "rate_limited" -> new Bus.Failure(429, "agent '" + request.getString("agent")
-        + "' is over its limit of " + config.rateLimitPerAgent() + " caller-IDs per minute");
-      case "pool_empty" -> new Bus.Failure(503, "no caller-ID available: pool '" + DEFAULT_POOL
-        + "' has no active numbers");
-      case "all_reserved" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is on a live call");
-      case "all_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is at its hourly or daily cap");
-      case "all_reserved_or_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is on a live call or at its hourly or daily cap");
-      case "not_loaded" -> {
-        // Redis lost its data (restart without persistence): rebuild it from PostgreSQL.
-        vertx.eventBus().send(Bus.INVENTORY_RELOAD, new JsonObject());
-        yield new Bus.Failure(503, "no caller-ID available: the inventory is being loaded into Redis");
-      }
-      default -> new Bus.Failure(500, "unexpected allocation reply " + reason);
-    };
-  }
-
-  private Future<JsonObject> release(JsonObject request) {
-    long now = System.currentTimeMillis();
-    CapWindows w = windowsAt(now);
-    String callerId = request.getString("caller_id");
-    List<String> args = List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()));
-    return redis.run(LuaScript.RELEASE, KEYS, args)
-      .map(reply -> released(reply, callerId, now));
-  }
-
-  private JsonObject released(Response reply, String callerId, long now) {
-    long code = reply.get(0).toLong();
-    if (code < 0) {
-      throw new Bus.Failure(404, "caller_id " + callerId + " is not in the inventory");
-    }
-    if (code == 1) {
-      history.add(new JsonObject()
-        .put("type", "released")
-        .put("id", reply.get(1).toString())
-        .put("caller_id", callerId)
-        .put("at", now)
-        .put("outcome", "released"));
-    }
-    return new JsonObject().put("caller_id", callerId).put("released", code == 1);
-  }
-
-  private Future<JsonObject> reservationCount(JsonObject request) {
-    return redis.run(LuaScript.RESERVATIONS, KEYS, List.of(Long.toString(System.currentTimeMillis())))
-      .map(reply -> new JsonObject().put("count", reply.toLong()));
-  }
-
-  private Future<JsonObject> ping(JsonObject request) {
-    long start = System.nanoTime();
-    return redis.send(Request.cmd(Command.PING))
-      .map(reply -> new JsonObject().put("latency_us", (System.nanoTime() - start) / 1000));
-  }
-
-  private CapWindows windowsAt(long now) {
-    CapWindows w = windows;
-    if (w == null || !w.contains(now)) {
-      w = CapWindows.at(now, config.timezone());
-      windows = w;
-    }
-    return w;
-  }
-
-  private void flushHistory() {
-    if (history.isEmpty()) {
-      return;
-    }
-    JsonArray batch = history;
-    history = new JsonArray();
-    vertx.eventBus().send(Bus.HISTORY_APPEND, new JsonObject().put("events", batch));
-  }
-
-  private static String newAllocationId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
+        Bus.consume(vertx, Bus.ALLOCATE, allocator::allocate),
+        Bus.consume(vertx, Bus.RELEASE, allocator::release),
+        Bus.consume(vertx, Bus.RESERVATION_COUNT, allocator::reservationCount),
+        Bus.consume(vertx, Bus.REDIS_PING, allocator::ping)));
   }
 
   @Override
   public Future<?> stop() {
-    flushHistory();
-    return redis.close();
+    return allocator.stop();
   }
 }

@@ -2,6 +2,7 @@ package io.cidrotator.http;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.allocation.AllocationClient;
+import io.cidrotator.allocation.Allocator;
 import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
@@ -19,6 +20,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The HTTP surface: validates and normalizes at the edge, then hands the work to the allocator and
@@ -32,6 +34,7 @@ public final class RouterVerticle extends VerticleBase {
   private final RequestStats stats;
   private final String version;
   private AllocationClient allocation;
+  private Allocator direct;
   private InventoryClient inventory;
   private DependencyHealth health;
   private HttpServer server;
@@ -50,7 +53,7 @@ public final class RouterVerticle extends VerticleBase {
     AdminAuth admin = new AdminAuth(config.adminToken());
 
     Router router = Router.router(vertx);
-    router.get("/next-cid").handler(this::nextCid);
+    router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
     router.route("/release").handler(this::release);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -63,13 +66,20 @@ public final class RouterVerticle extends VerticleBase {
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ApiErrors::handle);
 
-    return vertx.createHttpServer(new HttpServerOptions()
+    Future<Void> directReady = Future.succeededFuture();
+    if (config.benchDirectRoute()) {
+      // The same allocation without the bus hop, for scripts/bench to measure what the hop costs.
+      direct = new Allocator(vertx, config, "bench-direct");
+      directReady = direct.start();
+      router.get("/bench/next-cid-direct").order(-1).handler(ctx -> nextCid(ctx, direct::allocate));
+    }
+    return directReady.compose(v -> vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.apiHost())
         .setPort(config.apiPort())
         .setTcpNoDelay(true)
         .setMaxInitialLineLength(4096))
       .requestHandler(router)
-      .listen()
+      .listen())
       .onSuccess(s -> server = s);
   }
 
@@ -78,7 +88,7 @@ public final class RouterVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void nextCid(RoutingContext ctx) {
+  private void nextCid(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> allocate) {
     long started = System.nanoTime();
     boolean text = "text".equals(ctx.request().getParam("format"));
     if (text) {
@@ -101,7 +111,7 @@ public final class RouterVerticle extends VerticleBase {
       ctx.fail(new HttpException(400, e.getMessage()));
       return;
     }
-    allocation.allocate(destination, campaign, agent)
+    allocate.apply(AllocationClient.request(destination, campaign, agent))
       .onSuccess(result -> {
         if (text) {
           ctx.response().putHeader("Content-Type", "text/plain").end(result.getString("caller_id"));
@@ -270,6 +280,7 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return direct == null ? closing : closing.eventually(direct::stop);
   }
 }

@@ -1,0 +1,117 @@
+package io.cidrotator;
+
+import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.metrics.Metrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One real server (MainVerticle on its own Vert.x) against the shared PostgreSQL and Redis, with the
+ * clients a test needs: HTTP, SQL and Redis. {@link #reset()} gives each test a known, empty state.
+ */
+public final class TestServer implements AutoCloseable {
+
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+  public final Vertx vertx;
+  public final AppConfig config;
+  public final WebClient http;
+  public final Pool sql;
+  public final Redis redis;
+
+  private TestServer(Vertx vertx, AppConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.http = WebClient.create(vertx, new WebClientOptions()
+      .setDefaultHost("127.0.0.1")
+      .setDefaultPort(config.apiPort()));
+    this.sql = PgBuilder.pool()
+      .connectingTo(new PgConnectOptions()
+        .setHost(config.postgresHost())
+        .setPort(config.postgresPort())
+        .setDatabase(config.postgresDb())
+        .setUser(config.postgresUser())
+        .setPassword(config.postgresPassword()))
+      .using(vertx)
+      .build();
+    this.redis = Redis.createClient(vertx, config.redisConnectionString());
+  }
+
+  /** The settings every test server shares: the test databases, a free port, the test token. */
+  public static JsonObject baseConfig() {
+    return EmbeddedServices.forTests()
+      .put("API_PORT", EmbeddedServices.freePort())
+      .put("ADMIN_TOKEN", ADMIN_TOKEN)
+      .put("TIMEZONE", "America/Chicago");
+  }
+
+  /** Starts a server with {@link #baseConfig()} plus {@code overrides}. */
+  public static TestServer start(JsonObject overrides) {
+    JsonObject json = baseConfig().mergeIn(overrides);
+    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()));
+    vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(json)).await();
+    return new TestServer(vertx, AppConfig.from(json));
+  }
+
+  public static TestServer start() {
+    return start(new JsonObject());
+  }
+
+  /** Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). */
+  public TestServer reset() {
+    sql.query("TRUNCATE caller_ids, allocations").execute().await();
+    redis.send(Request.cmd(Command.FLUSHDB)).await();
+    new InventoryClient(vertx, 10_000).reload().await();
+    return this;
+  }
+
+  /** Inserts numbers straight into PostgreSQL (caller_id, optional hourly/daily limits), then reloads Redis. */
+  public TestServer seed(List<JsonObject> numbers) {
+    List<Tuple> rows = new ArrayList<>();
+    for (JsonObject n : numbers) {
+      String cid = n.getString("caller_id");
+      rows.add(Tuple.of(cid, n.getString("carrier", "test-carrier"), n.getString("area_code", cid.substring(0, 3)),
+        n.getInteger("hourly_limit"), n.getInteger("daily_limit"), n.getBoolean("is_active", true)));
+    }
+    sql.preparedQuery("""
+        INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """)
+      .executeBatch(rows)
+      .await();
+    new InventoryClient(vertx, 30_000).reload().await();
+    return this;
+  }
+
+  /** Numbers {@code npa}555{@code 0100+i} for i in [0, count). */
+  public static List<JsonObject> numbers(String npa, int count) {
+    List<JsonObject> numbers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      numbers.add(new JsonObject().put("caller_id", npa + "555" + String.format("%04d", 100 + i)));
+    }
+    return numbers;
+  }
+
+  public String bearer() {
+    return "Bearer " + ADMIN_TOKEN;
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
