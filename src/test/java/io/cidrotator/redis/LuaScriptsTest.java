@@ -1,0 +1,322 @@
+package io.cidrotator.redis;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.EmbeddedServices;
+import io.cidrotator.allocation.CapWindows;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Lua scripts called directly against a real Redis, with the clock passed in: LRU order, tiers,
+ * exact caps, exclusivity, expiry, release, rate limit, sync and NOSCRIPT recovery.
+ */
+class LuaScriptsTest {
+
+  private static final List<String> KEYS = List.of("{cr}:");
+  private static final ZoneId ZONE = ZoneId.of("America/Chicago");
+  /** 2025-11-25 10:00:00 America/Chicago: the start of an hour, far from the end of the day. */
+  private static final long T0 = 1_764_086_400_000L;
+  private static final long TTL = 60_000;
+
+  private static Vertx vertx;
+  private static ScriptRunner redis;
+
+  @BeforeAll
+  static void connect() {
+    JsonObject services = EmbeddedServices.forTests().put("ADMIN_TOKEN", "unused-in-this-test-0000");
+    AppConfig config = AppConfig.from(services);
+    vertx = Vertx.vertx();
+    redis = new ScriptRunner(vertx, config.redisConnectionString(), "test");
+    redis.connect().await();
+  }
+
+  @AfterAll
+  static void close() {
+    redis.close().await();
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void flush() {
+    redis.send(Request.cmd(Command.FLUSHDB)).await();
+    redis.send(Request.cmd(Command.SET).arg("{cr}:loaded").arg("1")).await();
+  }
+
+  @Test
+  void allocateHandsOutTheLeastRecentlyUsedNumberOfTheAreaCodeFirst() {
+    sync(number("5125550001").put("last", 3000), number("5125550002").put("last", 1000),
+      number("5125550003").put("last", 2000), number("2145550001").put("last", 0));
+
+    assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("5125550002");
+    assertThat(callerIdOf(allocate(T0 + 1, "512"))).isEqualTo("5125550003");
+    assertThat(callerIdOf(allocate(T0 + 2, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void allocateFallsBackToTheRestOfThePoolWhenTheAreaCodeHasNoneLeft() {
+    sync(number("5125550001"), number("2145550001").put("last", 5), number("3125550001").put("last", 1));
+
+    Response local = allocate(T0, "512");
+    Response fallback = allocate(T0 + 1, "512");
+
+    assertThat(local.get(4).toString()).isEqualTo("area_code");
+    assertThat(callerIdOf(fallback)).isEqualTo("3125550001");
+    assertThat(fallback.get(4).toString()).isEqualTo("pool");
+  }
+
+  @Test
+  void aNumberWithHourlyLimitThreeIsHandedOutExactlyThreeTimesInTheHour() {
+    sync(number("5125550001").put("hl", 3));
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(callerIdOf(allocate(T0 + i * 10, "512"))).isEqualTo("5125550001");
+      release("5125550001", T0 + i * 10 + 5);
+    }
+
+    assertThat(reasonOf(allocate(T0 + 100, "512"))).isEqualTo("all_capped");
+  }
+
+  @Test
+  void aCappedNumberReturnsWhenItsHourRollsOver() {
+    sync(number("5125550001").put("hl", 1));
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+    assertThat(reasonOf(allocate(T0 + 2, "512"))).isEqualTo("all_capped");
+
+    long nextHour = CapWindows.at(T0, ZONE).hourEnd() + 1;
+
+    assertThat(callerIdOf(allocate(nextHour, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void theDailyCapHoldsAcrossHoursAndEndsAtLocalMidnight() {
+    sync(number("5125550001").put("dl", 2));
+    long hour = 3_600_000L;
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+    allocate(T0 + hour, "512");
+    release("5125550001", T0 + hour + 1);
+
+    assertThat(reasonOf(allocate(T0 + 2 * hour, "512"))).isEqualTo("all_capped");
+    long nextDay = CapWindows.at(T0, ZONE).dayEnd() + 1;
+    assertThat(callerIdOf(allocate(nextDay, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aReservedNumberIsNeverHandedOutTwice() {
+    sync(number("5125550001"));
+
+    assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("5125550001");
+    assertThat(reasonOf(allocate(T0 + 1, "512"))).isEqualTo("all_reserved");
+  }
+
+  @Test
+  void anExpiredReservationIsReclaimedByTheNextAllocation() {
+    sync(number("5125550001"));
+    allocate(T0, "512");
+
+    assertThat(reasonOf(allocate(T0 + TTL - 1, "512"))).isEqualTo("all_reserved");
+    assertThat(callerIdOf(allocate(T0 + TTL, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aBacklogOfExpiredReservationsNeverHidesAnEligibleNumber() {
+    List<JsonObject> numbers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      numbers.add(number(String.format("51255501%02d", i)));
+    }
+    sync(numbers.toArray(new JsonObject[0]));
+    for (int i = 0; i < 50; i++) {
+      allocate(T0 + i, "512");
+    }
+
+    // 50 expired at once, more than one call's reclaim batch: the answer must still be a number.
+    assertThat(allocate(T0 + TTL + 100, "512").get(0).toString()).isEqualTo("OK");
+  }
+
+  @Test
+  void releaseFreesTheNumberAtOnceAndIsIdempotent() {
+    sync(number("5125550001"));
+    Response allocated = allocate(T0, "512");
+
+    Response first = release("5125550001", T0 + 1);
+    Response second = release("5125550001", T0 + 2);
+
+    assertThat(first.get(0).toLong()).isEqualTo(1);
+    assertThat(first.get(1).toString()).isEqualTo(allocated.get(5).toString());
+    assertThat(second.get(0).toLong()).isZero();
+    assertThat(callerIdOf(allocate(T0 + 3, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void releaseOfANumberOutsideTheInventoryAnswersMinusOne() {
+    assertThat(release("9995550001", T0).get(0).toLong()).isEqualTo(-1);
+  }
+
+  @Test
+  void aReleasedNumberGoesBehindTheNumbersUsedLessRecently() {
+    sync(number("5125550001").put("last", 1000), number("5125550002").put("last", 2000));
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+
+    assertThat(callerIdOf(allocate(T0 + 2, "512"))).isEqualTo("5125550002");
+    assertThat(callerIdOf(allocate(T0 + 3, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void anAgentOverItsLimitPerMinuteIsRefusedAndOtherAgentsAreNot() {
+    sync(number("5125550001"), number("5125550002"), number("5125550003"), number("5125550004"));
+
+    assertThat(allocate(T0, "512", "agent7", 2).get(0).toString()).isEqualTo("OK");
+    assertThat(allocate(T0 + 1, "512", "agent7", 2).get(0).toString()).isEqualTo("OK");
+    assertThat(reasonOf(allocate(T0 + 2, "512", "agent7", 2))).isEqualTo("rate_limited");
+    assertThat(allocate(T0 + 3, "512", "agent8", 2).get(0).toString()).isEqualTo("OK");
+
+    String minute = CapWindows.at(T0, ZONE).minuteId();
+    long ttl = redis.send(Request.cmd(Command.PTTL).arg("{cr}:rl:agent7:" + minute)).await().toLong();
+    assertThat(ttl).isPositive();
+  }
+
+  @Test
+  void aDeactivatedNumberIsNeverHandedOut() {
+    sync(number("5125550001"));
+    sync(number("5125550001").put("active", "0"));
+
+    assertThat(reasonOf(allocate(T0, "512"))).isEqualTo("pool_empty");
+  }
+
+  @Test
+  void aNumberDeactivatedDuringItsCallDoesNotComeBackOnRelease() {
+    sync(number("5125550001"));
+    allocate(T0, "512");
+    sync(number("5125550001").put("active", "0"));
+    release("5125550001", T0 + 1);
+
+    assertThat(reasonOf(allocate(T0 + 2, "512"))).isEqualTo("pool_empty");
+  }
+
+  @Test
+  void theReasonTellsReservedFromCapped() {
+    sync(number("5125550001").put("hl", 1), number("5125550002"));
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+    allocate(T0 + 2, "512");
+
+    assertThat(reasonOf(allocate(T0 + 3, "512"))).isEqualTo("all_reserved_or_capped");
+  }
+
+  @Test
+  void anEmptyRedisWithoutTheLoadedMarkAsksForAReload() {
+    redis.send(Request.cmd(Command.FLUSHDB)).await();
+
+    assertThat(reasonOf(allocate(T0, "512"))).isEqualTo("not_loaded");
+  }
+
+  @Test
+  void syncKeepsCountsAndMovesANumberToItsNewAreaCode() {
+    sync(number("5125550001").put("hl", 2));
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+    sync(number("5125550001").put("npa", "214").put("hl", 2));
+
+    Response moved = allocate(T0 + 2, "214");
+    release("5125550001", T0 + 3);
+
+    assertThat(moved.get(4).toString()).isEqualTo("area_code");
+    assertThat(reasonOf(allocate(T0 + 4, "214"))).isEqualTo("all_capped");
+  }
+
+  @Test
+  void pruneRemovesNumbersThatAnOlderLoadWrote() {
+    syncWithGeneration("1", number("5125550001"), number("5125550002"));
+    syncWithGeneration("2", number("5125550002"));
+
+    Response pruned = redis.run(LuaScript.PRUNE, KEYS, List.of("2", "0", "100")).await();
+
+    assertThat(pruned.get(1).toInteger()).isEqualTo(1);
+    assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("5125550002");
+    assertThat(reasonOf(allocate(T0 + 1, "512"))).isEqualTo("all_reserved");
+  }
+
+  @Test
+  void scriptsStillRunAfterTheServerLostItsScriptCache() {
+    sync(number("5125550001"));
+    redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await();
+
+    assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("5125550001");
+    assertThat(release("5125550001", T0 + 1).get(0).toLong()).isEqualTo(1);
+  }
+
+  @Test
+  void reservationsCountsOnlyLiveReservations() {
+    sync(number("5125550001"), number("5125550002"));
+    allocate(T0, "512");
+    allocate(T0 + TTL / 2, "512");
+
+    long live = redis.run(LuaScript.RESERVATIONS, KEYS, List.of(Long.toString(T0 + TTL + 1))).await().toLong();
+
+    assertThat(live).isEqualTo(1);
+  }
+
+  private static JsonObject number(String callerId) {
+    return new JsonObject().put("cid", callerId).put("npa", callerId.substring(0, 3));
+  }
+
+  private static void sync(JsonObject... numbers) {
+    syncWithGeneration("1", numbers);
+  }
+
+  private static void syncWithGeneration(String generation, JsonObject... numbers) {
+    CapWindows w = CapWindows.at(T0, ZONE);
+    List<String> args = new ArrayList<>(List.of(Long.toString(T0), w.hourId(), Long.toString(w.hourEnd()),
+      w.dayId(), Long.toString(w.dayEnd()), generation));
+    for (JsonObject n : numbers) {
+      args.addAll(List.of(n.getString("cid"), n.getString("pool", "default"), n.getString("npa"), "carrier-x",
+        Integer.toString(n.getInteger("hl", 100)), Integer.toString(n.getInteger("dl", 500)),
+        n.getString("active", "1"), Long.toString(n.getLong("last", 0L))));
+    }
+    redis.run(LuaScript.SYNC, KEYS, args).await();
+  }
+
+  private static Response allocate(long now, String npa) {
+    return allocate(now, npa, "", 100);
+  }
+
+  private static Response allocate(long now, String npa, String agent, int agentLimit) {
+    CapWindows w = CapWindows.at(now, ZONE);
+    return redis.run(LuaScript.ALLOCATE, KEYS, List.of(
+      Long.toString(now), "default", npa, Long.toString(TTL),
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
+      agent, Integer.toString(agentLimit), w.minuteId(),
+      "campaign-1", npa + "5551234", "id-" + now, "8")).await();
+  }
+
+  private static Response release(String callerId, long now) {
+    CapWindows w = CapWindows.at(now, ZONE);
+    return redis.run(LuaScript.RELEASE, KEYS, List.of(callerId, Long.toString(now),
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()))).await();
+  }
+
+  private static String callerIdOf(Response reply) {
+    assertThat(reply.get(0).toString()).as("allocation reply %s", reply).isEqualTo("OK");
+    return reply.get(1).toString();
+  }
+
+  private static String reasonOf(Response reply) {
+    assertThat(reply.get(0).toString()).as("allocation reply %s", reply).isEqualTo("ERR");
+    return reply.get(1).toString();
+  }
+}
