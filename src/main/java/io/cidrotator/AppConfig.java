@@ -35,6 +35,7 @@ public record AppConfig(
   String redisPassword,
   ZoneId timezone,
   List<String> dialPrefixes,
+  List<String> allowedOrigins,
   int allocatorInstances,
   int routerInstances,
   int allocationTimeoutMs,
@@ -48,7 +49,7 @@ public record AppConfig(
     "DEFAULT_RESERVATION_TTL", "DEFAULT_RATE_LIMIT_PER_AGENT", "DEFAULT_HOURLY_LIMIT", "DEFAULT_DAILY_LIMIT",
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
-    "TIMEZONE", "DIAL_PREFIXES", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
+    "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
     "HISTORY_BUFFER_SIZE", "BENCH_DIRECT_ROUTE", "DEV_MODE");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
@@ -90,6 +91,7 @@ public record AppConfig(
       r.string("REDIS_PASSWORD", ""),
       r.zone("TIMEZONE"),
       r.digitList("DIAL_PREFIXES", "9"),
+      r.origins("ALLOWED_ORIGINS"),
       r.integer("ALLOCATOR_INSTANCES", 2, 1, 64),
       r.integer("ROUTER_INSTANCES", 2, 1, 64),
       r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
@@ -243,6 +245,21 @@ public record AppConfig(
       } catch (DateTimeException e) {
         throw new IllegalArgumentException(key + ": not a time zone id such as America/Chicago, got '" + value + "'");
       }
+    }
+
+    List<String> origins(String key) {
+      String value = string(key, "");
+      List<String> origins = Arrays.stream(value.split(","))
+        .map(String::trim)
+        .filter(o -> !o.isEmpty())
+        .toList();
+      for (String origin : origins) {
+        if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+          throw new IllegalArgumentException(key + ": each origin must look like https://host[:port], got '"
+            + origin + "'");
+        }
+      }
+      return origins;
     }
 
     List<String> digitList(String key, String fallback) {

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -53,6 +54,12 @@ public final class RouterVerticle extends VerticleBase {
     AdminAuth admin = new AdminAuth(config.adminToken());
 
     Router router = Router.router(vertx);
+    if (!config.allowedOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create()
+        .addOrigins(config.allowedOrigins())
+        .allowedHeader("Authorization")
+        .allowedHeader("Content-Type"));
+    }
     router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
     router.route("/release").handler(this::release);
     router.get("/health").handler(this::health);
