@@ -2,6 +2,8 @@
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  caller_id   ARGV[2] now (ms)
 -- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
+-- ARGV[7]  the reservation (allocation id) to end, or '' for whatever reservation is live. With an id, a
+--          late hangup of a call whose reservation expired cannot end the next call's reservation.
 -- Reply: {1, allocation_id} when a reservation was released; {0} when none was live (idempotent);
 --        {-1} when the number is not in the inventory.
 P = KEYS[1]
@@ -13,10 +15,14 @@ local pool = redis.call('HGET', P .. 'n:' .. cid, 'pool')
 if not pool then
   return {-1}
 end
+local wanted = ARGV[7] or ''
+local id = redis.call('HGET', P .. 'res:' .. cid, 'id') or ''
+if wanted ~= '' and wanted ~= id then
+  return {0}
+end
 if redis.call('ZREM', P .. 'r:' .. pool, cid) == 0 then
   return {0}
 end
-local id = redis.call('HGET', P .. 'res:' .. cid, 'id') or ''
 redis.call('DEL', P .. 'res:' .. cid)
 restore(cid)
 return {1, id}

@@ -37,10 +37,16 @@ public final class AllocationClient {
       .put("agent", agent);
   }
 
-  /** Ends the live reservation of {@code callerId}; succeeds with released (boolean), fails 404 for an unknown number. */
-  public Future<JsonObject> release(String callerId) {
+  /**
+   * Ends the live reservation of {@code callerId} (only if it is {@code reservation}, when that is not
+   * null); succeeds with released (boolean), fails 404 for an unknown number.
+   */
+  public Future<JsonObject> release(String callerId, String reservation) {
+    JsonObject request = new JsonObject()
+      .put("caller_id", callerId)
+      .put("reservation", reservation);
     return vertx.eventBus()
-      .<JsonObject>request(Bus.RELEASE, new JsonObject().put("caller_id", callerId), options)
+      .<JsonObject>request(Bus.RELEASE, request, options)
       .map(Message::body);
   }
 

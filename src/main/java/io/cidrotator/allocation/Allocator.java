@@ -118,8 +118,9 @@ public final class Allocator {
     long now = System.currentTimeMillis();
     CapWindows w = windowsAt(now);
     String callerId = request.getString("caller_id");
+    String reservation = Objects.requireNonNullElse(request.getString("reservation"), "");
     List<String> args = List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()));
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation);
     return redis.run(LuaScript.RELEASE, KEYS, args)
       .map(reply -> released(reply, callerId, now));
   }

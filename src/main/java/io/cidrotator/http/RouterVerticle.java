@@ -152,7 +152,12 @@ public final class RouterVerticle extends VerticleBase {
       ctx.fail(new HttpException(400, e.getMessage()));
       return;
     }
-    allocation.release(callerId.digits())
+    String reservation = ctx.request().getParam("reservation");
+    if (reservation != null && !reservation.matches("[0-9a-f-]{36}")) {
+      ctx.fail(new HttpException(400, "reservation: not a reservation id as /next-cid returns it"));
+      return;
+    }
+    allocation.release(callerId.digits(), reservation)
       .onSuccess(result -> ctx.json(new JsonObject()
         .put("success", true)
         .put("caller_id", callerId.digits())
@@ -162,7 +167,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private Future<JsonObject> adminRelease(RoutingContext ctx) {
     NanpNumber callerId = parseOrBadRequest("caller_id", ctx.pathParam("caller_id"));
-    return allocation.release(callerId.digits())
+    return allocation.release(callerId.digits(), null)
       .map(result -> new JsonObject()
         .put("success", true)
         .put("message", result.getBoolean("released")

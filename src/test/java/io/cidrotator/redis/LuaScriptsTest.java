@@ -167,6 +167,18 @@ class LuaScriptsTest {
   }
 
   @Test
+  void aLateHangupNamingAnExpiredReservationCannotEndTheNextCallsReservation() {
+    sync(number("5125550001"));
+    String firstCall = allocate(T0, "512").get(5).toString();
+    allocate(T0 + TTL, "512");
+
+    Response late = release("5125550001", T0 + TTL + 1, firstCall);
+
+    assertThat(late.get(0).toLong()).isZero();
+    assertThat(reasonOf(allocate(T0 + TTL + 2, "512"))).isEqualTo("all_reserved");
+  }
+
+  @Test
   void aReleasedNumberGoesBehindTheNumbersUsedLessRecently() {
     sync(number("5125550001").put("last", 1000), number("5125550002").put("last", 2000));
     allocate(T0, "512");
@@ -305,9 +317,13 @@ class LuaScriptsTest {
   }
 
   private static Response release(String callerId, long now) {
+    return release(callerId, now, "");
+  }
+
+  private static Response release(String callerId, long now, String reservation) {
     CapWindows w = CapWindows.at(now, ZONE);
     return redis.run(LuaScript.RELEASE, KEYS, List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()))).await();
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation)).await();
   }
 
   private static String callerIdOf(Response reply) {
