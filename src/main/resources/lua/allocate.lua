@@ -7,7 +7,8 @@
 -- ARGV[9]  agent ('' = none)   ARGV[10] agent limit per minute   ARGV[11] minute window id
 -- ARGV[12] campaign            ARGV[13] destination (10 digits)  ARGV[14] allocation id
 -- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
--- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id}  tier = 'area_code' | 'pool'
+-- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms)}
+--       tier = 'area_code' | 'pool'
 --     or {'ERR', reason}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | not_loaded
 P = KEYS[1]
@@ -60,7 +61,7 @@ if not cid then
 end
 
 local key = P .. 'n:' .. cid
-local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc')
+local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc)
@@ -76,4 +77,4 @@ if rate_key then
     redis.call('PEXPIRE', rate_key, 120000)
   end
 end
-return {'OK', cid, f[1], f[2] or '', tier, ARGV[14]}
+return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7]}

@@ -11,11 +11,16 @@ import io.vertx.core.json.JsonObject;
 /** The only code that builds or reads the allocation messages of the event bus. */
 public final class AllocationClient {
 
+  /** The allocator gives up this much before the bus times out, so its answer and ours agree. */
+  private static final long DEADLINE_MARGIN_MS = 50;
+
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final long timeoutMs;
 
   public AllocationClient(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
@@ -24,8 +29,10 @@ public final class AllocationClient {
    * tier, reservation and reserved_for; fails with a ReplyException carrying 429 or 503.
    */
   public Future<JsonObject> allocate(JsonObject request) {
+    // Past the deadline the allocator takes its allocation back instead of answering a caller who left.
+    long deadline = System.currentTimeMillis() + Math.max(timeoutMs - DEADLINE_MARGIN_MS, timeoutMs / 2);
     return vertx.eventBus()
-      .<JsonObject>request(Bus.ALLOCATE, request, options)
+      .<JsonObject>request(Bus.ALLOCATE, request.put("deadline", deadline), options)
       .map(Message::body);
   }
 

@@ -49,12 +49,20 @@ public final class Allocator {
   public Future<Void> start() {
     timer = vertx.setPeriodic(HISTORY_FLUSH_MS, id -> flushHistory());
     return redis.connect()
-      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.RESERVATIONS));
+      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.UNDO, LuaScript.RESERVATIONS));
   }
 
-
+  /**
+   * Reserves a caller-ID for {@code request} (to, campaign, agent, and optionally deadline: the epoch ms
+   * after which the caller has given up). Succeeds with caller_id, area_code, carrier, tier, reservation,
+   * reserved_for; fails with a {@link Bus.Failure} of 429 or 503.
+   */
   public Future<JsonObject> allocate(JsonObject request) {
     long now = System.currentTimeMillis();
+    long deadline = request.getLong("deadline", Long.MAX_VALUE);
+    if (now > deadline) {
+      return Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time"));
+    }
     CapWindows w = windowsAt(now);
     String to = request.getString("to");
     String campaign = Objects.requireNonNullElse(request.getString("campaign"), "");
@@ -66,7 +74,23 @@ public final class Allocator {
       agent, agentLimit, w.minuteId(),
       campaign, to, id, Integer.toString(RECLAIM_BATCH));
     return redis.run(LuaScript.ALLOCATE, KEYS, args)
-      .map(reply -> allocated(reply, request, now));
+      .compose(reply -> System.currentTimeMillis() > deadline && "OK".equals(reply.get(0).toString())
+        ? undo(reply, agent, w)
+        : Future.succeededFuture(allocated(reply, request, now)));
+  }
+
+  /**
+   * The caller stopped waiting (Redis was slow) and dials with its own caller-ID: take the allocation back
+   * so the number is neither held until its TTL nor counted for a call that never used it.
+   */
+  private Future<JsonObject> undo(Response reply, String agent, CapWindows allocationWindows) {
+    long now = System.currentTimeMillis();
+    CapWindows w = windowsAt(now);
+    List<String> args = List.of(reply.get(1).toString(), reply.get(5).toString(), reply.get(6).toString(),
+      Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
+      agent, allocationWindows.minuteId());
+    return redis.run(LuaScript.UNDO, KEYS, args)
+      .transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")));
   }
 
   private JsonObject allocated(Response reply, JsonObject request, long now) {

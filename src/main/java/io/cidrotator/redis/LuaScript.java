@@ -16,6 +16,7 @@ public record LuaScript(String name, String source, String sha) {
 
   public static final LuaScript ALLOCATE = load("allocate");
   public static final LuaScript RELEASE = load("release");
+  public static final LuaScript UNDO = load("undo");
   public static final LuaScript SYNC = load("sync");
   public static final LuaScript PRUNE = load("prune");
   public static final LuaScript RESERVATIONS = load("reservations");

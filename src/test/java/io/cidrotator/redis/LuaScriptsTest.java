@@ -189,6 +189,21 @@ class LuaScriptsTest {
   }
 
   @Test
+  void undoTakesBackAnAllocationCompletelyCountsLruPlaceAndRate() {
+    sync(number("5125550001").put("last", 1000).put("hl", 1), number("5125550002").put("last", 2000));
+    Response late = allocate(T0, "512", "agent7", 1);
+    CapWindows w = CapWindows.at(T0 + 5, ZONE);
+
+    long undone = redis.run(LuaScript.UNDO, KEYS, List.of("5125550001", late.get(5).toString(),
+      late.get(6).toString(), Long.toString(T0 + 5), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
+      Long.toString(w.dayEnd()), "agent7", w.minuteId())).await().toLong();
+
+    assertThat(undone).isEqualTo(1);
+    // Not capped (its one use was taken back), first in LRU order again, and the agent may allocate again.
+    assertThat(callerIdOf(allocate(T0 + 6, "512", "agent7", 1))).isEqualTo("5125550001");
+  }
+
+  @Test
   void anAgentOverItsLimitPerMinuteIsRefusedAndOtherAgentsAreNot() {
     sync(number("5125550001"), number("5125550002"), number("5125550003"), number("5125550004"));
 

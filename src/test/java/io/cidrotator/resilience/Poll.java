@@ -1,0 +1,45 @@
+package io.cidrotator.resilience;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Waits for a condition that the server reaches by itself (a reconnect, a reload, a flush), asking again
+ * every 100 ms until a deadline. Waits on Vert.x timers from the JUnit thread, never Thread.sleep.
+ */
+final class Poll {
+
+  private static final long EVERY_MS = 100;
+
+  private Poll() {
+  }
+
+  /**
+   * Runs {@code probe} until its result satisfies {@code done} and returns that result; a failed probe counts
+   * as "not yet". Fails naming {@code what} and the last result or failure when {@code within} is over.
+   */
+  static <T> T until(Vertx vertx, Duration within, String what, Supplier<Future<T>> probe, Predicate<T> done) {
+    long deadline = System.nanoTime() + within.toNanos();
+    Object last = "no answer yet";
+    while (true) {
+      try {
+        T value = probe.get().await();
+        if (done.test(value)) {
+          return value;
+        }
+        last = value;
+      } catch (Exception e) {
+        // await() rethrows the cause as is, checked ones (ConnectException) included.
+        last = e;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": not reached within " + within.toMillis() + " ms; last: " + last);
+      }
+      vertx.timer(EVERY_MS).await();
+    }
+  }
+}

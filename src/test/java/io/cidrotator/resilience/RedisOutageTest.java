@@ -1,0 +1,178 @@
+package io.cidrotator.resilience;
+
+import io.cidrotator.EmbeddedServices;
+import io.cidrotator.TestServer;
+import io.cidrotator.allocation.AllocatorVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Redis of its own that the test stops and starts again (empty, as a Redis without persistence comes back
+ * from a crash), with the shared PostgreSQL. The dialplan waits on us with a ~1 s CURL timeout: while Redis is
+ * down (or stuck) every answer must be a fast 503, and once it is back the server must recover by itself.
+ */
+class RedisOutageTest {
+
+  /** Well under the dialplan's ~1 s CURLOPT(httptimeout), with room for a busy machine. */
+  private static final long FAST_MS = 700;
+  /** A hung request fails the test after this instead of stalling it. */
+  private static final long HANG_MS = 5000;
+  /** Longer than the three requests made meanwhile, each bounded by ALLOCATION_TIMEOUT_MS (500 ms). */
+  private static final long STUCK_MS = 2500;
+
+  private int redisPort;
+  private RedisServer redis;
+  private TestServer server;
+  private List<String> seeded;
+
+  @BeforeEach
+  void startServerOnItsOwnRedis() {
+    redisPort = EmbeddedServices.freePort();
+    redis = EmbeddedServices.redisServer(redisPort, null);
+    // REDIS_URL too: when the run points the shared services at an external Redis, that URL wins over REDIS_HOST.
+    server = TestServer.start(new JsonObject()
+      .put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0")
+      .put("REDIS_HOST", "127.0.0.1")
+      .put("REDIS_PORT", redisPort));
+    List<JsonObject> numbers = TestServer.numbers("512", 20);
+    seeded = numbers.stream().map(n -> n.getString("caller_id")).toList();
+    server.reset().seed(numbers);
+    HttpResponse<Buffer> before = nextCid();
+    assertThat(before.statusCode()).as("allocation before the outage").isEqualTo(200);
+    assertThat(server.http.get("/release")
+      .addQueryParam("caller_id", before.bodyAsJsonObject().getString("caller_id"))
+      .send()
+      .await()
+      .statusCode()).isEqualTo(200);
+  }
+
+  @AfterEach
+  void stopServerAndRedis() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+    if (redis != null) {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void nextCidAnswers503FastWithADetailAndHealthIs503WhileRedisIsDown() throws IOException {
+    redis.stop();
+
+    for (int i = 0; i < 5; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = nextCid();
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(response.statusCode()).as("request %d: %s", i, response.bodyAsString()).isEqualTo(503);
+      assertThat(response.getHeader("Content-Type")).startsWith("application/json");
+      assertThat(response.bodyAsJsonObject().getString("detail")).as("request %d", i).isNotBlank();
+      assertThat(elapsedMs).as("request %d took %d ms", i, elapsedMs).isLessThan(FAST_MS);
+    }
+    HttpResponse<Buffer> health = server.http.get("/health").timeout(HANG_MS).send().await();
+    assertThat(health.statusCode()).isEqualTo(503);
+    JsonObject body = health.bodyAsJsonObject();
+    assertThat(body.getString("status")).isEqualTo("unhealthy");
+    assertThat(body.getString("database")).isEqualTo("connected");
+    assertThat(body.getJsonObject("redis").getBoolean("connected")).isFalse();
+  }
+
+  @Test
+  void nextCidRecoversByItselfWhenRedisComesBackEmpty() throws IOException {
+    redis.stop();
+    assertThat(nextCid().statusCode()).isEqualTo(503);
+
+    // Same port, nothing in it: no inventory, no 'loaded' marker, an empty script cache (EVALSHA -> NOSCRIPT).
+    redis = EmbeddedServices.redisServer(redisPort, null);
+
+    HttpResponse<Buffer> recovered = Poll.until(server.vertx, Duration.ofSeconds(10),
+      "GET /next-cid answering 200 after Redis came back",
+      this::nextCidAsync,
+      response -> response.statusCode() == 200);
+    assertThat(recovered.bodyAsJsonObject().getString("caller_id")).isIn(seeded);
+    assertThat(recovered.bodyAsJsonObject().getString("tier")).isEqualTo("area_code");
+    HttpResponse<Buffer> health = Poll.until(server.vertx, Duration.ofSeconds(5), "GET /health answering 200",
+      () -> server.http.get("/health").timeout(HANG_MS).send(),
+      response -> response.statusCode() == 200);
+    assertThat(health.bodyAsJsonObject().getJsonObject("redis").getBoolean("connected")).isTrue();
+  }
+
+  @Test
+  void nextCidAnswers503WithinTheAllocationTimeoutWhileRedisIsStuck() {
+    Future<Response> stuck = keepRedisBusy(STUCK_MS);
+    server.vertx.timer(100).await();
+
+    for (int i = 0; i < 3; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = nextCid();
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(response.statusCode()).as("request %d: %s", i, response.bodyAsString()).isEqualTo(503);
+      assertThat(response.bodyAsJsonObject().getString("detail")).isNotBlank();
+      assertThat(elapsedMs).as("request %d took %d ms", i, elapsedMs).isLessThan(FAST_MS);
+    }
+    assertThat(stuck.await().toInteger()).isEqualTo(1);
+  }
+
+  @Test
+  void allocationsThatTimedOutWhileRedisWasStuckLeaveNoNumberReserved() {
+    Future<Response> stuck = keepRedisBusy(STUCK_MS);
+    server.vertx.timer(100).await();
+    for (int i = 0; i < 3; i++) {
+      assertThat(nextCid().statusCode()).isEqualTo(503);
+    }
+    stuck.await();
+
+    // The callers got a 503, used VICIdial's own caller-ID and will never release anything: a number the
+    // late-running allocation reserved anyway stays locked for DEFAULT_RESERVATION_TTL (300 s) and counts
+    // towards its caps, for calls it never made.
+    Poll.until(server.vertx, Duration.ofSeconds(3), "no reservation left by the calls that got 503",
+      () -> server.redis.send(Request.cmd(Command.ZCARD).arg(AllocatorVerticle.KEY_PREFIX + "r:default"))
+        .map(Response::toLong),
+      reserved -> reserved == 0);
+  }
+
+  /**
+   * Keeps Redis busy in one Lua script for {@code ms} (below its 5 s busy-script threshold, so other clients
+   * simply wait, as behind a slow fork, a long KEYS or a stalled host) over the fixture's own connection.
+   */
+  private Future<Response> keepRedisBusy(long ms) {
+    String spin = """
+      local t = redis.call('TIME')
+      local until_us = t[1] * 1000000 + t[2] + tonumber(ARGV[1]) * 1000
+      repeat
+        t = redis.call('TIME')
+      until t[1] * 1000000 + t[2] >= until_us
+      return 1
+      """;
+    return server.redis.send(Request.cmd(Command.EVAL).arg(spin).arg(0).arg(ms));
+  }
+
+  private HttpResponse<Buffer> nextCid() {
+    return nextCidAsync().await();
+  }
+
+  private Future<HttpResponse<Buffer>> nextCidAsync() {
+    return server.http.get("/next-cid")
+      .addQueryParam("to", "5125551234")
+      .addQueryParam("campaign", "outage")
+      .timeout(HANG_MS)
+      .send();
+  }
+}
