@@ -45,16 +45,20 @@ public final class AllocationClient {
   }
 
   /**
-   * Ends the live reservation of {@code callerId} (only if it is {@code reservation}, when that is not
-   * null); succeeds with released (boolean), fails 404 for an unknown number.
+   * Ends the live reservation of a {@link #releaseRequest} (only the named reservation, when it names
+   * one); succeeds with released (boolean), fails 404 for an unknown number.
    */
-  public Future<JsonObject> release(String callerId, String reservation) {
-    JsonObject request = new JsonObject()
-      .put("caller_id", callerId)
-      .put("reservation", reservation);
+  public Future<JsonObject> release(JsonObject request) {
     return vertx.eventBus()
       .<JsonObject>request(Bus.RELEASE, request, options)
       .map(Message::body);
+  }
+
+  /** The release request, as the bus carries it and {@link Allocator#release} takes it. */
+  public static JsonObject releaseRequest(String callerId, String reservation) {
+    return new JsonObject()
+      .put("caller_id", callerId)
+      .put("reservation", reservation);
   }
 
   /** How many reservations are live now. */

@@ -61,7 +61,7 @@ public final class RouterVerticle extends VerticleBase {
         .allowedHeader("Content-Type"));
     }
     router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
-    router.route("/release").handler(this::release);
+    router.route("/release").handler(ctx -> release(ctx, allocation::release));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
 
@@ -79,6 +79,7 @@ public final class RouterVerticle extends VerticleBase {
       direct = new Allocator(vertx, config, "bench-direct");
       directReady = direct.start();
       router.get("/bench/next-cid-direct").order(-1).handler(ctx -> nextCid(ctx, direct::allocate));
+      router.get("/bench/release-direct").order(-1).handler(ctx -> release(ctx, direct::release));
     }
     return directReady.compose(v -> vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.apiHost())
@@ -139,7 +140,7 @@ public final class RouterVerticle extends VerticleBase {
       .onFailure(ctx::fail);
   }
 
-  private void release(RoutingContext ctx) {
+  private void release(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> release) {
     String raw = ctx.request().getParam("caller_id");
     if (raw == null || raw.isBlank()) {
       ctx.fail(new HttpException(422, "caller_id: required query parameter is missing"));
@@ -157,7 +158,7 @@ public final class RouterVerticle extends VerticleBase {
       ctx.fail(new HttpException(400, "reservation: not a reservation id as /next-cid returns it"));
       return;
     }
-    allocation.release(callerId.digits(), reservation)
+    release.apply(AllocationClient.releaseRequest(callerId.digits(), reservation))
       .onSuccess(result -> ctx.json(new JsonObject()
         .put("success", true)
         .put("caller_id", callerId.digits())
@@ -167,7 +168,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private Future<JsonObject> adminRelease(RoutingContext ctx) {
     NanpNumber callerId = parseOrBadRequest("caller_id", ctx.pathParam("caller_id"));
-    return allocation.release(callerId.digits(), null)
+    return allocation.release(AllocationClient.releaseRequest(callerId.digits(), null))
       .map(result -> new JsonObject()
         .put("success", true)
         .put("message", result.getBoolean("released")
