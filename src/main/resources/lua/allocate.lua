@@ -27,7 +27,7 @@ if agent ~= '' then
 end
 
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
-local reclaimed = reclaim_reserved(pool, batch) + reclaim_capped(pool, batch)
+local reclaimed = reclaim(pool, 'r', batch) + reclaim(pool, 'c', batch)
 
 local function pick()
   local local_cid = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 0)[1]
@@ -40,7 +40,7 @@ end
 local cid, tier = pick()
 while not cid and reclaimed > 0 do
   -- A backlog of expired reservations may hide an eligible number: never answer "none" while one exists.
-  reclaimed = reclaim_reserved(pool, 1000) + reclaim_capped(pool, 1000)
+  reclaimed = reclaim(pool, 'r', 1000) + reclaim(pool, 'c', 1000)
   cid, tier = pick()
 end
 

@@ -45,24 +45,16 @@ local function restore(cid)
   end
 end
 
--- Ends the reservations of a pool that expired by NOW, at most `limit` of them. Returns how many.
-local function reclaim_reserved(pool, limit)
-  local key = P .. 'r:' .. pool
+-- Returns to service the numbers of a pool whose reservation expired ('r') or whose cap ended ('c') by
+-- NOW, at most `limit` of them. Returns how many.
+local function reclaim(pool, set, limit)
+  local key = P .. set .. ':' .. pool
   local due = redis.call('ZRANGE', key, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, limit)
   for _, cid in ipairs(due) do
     redis.call('ZREM', key, cid)
-    redis.call('DEL', P .. 'res:' .. cid)
-    restore(cid)
-  end
-  return #due
-end
-
--- Returns to service the numbers of a pool whose capped window ended by NOW, at most `limit`.
-local function reclaim_capped(pool, limit)
-  local key = P .. 'c:' .. pool
-  local due = redis.call('ZRANGE', key, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, limit)
-  for _, cid in ipairs(due) do
-    redis.call('ZREM', key, cid)
+    if set == 'r' then
+      redis.call('DEL', P .. 'res:' .. cid)
+    end
     restore(cid)
   end
   return #due
