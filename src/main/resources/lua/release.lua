@@ -20,9 +20,15 @@ local id = redis.call('HGET', P .. 'res:' .. cid, 'id') or ''
 if wanted ~= '' and wanted ~= id then
   return {0}
 end
-if redis.call('ZREM', P .. 'r:' .. pool, cid) == 0 then
+local expiry = redis.call('ZSCORE', P .. 'r:' .. pool, cid)
+if not expiry then
   return {0}
 end
+redis.call('ZREM', P .. 'r:' .. pool, cid)
 redis.call('DEL', P .. 'res:' .. cid)
 restore(cid)
+if tonumber(expiry) <= NOW then
+  -- Already over by its TTL, merely not reclaimed yet: nothing live was released.
+  return {0}
+end
 return {1, id}

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,6 +37,8 @@ final class HistoryWriter {
   private static final int BATCH = 2000;
   private static final long FLUSH_MS = 250;
   private static final long RETRY_MS = 1000;
+  /** How long a release may wait for its allocation, which another allocator may hand over later. */
+  private static final long ORPHAN_RELEASE_MS = 60_000;
 
   private final Vertx vertx;
   private final Pool pg;
@@ -95,11 +101,12 @@ final class HistoryWriter {
       batch.add(event);
     }
     return writeBatch(batch)
-      .onSuccess(v -> {
+      .onSuccess(unmatched -> {
         for (int i = 0; i < batch.size(); i++) {
           buffer.pollFirst();
         }
-        written.increment(batch.size());
+        requeue(unmatched);
+        written.increment(batch.size() - unmatched.size());
         if (failing) {
           LOG.info("PostgreSQL is back: history writes resumed ({} events waiting)", buffer.size());
           failing = false;
@@ -119,7 +126,23 @@ final class HistoryWriter {
       });
   }
 
-  private Future<Void> writeBatch(List<JsonObject> batch) {
+  /**
+   * Each allocator hands over its history on its own timer, so a release can arrive before the allocation
+   * it ends: it waits in the buffer for a while instead of being lost.
+   */
+  private void requeue(List<JsonObject> unmatched) {
+    long now = System.currentTimeMillis();
+    for (JsonObject release : unmatched) {
+      if (now - release.getLong("at") < ORPHAN_RELEASE_MS && buffer.size() < capacity) {
+        buffer.addLast(release);
+      } else {
+        dropped.increment();
+      }
+    }
+  }
+
+  /** Writes one batch in one transaction; resolves with the releases whose allocation is not there yet. */
+  private Future<List<JsonObject>> writeBatch(List<JsonObject> batch) {
     Allocations allocations = new Allocations();
     Releases releases = new Releases();
     Map<String, OffsetDateTime> lastUsed = new HashMap<>();
@@ -135,10 +158,10 @@ final class HistoryWriter {
     return pg.withTransaction(conn -> conn.preparedQuery(InventorySql.INSERT_ALLOCATIONS)
       .execute(allocations.tuple())
       .compose(r -> conn.preparedQuery(InventorySql.RECORD_RELEASES).execute(releases.tuple()))
-      .compose(r -> conn.preparedQuery(InventorySql.TOUCH_LAST_USED).execute(Tuple.tuple()
-        .addArrayOfString(lastUsed.keySet().toArray(new String[0]))
-        .addArrayOfOffsetDateTime(lastUsed.values().toArray(new OffsetDateTime[0]))))
-      .mapEmpty());
+      .compose(recorded -> conn.preparedQuery(InventorySql.TOUCH_LAST_USED).execute(Tuple.tuple()
+          .addArrayOfString(lastUsed.keySet().toArray(new String[0]))
+          .addArrayOfOffsetDateTime(lastUsed.values().toArray(new OffsetDateTime[0])))
+        .map(r -> releases.unmatched(recorded))));
   }
 
   private static OffsetDateTime time(long epochMs) {
@@ -189,6 +212,7 @@ final class HistoryWriter {
   }
 
   private static final class Releases {
+    final List<JsonObject> events = new ArrayList<>();
     final List<UUID> ids = new ArrayList<>();
     final List<OffsetDateTime> times = new ArrayList<>();
     final List<String> outcomes = new ArrayList<>();
@@ -197,6 +221,7 @@ final class HistoryWriter {
       if (event.getString("id", "").isEmpty()) {
         return;
       }
+      events.add(event);
       ids.add(UUID.fromString(event.getString("id")));
       times.add(at);
       outcomes.add(event.getString("outcome"));
@@ -207,6 +232,21 @@ final class HistoryWriter {
         .addArrayOfUUID(ids.toArray(new UUID[0]))
         .addArrayOfOffsetDateTime(times.toArray(new OffsetDateTime[0]))
         .addArrayOfString(outcomes.toArray(new String[0]));
+    }
+
+    /** The release events whose id the update did not return. */
+    List<JsonObject> unmatched(RowSet<Row> recorded) {
+      Set<UUID> matched = new HashSet<>();
+      for (Row row : recorded) {
+        matched.add(row.getUUID("id"));
+      }
+      List<JsonObject> unmatched = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!matched.contains(ids.get(i))) {
+          unmatched.add(events.get(i));
+        }
+      }
+      return unmatched;
     }
   }
 }

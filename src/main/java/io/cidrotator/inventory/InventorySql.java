@@ -39,6 +39,7 @@ final class InventorySql {
     SET released_at = r.released_at, outcome = r.outcome
     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS r(id, released_at, outcome)
     WHERE a.id = r.id AND a.released_at IS NULL
+    RETURNING a.id
     """;
 
   /** Keeps last_used close to Redis, so a Redis rebuilt from PostgreSQL keeps the LRU order. */

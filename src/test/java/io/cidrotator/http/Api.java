@@ -1,0 +1,198 @@
+package io.cidrotator.http;
+
+import io.cidrotator.TestServer;
+import io.cidrotator.inventory.InventoryClient;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The calls the HTTP contract tests make on a {@link TestServer}: the public routes, the admin routes
+ * with or without the token, and reads of the Redis and PostgreSQL state they leave behind.
+ * Every call blocks on the JUnit thread.
+ */
+final class Api {
+
+  /** The Redis key of the live reservations of the default pool (score = expiry, ms). */
+  static final String RESERVED = "{cr}:r:default";
+
+  /** Allocators hand history to the admin verticle every 100 ms; this leaves them time to. */
+  private static final long ALLOCATOR_FLUSH_MS = 150;
+
+  private final TestServer server;
+  private final InventoryClient inventory;
+  private volatile long lastHistoryEventAt;
+
+  Api(TestServer server) {
+    this.server = server;
+    this.inventory = new InventoryClient(server.vertx, 10_000);
+  }
+
+  /**
+   * {@link TestServer#reset()}, retried when PostgreSQL breaks a deadlock: a history batch of the previous
+   * test still being written locks allocations then caller_ids, the fixture's TRUNCATE takes them the other
+   * way round, and PostgreSQL aborts the TRUNCATE. History of the previous test may still arrive after the
+   * reset; tests that read history or last_used use {@link #resetOnceHistoryIsWritten()}.
+   */
+  void reset() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        server.reset();
+        return;
+      } catch (PgException e) {
+        if (!"40P01".equals(e.getSqlState()) || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** {@link #reset()}, once everything the previous test allocated or released is in PostgreSQL. */
+  void resetOnceHistoryIsWritten() {
+    if (lastHistoryEventAt > 0) {
+      long wait = lastHistoryEventAt + ALLOCATOR_FLUSH_MS - System.currentTimeMillis();
+      if (wait > 0) {
+        server.vertx.timer(wait).await();
+      }
+      poll(this::historyBuffered, n -> n == 0, Duration.ofSeconds(5));
+      lastHistoryEventAt = 0;
+    }
+    reset();
+  }
+
+  /** History events the admin verticle holds, not yet written to PostgreSQL. */
+  int historyBuffered() {
+    return inventory.ping().await().getInteger("history_buffered");
+  }
+
+  /** Notes a call that made the server record history (an allocation or a release). */
+  HttpResponse<Buffer> recordsHistory(HttpResponse<Buffer> response) {
+    if (response.statusCode() == 200) {
+      lastHistoryEventAt = System.currentTimeMillis();
+    }
+    return response;
+  }
+
+  /** GET /next-cid with the query parameters given as name, value pairs (each value URL-encoded). */
+  HttpResponse<Buffer> nextCid(String... params) {
+    return recordsHistory(get("/next-cid", params));
+  }
+
+  /** GET /release?caller_id=... */
+  HttpResponse<Buffer> release(String callerId) {
+    return recordsHistory(get("/release", "caller_id", callerId));
+  }
+
+  /** GET {@code path} with the query parameters given as name, value pairs. */
+  HttpResponse<Buffer> get(String path, String... params) {
+    HttpRequest<Buffer> request = server.http.get(path);
+    for (int i = 0; i < params.length; i += 2) {
+      request.addQueryParam(params[i], params[i + 1]);
+    }
+    return request.send().await();
+  }
+
+  /** GET of a request URI sent exactly as written (already encoded). */
+  HttpResponse<Buffer> getRaw(String uri) {
+    return recordsHistory(server.http.get(uri).send().await());
+  }
+
+  /** A request carrying the admin bearer token. */
+  HttpRequest<Buffer> admin(HttpMethod method, String uri) {
+    return server.http.request(method, uri).putHeader("Authorization", server.bearer());
+  }
+
+  /** A request without any Authorization header. */
+  HttpRequest<Buffer> anonymous(HttpMethod method, String uri) {
+    return server.http.request(method, uri);
+  }
+
+  /** GET /api/stats with the token; the body. */
+  JsonObject stats() {
+    HttpResponse<Buffer> response = admin(HttpMethod.GET, "/api/stats").send().await();
+    if (response.statusCode() != 200) {
+      throw new AssertionError("/api/stats answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  /** The caller_id of a successful JSON /next-cid, failing the test on any other answer. */
+  String allocate(String to) {
+    HttpResponse<Buffer> response = nextCid("to", to);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("/next-cid?to=" + to + " answered " + response.statusCode() + ": "
+        + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("caller_id");
+  }
+
+  /** How many reservations the default pool holds in Redis. */
+  long reservedCount() {
+    return redis(Request.cmd(Command.ZCARD).arg(RESERVED)).toLong();
+  }
+
+  /** Whether {@code callerId} is reserved in Redis. */
+  boolean isReserved(String callerId) {
+    return redis(Request.cmd(Command.ZSCORE).arg(RESERVED).arg(callerId)) != null;
+  }
+
+  Response redis(Request request) {
+    return server.redis.send(request).await();
+  }
+
+  /** Redis keys matching {@code pattern} (KEYS: the test database is tiny). */
+  List<String> redisKeys(String pattern) {
+    List<String> keys = new ArrayList<>();
+    for (Response key : redis(Request.cmd(Command.KEYS).arg(pattern))) {
+      keys.add(key.toString());
+    }
+    return keys;
+  }
+
+  /** Rows of a query with positional parameters. */
+  List<Row> rows(String sql, Object... params) {
+    List<Row> rows = new ArrayList<>();
+    server.sql.preparedQuery(sql).execute(Tuple.wrap(params)).await().forEach(rows::add);
+    return rows;
+  }
+
+  /**
+   * Reads {@code value} every 50 ms until {@code done} accepts it or {@code within} elapsed, and returns
+   * the last value read, so the caller's assertion reports what was seen when time ran out.
+   */
+  <T> T poll(Supplier<T> value, Predicate<T> done, Duration within) {
+    Instant deadline = Instant.now().plus(within);
+    T last = value.get();
+    while (!done.test(last) && Instant.now().isBefore(deadline)) {
+      server.vertx.timer(50).await();
+      last = value.get();
+    }
+    return last;
+  }
+
+  /**
+   * Waits, if needed, until the current minute has at least {@code seconds} left, so that a short burst
+   * of requests falls into one per-minute rate-limit window.
+   */
+  void awayFromMinuteEnd(int seconds) {
+    long msLeft = 60_000L - System.currentTimeMillis() % 60_000L;
+    if (msLeft < seconds * 1000L) {
+      server.vertx.timer(msLeft + 20).await();
+    }
+  }
+}

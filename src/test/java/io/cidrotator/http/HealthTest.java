@@ -1,0 +1,94 @@
+package io.cidrotator.http;
+
+import io.cidrotator.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GET /health in the old tool's shape, and GET /metrics for Prometheus. */
+class HealthTest {
+
+  private static TestServer server;
+  private static Api api;
+
+  @BeforeAll
+  static void startServer() {
+    server = TestServer.start();
+    api = new Api(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void oneNumber() {
+    api.reset();
+    server.seed(TestServer.numbers("512", 1));
+  }
+
+  @Test
+  void healthReportsHealthyWithBothDependenciesConnected() {
+    HttpResponse<Buffer> response = api.get("/health");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(body.fieldNames()).contains("status", "timestamp", "database", "redis", "version");
+    assertThat(body.getString("status")).isEqualTo("healthy");
+    assertThat(body.getString("database")).isEqualTo("connected");
+    assertThat(body.getValue("redis")).isInstanceOf(JsonObject.class);
+    assertThat(body.getJsonObject("redis").getBoolean("connected")).isTrue();
+    assertThat(body.getString("version")).isNotBlank();
+    assertThat(Instant.parse(body.getString("timestamp"))).isBetween(Instant.now().minusSeconds(5), Instant.now());
+  }
+
+  @Test
+  void healthNeedsNoToken() {
+    HttpResponse<Buffer> response = api.get("/health");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("WWW-Authenticate")).isNull();
+  }
+
+  @Test
+  void metricsExposeVertxEventBusMetricsInPrometheusText() {
+    api.allocate("5125551234");
+
+    HttpResponse<Buffer> response = api.get("/metrics");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
+    assertThat(response.bodyAsString().lines()).anyMatch(line -> line.startsWith("vertx_eventbus_"));
+  }
+
+  @Test
+  void metricsCountNextCidRequestsByOutcome() {
+    api.allocate("5125551234");
+    api.nextCid("to", "123");
+
+    String metrics = api.get("/metrics").bodyAsString();
+
+    assertThat(metrics.lines()).anyMatch(line -> line.startsWith("cidrotator_next_cid_seconds_count{outcome=\"ok\""));
+    assertThat(metrics.lines())
+      .anyMatch(line -> line.startsWith("cidrotator_next_cid_seconds_count{outcome=\"bad_request\""));
+  }
+
+  @Test
+  void metricsNeverUseACallerIdOrDestinationAsALabelValue() {
+    api.allocate("5125551234");
+    api.release("5125550100");
+
+    String metrics = api.get("/metrics").bodyAsString();
+
+    assertThat(metrics).doesNotContain("5125551234").doesNotContain("5125550100");
+  }
+}
