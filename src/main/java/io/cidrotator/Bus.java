@@ -2,7 +2,10 @@ package io.cidrotator;
 
 import io.cidrotator.redis.RedisUnavailableException;
 import io.vertx.core.Future;
+import io.cidrotator.allocation.HistoryBatch;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +31,11 @@ public final class Bus {
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 
   private Bus() {
+  }
+
+  /** Once per Vert.x instance: the bodies that are not JsonObjects, all local to this JVM. */
+  public static void registerCodecs(Vertx vertx) {
+    vertx.eventBus().registerDefaultCodec(HistoryBatch.class, new LocalCodec<>(HistoryBatch.class));
   }
 
   /**
@@ -67,6 +75,44 @@ public final class Bus {
           msg.fail(500, "internal error");
         }
       });
+  }
+
+  /**
+   * Hands a body over by reference: for immutable data, or data its sender no longer touches, sent
+   * between verticles of one JVM. It cannot cross a cluster.
+   */
+  private static final class LocalCodec<T> implements MessageCodec<T, T> {
+
+    private final String name;
+
+    LocalCodec(Class<T> type) {
+      this.name = "local-" + type.getName();
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T body) {
+      throw new UnsupportedOperationException(name + " is local to this JVM");
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException(name + " is local to this JVM");
+    }
+
+    @Override
+    public T transform(T body) {
+      return body;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
   }
 
   /** A failure a consumer means to send back, with the HTTP status it stands for. */

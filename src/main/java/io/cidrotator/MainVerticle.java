@@ -33,6 +33,7 @@ public final class MainVerticle extends VerticleBase {
       LOG.warn("==== EMBEDDED DEV MODE: embedded PostgreSQL and Redis, data under ./data. Not for production. ====");
     }
     LOG.info("Starting cid-rotator {} with {}", version(), config);
+    Bus.registerCodecs(vertx);
     RequestStats stats = new RequestStats(Metrics.registry());
     DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop)

@@ -6,12 +6,12 @@ import io.cidrotator.redis.LuaScript;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -34,7 +34,7 @@ public final class Allocator {
   private final String agentLimit;
   private final ScriptRunner redis;
   private CapWindows windows;
-  private JsonArray history = new JsonArray();
+  private List<HistoryEvent> history = new ArrayList<>();
   private long timer;
 
   public Allocator(Vertx vertx, AppConfig config, String owner) {
@@ -104,16 +104,9 @@ public final class Allocator {
       .put("tier", reply.get(4).toString())
       .put("reservation", reply.get(5).toString())
       .put("reserved_for", config.reservationTtlSeconds());
-    history.add(new JsonObject()
-      .put("type", "allocated")
-      .put("id", result.getString("reservation"))
-      .put("caller_id", result.getString("caller_id"))
-      .put("destination", request.getString("to"))
-      .put("campaign", request.getString("campaign"))
-      .put("agent", request.getString("agent"))
-      .put("tier", result.getString("tier"))
-      .put("pool", DEFAULT_POOL)
-      .put("at", now));
+    history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
+      request.getString("to"), request.getString("campaign"), request.getString("agent"),
+      result.getString("tier"), DEFAULT_POOL, now));
     return result;
   }
 
@@ -155,12 +148,7 @@ public final class Allocator {
       throw new Bus.Failure(404, "caller_id " + callerId + " is not in the inventory");
     }
     if (code == 1) {
-      history.add(new JsonObject()
-        .put("type", "released")
-        .put("id", reply.get(1).toString())
-        .put("caller_id", callerId)
-        .put("at", now)
-        .put("outcome", "released"));
+      history.add(HistoryEvent.released(reply.get(1).toString(), callerId, now, "released"));
     }
     return new JsonObject().put("caller_id", callerId).put("released", code == 1);
   }
@@ -189,9 +177,9 @@ public final class Allocator {
     if (history.isEmpty()) {
       return;
     }
-    JsonArray batch = history;
-    history = new JsonArray();
-    vertx.eventBus().send(Bus.HISTORY_APPEND, new JsonObject().put("events", batch));
+    HistoryBatch batch = new HistoryBatch(history);
+    history = new ArrayList<>();
+    vertx.eventBus().send(Bus.HISTORY_APPEND, batch);
   }
 
   private static String newAllocationId() {

@@ -2,13 +2,13 @@ package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.allocation.HistoryBatch;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.LuaScript;
 import io.cidrotator.redis.RedisUnavailableException;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -74,7 +74,9 @@ public final class AdminVerticle extends VerticleBase {
         register(Bus.INVENTORY_COUNTS, this::counts),
         register(Bus.INVENTORY_RELOAD, this::reload),
         register(Bus.DATABASE_PING, this::ping),
-        register(Bus.HISTORY_APPEND, this::appendHistory)))
+        vertx.eventBus()
+          .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
+          .completion()))
       .onSuccess(v -> history.start());
   }
 
@@ -145,13 +147,8 @@ public final class AdminVerticle extends VerticleBase {
       .execute()
       .map(rows -> new JsonObject()
         .put("latency_us", (System.nanoTime() - start) / 1000)
-        .put("history_buffered", history.buffered()));
-  }
-
-  private Future<JsonObject> appendHistory(JsonObject request) {
-    JsonArray events = request.getJsonArray("events");
-    history.append(events.stream().map(JsonObject.class::cast).toList());
-    return Future.succeededFuture(new JsonObject());
+        .put("history_buffered", history.buffered())
+        .put("history_writes", history.writes()));
   }
 
   /** The one JSON shape of a caller_ids row (the old tool's fields, plus pool). */

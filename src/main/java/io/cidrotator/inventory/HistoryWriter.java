@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.cidrotator.allocation.HistoryEvent;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -43,10 +43,11 @@ final class HistoryWriter {
   private final Vertx vertx;
   private final Pool pg;
   private final int capacity;
-  private final ArrayDeque<JsonObject> buffer = new ArrayDeque<>();
+  private final ArrayDeque<HistoryEvent> buffer = new ArrayDeque<>();
   private final Counter dropped;
   private final Counter written;
   private boolean flushing;
+  private long writes;
   private boolean failing;
   private long retryAt;
   private long timer;
@@ -71,7 +72,7 @@ final class HistoryWriter {
   }
 
   /** Accepts events if there is room; counts the ones dropped. */
-  void append(List<JsonObject> events) {
+  void append(List<HistoryEvent> events) {
     int room = capacity - buffer.size();
     int accepted = Math.min(room, events.size());
     for (int i = 0; i < accepted; i++) {
@@ -87,14 +88,19 @@ final class HistoryWriter {
     return buffer.size();
   }
 
+  /** Batches written so far (a release still waiting for its allocation is re-queued by each). */
+  long writes() {
+    return writes;
+  }
+
   /** Writes what is buffered now; resolves when the buffer was flushed up to that point or a write failed. */
   Future<Void> flush() {
     if (flushing || buffer.isEmpty() || System.currentTimeMillis() < retryAt) {
       return Future.succeededFuture();
     }
     flushing = true;
-    List<JsonObject> batch = new ArrayList<>(Math.min(BATCH, buffer.size()));
-    for (JsonObject event : buffer) {
+    List<HistoryEvent> batch = new ArrayList<>(Math.min(BATCH, buffer.size()));
+    for (HistoryEvent event : buffer) {
       if (batch.size() == BATCH) {
         break;
       }
@@ -106,6 +112,7 @@ final class HistoryWriter {
           buffer.pollFirst();
         }
         requeue(unmatched);
+        writes++;
         written.increment(batch.size() - unmatched.size());
         if (failing) {
           LOG.info("PostgreSQL is back: history writes resumed ({} events waiting)", buffer.size());
@@ -130,10 +137,10 @@ final class HistoryWriter {
    * Each allocator hands over its history on its own timer, so a release can arrive before the allocation
    * it ends: it waits in the buffer for a while instead of being lost.
    */
-  private void requeue(List<JsonObject> unmatched) {
+  private void requeue(List<HistoryEvent> unmatched) {
     long now = System.currentTimeMillis();
-    for (JsonObject release : unmatched) {
-      if (now - release.getLong("at") < ORPHAN_RELEASE_MS && buffer.size() < capacity) {
+    for (HistoryEvent release : unmatched) {
+      if (now - release.at() < ORPHAN_RELEASE_MS && buffer.size() < capacity) {
         buffer.addLast(release);
       } else {
         dropped.increment();
@@ -142,15 +149,15 @@ final class HistoryWriter {
   }
 
   /** Writes one batch in one transaction; resolves with the releases whose allocation is not there yet. */
-  private Future<List<JsonObject>> writeBatch(List<JsonObject> batch) {
+  private Future<List<HistoryEvent>> writeBatch(List<HistoryEvent> batch) {
     Allocations allocations = new Allocations();
     Releases releases = new Releases();
     Map<String, OffsetDateTime> lastUsed = new HashMap<>();
-    for (JsonObject event : batch) {
-      OffsetDateTime at = time(event.getLong("at"));
-      if ("allocated".equals(event.getString("type"))) {
+    for (HistoryEvent event : batch) {
+      OffsetDateTime at = time(event.at());
+      if (event.type() == HistoryEvent.Type.ALLOCATED) {
         allocations.add(event, at);
-        lastUsed.merge(event.getString("caller_id"), at, (a, b) -> a.isAfter(b) ? a : b);
+        lastUsed.merge(event.callerId(), at, (a, b) -> a.isAfter(b) ? a : b);
       } else {
         releases.add(event, at);
       }
@@ -184,16 +191,15 @@ final class HistoryWriter {
     final List<String> pools = new ArrayList<>();
     final List<OffsetDateTime> times = new ArrayList<>();
 
-    void add(JsonObject event, OffsetDateTime at) {
-      String destination = event.getString("destination");
-      ids.add(UUID.fromString(event.getString("id")));
-      callerIds.add(event.getString("caller_id"));
-      destinations.add(destination);
-      areaCodes.add(destination.substring(0, 3));
-      campaigns.add(event.getString("campaign"));
-      agents.add(event.getString("agent"));
-      tiers.add(event.getString("tier"));
-      pools.add(event.getString("pool"));
+    void add(HistoryEvent event, OffsetDateTime at) {
+      ids.add(UUID.fromString(event.id()));
+      callerIds.add(event.callerId());
+      destinations.add(event.destination());
+      areaCodes.add(event.destination().substring(0, 3));
+      campaigns.add(event.campaign());
+      agents.add(event.agent());
+      tiers.add(event.tier());
+      pools.add(event.pool());
       times.add(at);
     }
 
@@ -212,19 +218,19 @@ final class HistoryWriter {
   }
 
   private static final class Releases {
-    final List<JsonObject> events = new ArrayList<>();
+    final List<HistoryEvent> events = new ArrayList<>();
     final List<UUID> ids = new ArrayList<>();
     final List<OffsetDateTime> times = new ArrayList<>();
     final List<String> outcomes = new ArrayList<>();
 
-    void add(JsonObject event, OffsetDateTime at) {
-      if (event.getString("id", "").isEmpty()) {
+    void add(HistoryEvent event, OffsetDateTime at) {
+      if (event.id().isEmpty()) {
         return;
       }
       events.add(event);
-      ids.add(UUID.fromString(event.getString("id")));
+      ids.add(UUID.fromString(event.id()));
       times.add(at);
-      outcomes.add(event.getString("outcome"));
+      outcomes.add(event.outcome());
     }
 
     Tuple tuple() {
@@ -235,12 +241,12 @@ final class HistoryWriter {
     }
 
     /** The release events whose id the update did not return. */
-    List<JsonObject> unmatched(RowSet<Row> recorded) {
+    List<HistoryEvent> unmatched(RowSet<Row> recorded) {
       Set<UUID> matched = new HashSet<>();
       for (Row row : recorded) {
         matched.add(row.getUUID("id"));
       }
-      List<JsonObject> unmatched = new ArrayList<>();
+      List<HistoryEvent> unmatched = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         if (!matched.contains(ids.get(i))) {
           unmatched.add(events.get(i));

@@ -75,6 +75,11 @@ final class Api {
     reset();
   }
 
+  /** History batches the admin verticle has written to PostgreSQL so far. */
+  long historyWrites() {
+    return inventory.ping().await().getLong("history_writes");
+  }
+
   /** History events the admin verticle holds, not yet written to PostgreSQL. */
   int historyBuffered() {
     return inventory.ping().await().getInteger("history_buffered");
