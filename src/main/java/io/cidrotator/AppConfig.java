@@ -40,6 +40,7 @@ public record AppConfig(
   int routerInstances,
   int allocationTimeoutMs,
   int historyBufferSize,
+  int lastUsedFlushSeconds,
   boolean benchDirectRoute,
   boolean devMode) {
 
@@ -50,7 +51,7 @@ public record AppConfig(
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
     "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
-    "HISTORY_BUFFER_SIZE", "BENCH_DIRECT_ROUTE", "DEV_MODE");
+    "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -96,6 +97,7 @@ public record AppConfig(
       r.integer("ROUTER_INSTANCES", 2, 1, 64),
       r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
       r.integer("HISTORY_BUFFER_SIZE", 100_000, 100, 10_000_000),
+      r.integer("LAST_USED_FLUSH_SECONDS", 60, 1, 3600),
       r.bool("BENCH_DIRECT_ROUTE", false),
       devMode);
     config.checkRequired();

@@ -67,7 +67,7 @@ public final class Allocator {
     String to = request.getString("to");
     String campaign = Objects.requireNonNullElse(request.getString("campaign"), "");
     String agent = Objects.requireNonNullElse(request.getString("agent"), "");
-    String id = newAllocationId();
+    String id = newAllocationId(now);
     List<String> args = List.of(
       Long.toString(now), DEFAULT_POOL, to.substring(0, 3), ttlMs,
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
@@ -182,9 +182,13 @@ public final class Allocator {
     vertx.eventBus().send(Bus.HISTORY_APPEND, batch);
   }
 
-  private static String newAllocationId() {
+  /**
+   * A time-ordered UUID (version 7 layout: 48 bits of epoch ms, then random bits). Ids that grow with time
+   * keep the history table's primary-key index appending at its end instead of splitting random pages.
+   */
+  static String newAllocationId(long nowMs) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long msb = (nowMs << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
     long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb).toString();
   }

@@ -59,12 +59,14 @@ public final class AdminVerticle extends VerticleBase {
         .setDatabase(config.postgresDb())
         .setUser(config.postgresUser())
         .setPassword(config.postgresPassword())
+        .setCachePreparedStatements(true)
         .setPipeliningLimit(16))
       .using(vertx)
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
     sync = new InventorySync(pg, redis, config);
-    history = new HistoryWriter(vertx, pg, config.historyBufferSize(), Metrics.registry());
+    history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
+      Metrics.registry());
     return migrate()
       .compose(v -> redis.connect())
       .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE))

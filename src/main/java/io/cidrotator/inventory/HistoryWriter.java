@@ -43,19 +43,27 @@ final class HistoryWriter {
   private final Vertx vertx;
   private final Pool pg;
   private final int capacity;
+  /**
+   * caller_ids.last_used only matters when Redis is rebuilt from PostgreSQL, where a minute's precision is
+   * plenty: it is written every LAST_USED_FLUSH_SECONDS, not with every batch (an UPDATE per allocation).
+   */
+  private final long lastUsedEveryMs;
   private final ArrayDeque<HistoryEvent> buffer = new ArrayDeque<>();
   private final Counter dropped;
   private final Counter written;
+  private Map<String, OffsetDateTime> lastUsed = new HashMap<>();
   private boolean flushing;
   private long writes;
   private boolean failing;
   private long retryAt;
   private long timer;
+  private long lastUsedTimer;
 
-  HistoryWriter(Vertx vertx, Pool pg, int capacity, MeterRegistry registry) {
+  HistoryWriter(Vertx vertx, Pool pg, int capacity, long lastUsedEveryMs, MeterRegistry registry) {
     this.vertx = vertx;
     this.pg = pg;
     this.capacity = capacity;
+    this.lastUsedEveryMs = lastUsedEveryMs;
     this.dropped = Counter.builder("cidrotator_history_dropped")
       .description("History events dropped because the buffer was full while PostgreSQL was unavailable")
       .register(registry);
@@ -69,6 +77,7 @@ final class HistoryWriter {
 
   void start() {
     timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
+    lastUsedTimer = vertx.setPeriodic(lastUsedEveryMs, id -> touchLastUsed());
   }
 
   /** Accepts events if there is room; counts the ones dropped. */
@@ -152,12 +161,15 @@ final class HistoryWriter {
   private Future<List<HistoryEvent>> writeBatch(List<HistoryEvent> batch) {
     Allocations allocations = new Allocations();
     Releases releases = new Releases();
-    Map<String, OffsetDateTime> lastUsed = new HashMap<>();
     for (HistoryEvent event : batch) {
       OffsetDateTime at = time(event.at());
       if (event.type() == HistoryEvent.Type.ALLOCATED) {
         allocations.add(event, at);
         lastUsed.merge(event.callerId(), at, (a, b) -> a.isAfter(b) ? a : b);
+        if (lastUsed.size() > capacity) {
+          // Bounded like the buffer: the oldest precision is what a PostgreSQL outage costs.
+          lastUsed.clear();
+        }
       } else {
         releases.add(event, at);
       }
@@ -165,10 +177,23 @@ final class HistoryWriter {
     return pg.withTransaction(conn -> conn.preparedQuery(InventorySql.INSERT_ALLOCATIONS)
       .execute(allocations.tuple())
       .compose(r -> conn.preparedQuery(InventorySql.RECORD_RELEASES).execute(releases.tuple()))
-      .compose(recorded -> conn.preparedQuery(InventorySql.TOUCH_LAST_USED).execute(Tuple.tuple()
-          .addArrayOfString(lastUsed.keySet().toArray(new String[0]))
-          .addArrayOfOffsetDateTime(lastUsed.values().toArray(new OffsetDateTime[0])))
-        .map(r -> releases.unmatched(recorded))));
+      .map(releases::unmatched));
+  }
+
+  /** Writes the last use of every number used since the previous call; kept for the next call on failure. */
+  private Future<Void> touchLastUsed() {
+    if (lastUsed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<String, OffsetDateTime> written = lastUsed;
+    lastUsed = new HashMap<>();
+    Tuple params = Tuple.tuple()
+      .addArrayOfString(written.keySet().toArray(new String[0]))
+      .addArrayOfOffsetDateTime(written.values().toArray(new OffsetDateTime[0]));
+    return pg.preparedQuery(InventorySql.TOUCH_LAST_USED)
+      .execute(params)
+      .onFailure(e -> written.forEach((cid, at) -> lastUsed.merge(cid, at, (a, b) -> a.isAfter(b) ? a : b)))
+      .mapEmpty();
   }
 
   private static OffsetDateTime time(long epochMs) {
@@ -177,6 +202,7 @@ final class HistoryWriter {
 
   void stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(lastUsedTimer);
   }
 
   /** Column arrays for one multi-row insert (unnest), so a batch is one statement. */

@@ -38,7 +38,7 @@ class AllocationHistoryTest {
 
   @BeforeAll
   static void startServer() {
-    server = TestServer.start();
+    server = TestServer.start(new JsonObject().put("LAST_USED_FLUSH_SECONDS", 1));
     api = new Api(server);
   }
 
