@@ -13,5 +13,6 @@ CREATE TABLE allocations (
   outcome      TEXT
 );
 
-CREATE INDEX allocations_allocated_at ON allocations (allocated_at);
+-- Rows arrive in time order: a BRIN index costs next to nothing to maintain at thousands of inserts/s.
+CREATE INDEX allocations_allocated_at ON allocations USING brin (allocated_at);
 CREATE INDEX allocations_caller_id ON allocations (caller_id, allocated_at);
