@@ -29,20 +29,28 @@ end
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
 local reclaimed = reclaim(pool, 'r', batch) + reclaim(pool, 'c', batch)
 
+-- The LRU available number: of the destination's area code, else of the whole pool. Returns the area code
+-- it comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
 local function pick()
-  local local_cid = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 0)[1]
-  if local_cid then
-    return local_cid, 'area_code'
+  local head = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
+  if head[1] then
+    return npa, head, 'area_code'
   end
-  return redis.call('ZRANGE', P .. 'a:' .. pool, 0, 0)[1], 'pool'
+  -- No local number: the pool's LRU number heads the area code whose LRU number is the least recently used.
+  local lru_npa = redis.call('ZRANGE', P .. 'h:' .. pool, 0, 0)[1]
+  if not lru_npa then
+    return nil, {}, 'pool'
+  end
+  return lru_npa, redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. lru_npa, 0, 1, 'WITHSCORES'), 'pool'
 end
 
-local cid, tier = pick()
-while not cid and reclaimed > 0 do
+local from_npa, head, tier = pick()
+while not head[1] and reclaimed > 0 do
   -- A backlog of expired reservations may hide an eligible number: never answer "none" while one exists.
   reclaimed = reclaim(pool, 'r', 1000) + reclaim(pool, 'c', 1000)
-  cid, tier = pick()
+  from_npa, head, tier = pick()
 end
+local cid = head[1]
 
 if not cid then
   if redis.call('EXISTS', P .. 'loaded') == 0 then
@@ -65,8 +73,12 @@ local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'la
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc)
-redis.call('ZREM', P .. 'a:' .. pool, cid)
-redis.call('ZREM', P .. 'a:' .. pool .. ':' .. f[1], cid)
+redis.call('ZREM', P .. 'a:' .. pool .. ':' .. from_npa, cid)
+if head[3] then
+  redis.call('ZADD', P .. 'h:' .. pool, head[4], from_npa)
+else
+  redis.call('ZREM', P .. 'h:' .. pool, from_npa)
+end
 redis.call('ZADD', P .. 'r:' .. pool, NOW + ttl, cid)
 redis.call('HSET', P .. 'res:' .. cid, 'id', ARGV[14], 'campaign', ARGV[12], 'agent', agent,
   'dest', ARGV[13], 'at', NOW, 'exp', NOW + ttl, 'tier', tier, 'pool', pool)

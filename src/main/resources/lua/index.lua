@@ -4,16 +4,51 @@
 --
 -- Keys, all under the one hash tag of P so every script stays valid on Redis Cluster:
 --   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc gen
---   P..'a:'..pool           ZSET  available numbers of a pool, score = last use (ms): LRU first
---   P..'a:'..pool..':'..npa ZSET  the same, one area code
+--   P..'a:'..pool..':'..npa ZSET  available numbers of one area code of a pool, score = last use (ms): LRU first
+--   P..'h:'..pool           ZSET  the pool's area codes that have an available number, scored by the last use of
+--                                 their LRU number: its first member leads to the LRU number of the whole pool.
+--                                 (A pool-wide set of numbers would do the same, but every allocation would then
+--                                 touch a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.)
 --   P..'r:'..pool           ZSET  reserved numbers, score = reservation expiry (ms)
 --   P..'c:'..pool           ZSET  numbers at a cap, score = when the capped window ends (ms)
 --   P..'res:'..cid          HASH  the live reservation: id campaign agent dest at exp tier pool
 --   P..'m:'..pool           SET   active numbers of a pool
 --   P..'all', P..'pools'    SET   every number / pool name the index holds
 --   P..'loaded'             STRING set once a full load from PostgreSQL completed
--- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most.
+-- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most;
+-- h: holds exactly the area codes whose a: set is not empty, each scored by that set's first score.
 local P, NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
+
+-- Brings the pool's area-code index in step with one area code's available set.
+local function refresh_head(pool, npa)
+  local head = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 0, 'WITHSCORES')
+  if head[1] then
+    redis.call('ZADD', P .. 'h:' .. pool, head[2], npa)
+  else
+    redis.call('ZREM', P .. 'h:' .. pool, npa)
+  end
+end
+
+local function make_available(pool, npa, cid, last_use)
+  redis.call('ZADD', P .. 'a:' .. pool .. ':' .. npa, last_use, cid)
+  -- A number coming back from a call was just used: it heads its area code only if the set was empty.
+  local head = redis.call('ZSCORE', P .. 'h:' .. pool, npa)
+  if not head or tonumber(last_use) < tonumber(head) then
+    redis.call('ZADD', P .. 'h:' .. pool, last_use, npa)
+  end
+end
+
+local function make_unavailable(pool, npa, cid)
+  local key = P .. 'a:' .. pool .. ':' .. npa
+  local score = redis.call('ZSCORE', key, cid)
+  if not score then
+    return
+  end
+  redis.call('ZREM', key, cid)
+  if score == redis.call('ZSCORE', P .. 'h:' .. pool, npa) then
+    refresh_head(pool, npa)
+  end
+end
 
 -- When the number's counts hit a cap in the current windows, the time that cap ends; else nil.
 local function cap_end(hw, hc, dw, dc, hl, dl)
@@ -40,8 +75,7 @@ local function restore(cid)
   if until_ms then
     redis.call('ZADD', P .. 'c:' .. pool, until_ms, cid)
   else
-    redis.call('ZADD', P .. 'a:' .. pool, f[4], cid)
-    redis.call('ZADD', P .. 'a:' .. pool .. ':' .. f[2], f[4], cid)
+    make_available(pool, f[2], cid, f[4])
   end
 end
 

@@ -11,8 +11,7 @@ for _, cid in ipairs(scan[2]) do
   local f = redis.call('HMGET', key, 'pool', 'npa', 'gen')
   if f[3] ~= gen then
     if f[1] then
-      redis.call('ZREM', P .. 'a:' .. f[1], cid)
-      redis.call('ZREM', P .. 'a:' .. f[1] .. ':' .. f[2], cid)
+      make_unavailable(f[1], f[2], cid)
       redis.call('ZREM', P .. 'c:' .. f[1], cid)
       redis.call('ZREM', P .. 'r:' .. f[1], cid)
       redis.call('SREM', P .. 'm:' .. f[1], cid)

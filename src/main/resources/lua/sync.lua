@@ -18,8 +18,7 @@ for i = 7, #ARGV, 8 do
   local key = P .. 'n:' .. cid
   local old = redis.call('HMGET', key, 'pool', 'npa', 'last')
   if old[1] then
-    redis.call('ZREM', P .. 'a:' .. old[1], cid)
-    redis.call('ZREM', P .. 'a:' .. old[1] .. ':' .. old[2], cid)
+    make_unavailable(old[1], old[2], cid)
     redis.call('ZREM', P .. 'c:' .. old[1], cid)
     redis.call('SREM', P .. 'm:' .. old[1], cid)
     if old[1] ~= pool then

@@ -78,6 +78,30 @@ class LuaScriptsTest {
   }
 
   @Test
+  void theFallbackFollowsThePoolsLruOrderAcrossAreaCodes() {
+    sync(number("2145550001").put("last", 10), number("3125550001").put("last", 5),
+      number("3125550002").put("last", 20), number("4155550001").put("last", 15));
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      order.add(callerIdOf(allocate(T0 + i, "512")));
+    }
+    release("3125550001", T0 + 10);
+
+    assertThat(order).containsExactly("3125550001", "2145550001", "4155550001", "3125550002");
+    assertThat(callerIdOf(allocate(T0 + 11, "512"))).isEqualTo("3125550001");
+  }
+
+  @Test
+  void aNumberMovedOrPrunedOutOfAnAreaCodeNoLongerLeadsTheFallback() {
+    sync(number("2145550001").put("last", 1), number("3125550001").put("last", 2));
+    sync(number("2145550001").put("active", "0"));
+
+    assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("3125550001");
+    assertThat(reasonOf(allocate(T0 + 1, "512"))).isEqualTo("all_reserved");
+  }
+
+  @Test
   void aNumberWithHourlyLimitThreeIsHandedOutExactlyThreeTimesInTheHour() {
     sync(number("5125550001").put("hl", 3));
 
