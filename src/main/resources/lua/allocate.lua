@@ -72,7 +72,9 @@ local key = P .. 'n:' .. cid
 local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
-redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc)
+redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
+  'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
+  'rtier', tier)
 redis.call('ZREM', P .. 'a:' .. pool .. ':' .. from_npa, cid)
 if head[3] then
   redis.call('ZADD', P .. 'h:' .. pool, head[4], from_npa)
@@ -80,8 +82,6 @@ else
   redis.call('ZREM', P .. 'h:' .. pool, from_npa)
 end
 redis.call('ZADD', P .. 'r:' .. pool, NOW + ttl, cid)
-redis.call('HSET', P .. 'res:' .. cid, 'id', ARGV[14], 'campaign', ARGV[12], 'agent', agent,
-  'dest', ARGV[13], 'at', NOW, 'exp', NOW + ttl, 'tier', tier, 'pool', pool)
 
 if rate_key then
   -- Created with its expiry in the same atomic call: no counter can outlive its window.

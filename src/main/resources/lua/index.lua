@@ -3,7 +3,9 @@
 -- DAY_ID, DAY_END to be set by the including script before restore() is called.
 --
 -- Keys, all under the one hash tag of P so every script stays valid on Redis Cluster:
---   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc gen
+--   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc gen, and the last reservation:
+--                                 rid rcampaign ragent rdest rat rexp rtier (live only while the number is in r:;
+--                                 kept in the number's hash, not a key of its own, to spare a key per call)
 --   P..'a:'..pool..':'..npa ZSET  available numbers of one area code of a pool, score = last use (ms): LRU first
 --   P..'h:'..pool           ZSET  the pool's area codes that have an available number, scored by the last use of
 --                                 their LRU number: its first member leads to the LRU number of the whole pool.
@@ -11,7 +13,6 @@
 --                                 touch a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.)
 --   P..'r:'..pool           ZSET  reserved numbers, score = reservation expiry (ms)
 --   P..'c:'..pool           ZSET  numbers at a cap, score = when the capped window ends (ms)
---   P..'res:'..cid          HASH  the live reservation: id campaign agent dest at exp tier pool
 --   P..'m:'..pool           SET   active numbers of a pool
 --   P..'all', P..'pools'    SET   every number / pool name the index holds
 --   P..'loaded'             STRING set once a full load from PostgreSQL completed
@@ -62,13 +63,14 @@ local function cap_end(hw, hc, dw, dc, hl, dl)
 end
 
 -- Puts a number that is not reserved back where it belongs: available (keeping its LRU score) or capped.
-local function restore(cid)
+-- `unreserved` says the caller just took it out of r: (spares the check).
+local function restore(cid, unreserved)
   local f = redis.call('HMGET', P .. 'n:' .. cid, 'pool', 'npa', 'active', 'last', 'hw', 'hc', 'dw', 'dc', 'hl', 'dl')
   local pool = f[1]
   if not pool or f[3] ~= '1' then
     return
   end
-  if redis.call('ZSCORE', P .. 'r:' .. pool, cid) then
+  if not unreserved and redis.call('ZSCORE', P .. 'r:' .. pool, cid) then
     return
   end
   local until_ms = cap_end(f[5], f[6], f[7], f[8], f[9], f[10])
@@ -86,10 +88,7 @@ local function reclaim(pool, set, limit)
   local due = redis.call('ZRANGE', key, '-inf', NOW, 'BYSCORE', 'LIMIT', 0, limit)
   for _, cid in ipairs(due) do
     redis.call('ZREM', key, cid)
-    if set == 'r' then
-      redis.call('DEL', P .. 'res:' .. cid)
-    end
-    restore(cid)
+    restore(cid, set == 'r')
   end
   return #due
 end

@@ -16,7 +16,7 @@ for _, cid in ipairs(scan[2]) do
       redis.call('ZREM', P .. 'r:' .. f[1], cid)
       redis.call('SREM', P .. 'm:' .. f[1], cid)
     end
-    redis.call('DEL', key, P .. 'res:' .. cid)
+    redis.call('DEL', key)
     redis.call('SREM', P .. 'all', cid)
     removed = removed + 1
   end

@@ -11,12 +11,12 @@ local cid = ARGV[1]
 NOW = tonumber(ARGV[2])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 
-local pool = redis.call('HGET', P .. 'n:' .. cid, 'pool')
+local f = redis.call('HMGET', P .. 'n:' .. cid, 'pool', 'rid')
+local pool, id = f[1], f[2] or ''
 if not pool then
   return {-1}
 end
 local wanted = ARGV[7] or ''
-local id = redis.call('HGET', P .. 'res:' .. cid, 'id') or ''
 if wanted ~= '' and wanted ~= id then
   return {0}
 end
@@ -25,8 +25,7 @@ if not expiry then
   return {0}
 end
 redis.call('ZREM', P .. 'r:' .. pool, cid)
-redis.call('DEL', P .. 'res:' .. cid)
-restore(cid)
+restore(cid, true)
 if tonumber(expiry) <= NOW then
   -- Already over by its TTL, merely not reclaimed yet: nothing live was released.
   return {0}

@@ -11,13 +11,11 @@ NOW = tonumber(ARGV[4])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
 
 local key = P .. 'n:' .. cid
-local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc')
+local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid')
 local pool = f[1]
-if not pool or redis.call('HGET', P .. 'res:' .. cid, 'id') ~= id then
+if not pool or f[6] ~= id or redis.call('ZREM', P .. 'r:' .. pool, cid) == 0 then
   return 0
 end
-redis.call('ZREM', P .. 'r:' .. pool, cid)
-redis.call('DEL', P .. 'res:' .. cid)
 if f[2] == HOUR_ID and tonumber(f[3]) > 0 then
   redis.call('HSET', key, 'hc', tonumber(f[3]) - 1)
 end
@@ -31,5 +29,5 @@ if ARGV[9] ~= '' then
     redis.call('DECR', rate_key)
   end
 end
-restore(cid)
+restore(cid, true)
 return 1

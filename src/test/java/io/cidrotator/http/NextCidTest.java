@@ -83,8 +83,8 @@ class NextCidTest {
     assertThat(api.reservedCount()).isEqualTo(1);
     long expiry = api.redis(Request.cmd(Command.ZSCORE).arg(Api.RESERVED).arg("5125550100")).toLong();
     assertThat(expiry).isBetween(before + 300_000, System.currentTimeMillis() + 300_000);
-    Response live = api.redis(Request.cmd(Command.HMGET).arg("{cr}:res:5125550100")
-      .arg("id").arg("campaign").arg("agent").arg("dest").arg("tier"));
+    Response live = api.redis(Request.cmd(Command.HMGET).arg("{cr}:n:5125550100")
+      .arg("rid").arg("rcampaign").arg("ragent").arg("rdest").arg("rtier"));
     assertThat(live.stream().map(Response::toString).toList())
       .containsExactly(body.getString("reservation"), "sales", "alice", "5125551234", "area_code");
   }
@@ -286,7 +286,7 @@ class NextCidTest {
       .statusCode()).isEqualTo(400);
 
     assertThat(api.reservedCount()).isZero();
-    assertThat(api.redisKeys("{cr}:res:*")).isEmpty();
+    assertThat(api.redis(Request.cmd(Command.HGET).arg("{cr}:n:5125550100").arg("rid"))).isNull();
     assertThat(api.redisKeys("{cr}:rl:*")).isEmpty();
     assertThat(api.redis(Request.cmd(Command.HGET).arg("{cr}:n:5125550100").arg("hc"))).isNull();
     assertThat(api.allocate("5125551234")).isEqualTo("5125550100");
