@@ -26,8 +26,16 @@ if agent ~= '' then
   end
 end
 
+-- Returns to service what is due (expired reservations, ended caps), at most `limit` of each; true when
+-- more may be due.
+local function reclaim_due(limit)
+  local reserved = reclaim(pool, 'r', limit)
+  local capped = reclaim(pool, 'c', limit)
+  return reserved == limit or capped == limit
+end
+
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
-local reclaimed = reclaim(pool, 'r', batch) + reclaim(pool, 'c', batch)
+local more_due = reclaim_due(batch)
 
 -- The LRU available number: of the destination's area code, else of the whole pool. Returns the area code
 -- it comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
@@ -45,9 +53,10 @@ local function pick()
 end
 
 local from_npa, head, tier = pick()
-while not head[1] and reclaimed > 0 do
-  -- A backlog of expired reservations may hide an eligible number: never answer "none" while one exists.
-  reclaimed = reclaim(pool, 'r', 1000) + reclaim(pool, 'c', 1000)
+while more_due and tier ~= 'area_code' do
+  -- A backlog of due numbers may hide a local one (or any at all): before answering with another area
+  -- code's number, or with none, return the whole backlog to service.
+  more_due = reclaim_due(1000)
   from_npa, head, tier = pick()
 end
 local cid = head[1]

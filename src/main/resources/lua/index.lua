@@ -3,7 +3,7 @@
 -- DAY_ID, DAY_END to be set by the including script before restore() is called.
 --
 -- Keys, all under the one hash tag of P so every script stays valid on Redis Cluster:
---   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc gen, and the last reservation:
+--   P..'n:'..cid            HASH  pool npa carrier hl dl active last hw hc dw dc, and the last reservation:
 --                                 rid rcampaign ragent rdest rat rexp rtier (live only while the number is in r:;
 --                                 kept in the number's hash, not a key of its own, to spare a key per call)
 --   P..'a:'..pool..':'..npa ZSET  available numbers of one area code of a pool, score = last use (ms): LRU first

@@ -2,17 +2,16 @@
 -- (reservations, counts, last use when newer) and moves a number between pools or area codes.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
--- ARGV[5]  day window end   ARGV[6] load generation
--- ARGV[7..] groups of 8: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
+-- ARGV[5]  day window end
+-- ARGV[6..] groups of 8: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never)
 -- Reply: number of numbers written
 P = KEYS[1]
 NOW = tonumber(ARGV[1])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-local gen = ARGV[6]
 
 local count = 0
-for i = 7, #ARGV, 8 do
+for i = 6, #ARGV, 8 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
   local key = P .. 'n:' .. cid
@@ -33,7 +32,7 @@ for i = 7, #ARGV, 8 do
     end
   end
   redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'hl', hl, 'dl', dl,
-    'active', active, 'last', last, 'gen', gen)
+    'active', active, 'last', last)
   redis.call('SADD', P .. 'all', cid)
   redis.call('SADD', P .. 'pools', pool)
   if active == '1' then

@@ -1,8 +1,6 @@
 package io.cidrotator;
 
-import io.cidrotator.redis.RedisUnavailableException;
 import io.vertx.core.Future;
-import io.cidrotator.allocation.HistoryBatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
@@ -33,9 +31,9 @@ public final class Bus {
   private Bus() {
   }
 
-  /** Once per Vert.x instance: the bodies that are not JsonObjects, all local to this JVM. */
-  public static void registerCodecs(Vertx vertx) {
-    vertx.eventBus().registerDefaultCodec(HistoryBatch.class, new LocalCodec<>(HistoryBatch.class));
+  /** Once per Vert.x instance and type: {@code type} crosses the bus by reference, within this JVM only. */
+  public static <T> void registerLocalCodec(Vertx vertx, Class<T> type) {
+    vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
   }
 
   /**
@@ -58,7 +56,7 @@ public final class Bus {
 
   /**
    * Replies with the result, or fails the message with the HTTP status the failure maps to: a
-   * {@link Failure} keeps its status, an unavailable Redis is 503, anything else is logged once and 500.
+   * {@link Failure} keeps its status, anything else is logged once and 500.
    */
   public static <T> void reply(Message<?> msg, Future<T> result) {
     result
@@ -68,8 +66,6 @@ public final class Bus {
           msg.fail(f.status, f.getMessage());
         } else if (e instanceof ReplyException r) {
           msg.fail(r.failureCode(), r.getMessage());
-        } else if (e instanceof RedisUnavailableException) {
-          msg.fail(503, e.getMessage());
         } else {
           LOG.error("Unexpected failure on {}", msg.address(), e);
           msg.fail(500, "internal error");
@@ -116,7 +112,7 @@ public final class Bus {
   }
 
   /** A failure a consumer means to send back, with the HTTP status it stands for. */
-  public static final class Failure extends RuntimeException {
+  public static class Failure extends RuntimeException {
 
     public final int status;
 

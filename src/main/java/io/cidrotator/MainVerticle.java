@@ -1,6 +1,7 @@
 package io.cidrotator;
 
 import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.allocation.HistoryBatch;
 import io.cidrotator.http.RequestStats;
 import io.cidrotator.http.RouterVerticle;
 import io.cidrotator.inventory.AdminVerticle;
@@ -33,13 +34,14 @@ public final class MainVerticle extends VerticleBase {
       LOG.warn("==== EMBEDDED DEV MODE: embedded PostgreSQL and Redis, data under ./data. Not for production. ====");
     }
     LOG.info("Starting cid-rotator {} with {}", version(), config);
-    Bus.registerCodecs(vertx);
+    Bus.registerLocalCodec(vertx, HistoryBatch.class);
     RequestStats stats = new RequestStats(Metrics.registry());
     DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-    return vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop)
-      .compose(id -> vertx.deployVerticle(() -> new AllocatorVerticle(config),
-        new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
-      .compose(id -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, version()),
+    return Future.all(
+        vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop),
+        vertx.deployVerticle(() -> new AllocatorVerticle(config),
+          new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
+      .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, version()),
         new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
   }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The history events one allocator gathered since its last hand-over. It crosses the event bus by
- * reference ({@link io.cidrotator.Bus#registerCodecs}): a JsonArray of events was deep-copied on every
+ * reference ({@link io.cidrotator.Bus#registerLocalCodec}): a JsonArray of events was deep-copied on every
  * hand-over, which cost about 6% of the server's CPU under load. The sender never touches it again.
  */
 public record HistoryBatch(List<HistoryEvent> events) {

@@ -1,5 +1,6 @@
 package io.cidrotator.http;
 
+import io.cidrotator.Bus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -48,6 +49,10 @@ final class ApiErrors {
           detail = reply.getMessage();
         }
       }
+    } else if (failure instanceof Bus.Failure f) {
+      // The bench's direct route calls the allocator without the bus: same statuses as through it.
+      status = f.status;
+      detail = f.getMessage();
     } else if (failure == null) {
       status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
       detail = defaultDetail(status);

@@ -61,7 +61,8 @@ public final class RouterVerticle extends VerticleBase {
         .allowedHeader("Content-Type"));
     }
     router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
-    router.route("/release").handler(ctx -> release(ctx, allocation::release));
+    router.get("/release").handler(ctx -> release(ctx, allocation::release));
+    router.post("/release").handler(ctx -> release(ctx, allocation::release));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
 

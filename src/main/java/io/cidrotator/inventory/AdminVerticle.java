@@ -34,6 +34,7 @@ import java.util.function.Function;
 public final class AdminVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
+  private static final long LAST_HAND_OVER_MS = 300;
 
   private final AppConfig config;
   private Pool pg;
@@ -117,14 +118,20 @@ public final class AdminVerticle extends VerticleBase {
       number.getString("pool", "default"));
     return pg.preparedQuery(InventorySql.INSERT_NUMBER)
       .execute(params)
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.failedFuture(new Bus.Failure(409,
-            "caller_id " + number.getString("caller_id") + " already exists"));
-        }
-        JsonObject added = toJson(rows.iterator().next());
-        return sync.write(rows).map(added);
-      });
+      .compose(rows -> rows.size() == 0
+        ? resyncExisting(number.getString("caller_id"))
+        : sync.write(rows).map(toJson(rows.iterator().next())));
+  }
+
+  /**
+   * A duplicate is a 409, but first the existing row is written to Redis again: when an earlier add
+   * committed in PostgreSQL and then failed to reach Redis (503), its retry is what repairs the index.
+   */
+  private Future<JsonObject> resyncExisting(String callerId) {
+    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
+      .execute(Tuple.of(callerId))
+      .compose(sync::write)
+      .compose(v -> Future.failedFuture(new Bus.Failure(409, "caller_id " + callerId + " already exists")));
   }
 
   private Future<JsonObject> counts(JsonObject request) {
@@ -181,10 +188,15 @@ public final class AdminVerticle extends VerticleBase {
     return root.getMessage();
   }
 
+  /**
+   * Vert.x undeploys the verticles of one application together: the allocators hand over their last
+   * history as they stop, so this one keeps listening a moment before it writes everything it holds.
+   */
   @Override
   public Future<?> stop() {
     history.stop();
-    return history.flush()
+    return vertx.timer(LAST_HAND_OVER_MS)
+      .compose(v -> history.drain())
       .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
   }
 }

@@ -53,6 +53,7 @@ final class HistoryWriter {
   private final Counter written;
   private Map<String, OffsetDateTime> lastUsed = new HashMap<>();
   private boolean flushing;
+  private Future<Void> inFlight = Future.succeededFuture();
   private long writes;
   private boolean failing;
   private long retryAt;
@@ -102,11 +103,32 @@ final class HistoryWriter {
     return writes;
   }
 
-  /** Writes what is buffered now; resolves when the buffer was flushed up to that point or a write failed. */
+  /** The periodic flush: writes batches while a full batch is waiting; a failed write pauses it for a while. */
   Future<Void> flush() {
     if (flushing || buffer.isEmpty() || System.currentTimeMillis() < retryAt) {
       return Future.succeededFuture();
     }
+    return writeOnce()
+      .transform(ar -> ar.succeeded() && buffer.size() >= BATCH ? flush() : Future.<Void>succeededFuture());
+  }
+
+  /**
+   * Writes everything buffered, waiting for a write in flight first; for shutdown. Ends when the buffer is
+   * empty, a write fails, or only releases still waiting for their allocation are left.
+   */
+  Future<Void> drain() {
+    if (flushing) {
+      return inFlight.transform(ar -> drain());
+    }
+    if (buffer.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return writeOnce()
+      .compose(writtenNow -> writtenNow > 0 ? drain() : Future.<Void>succeededFuture());
+  }
+
+  /** Writes the first batch of the buffer; resolves with how many events were written. */
+  private Future<Integer> writeOnce() {
     flushing = true;
     List<HistoryEvent> batch = new ArrayList<>(Math.min(BATCH, buffer.size()));
     for (HistoryEvent event : buffer) {
@@ -115,8 +137,8 @@ final class HistoryWriter {
       }
       batch.add(event);
     }
-    return writeBatch(batch)
-      .onSuccess(unmatched -> {
+    Future<Integer> write = writeBatch(batch)
+      .map(unmatched -> {
         for (int i = 0; i < batch.size(); i++) {
           buffer.pollFirst();
         }
@@ -127,6 +149,7 @@ final class HistoryWriter {
           LOG.info("PostgreSQL is back: history writes resumed ({} events waiting)", buffer.size());
           failing = false;
         }
+        return batch.size() - unmatched.size();
       })
       .onFailure(e -> {
         // A short pause between attempts avoids hammering a database that is coming back.
@@ -136,10 +159,12 @@ final class HistoryWriter {
           failing = true;
         }
       })
-      .transform(ar -> {
+      .eventually(() -> {
         flushing = false;
-        return ar.succeeded() && buffer.size() >= BATCH ? flush() : Future.<Void>succeededFuture();
+        return Future.succeededFuture();
       });
+    inFlight = write.mapEmpty();
+    return write;
   }
 
   /**

@@ -20,6 +20,18 @@ final class InventorySql {
     LIMIT $2
     """;
 
+  /** Which of the given caller-IDs the inventory holds (to prune the others from Redis). */
+  static final String EXISTING_NUMBERS = """
+    SELECT caller_id FROM caller_ids WHERE caller_id = ANY($1::varchar[])
+    """;
+
+  /** One number in PAGE_FOR_SYNC's columns. */
+  static final String NUMBER_FOR_SYNC = """
+    SELECT caller_id, pool, area_code, carrier, hourly_limit, daily_limit, is_active, last_used
+    FROM caller_ids
+    WHERE caller_id = $1
+    """;
+
   static final String COUNTS = """
     SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active
     FROM caller_ids

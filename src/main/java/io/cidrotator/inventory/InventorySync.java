@@ -6,6 +6,9 @@ import io.cidrotator.allocation.CapWindows;
 import io.cidrotator.redis.LuaScript;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -15,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Copies the inventory from PostgreSQL (the source of truth) into the Redis index. Idempotent: live
@@ -32,7 +37,6 @@ final class InventorySync {
   private final ScriptRunner redis;
   private final AppConfig config;
   private Future<Integer> loading;
-  private String generation = "0";
 
   InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
     this.pg = pg;
@@ -44,11 +48,9 @@ final class InventorySync {
   Future<Integer> loadAll() {
     if (loading == null) {
       long started = System.nanoTime();
-      // Single writes made while this load runs carry its generation too, so prune keeps them.
-      generation = Long.toString(System.currentTimeMillis());
-      loading = loadFrom("", generation, 0)
-        .compose(count -> prune(generation, "0", 0)
-          .compose(removed -> markLoaded(generation))
+      loading = loadFrom("", 0)
+        .compose(count -> prune("0", 0)
+          .compose(removed -> markLoaded())
           .map(v -> count))
         .onSuccess(count -> LOG.info("Loaded {} caller-IDs into Redis in {} ms", count,
           (System.nanoTime() - started) / 1_000_000))
@@ -60,7 +62,7 @@ final class InventorySync {
     return loading;
   }
 
-  private Future<Integer> loadFrom(String after, String generation, int loaded) {
+  private Future<Integer> loadFrom(String after, int loaded) {
     return pg.preparedQuery(InventorySql.PAGE_FOR_SYNC)
       .execute(Tuple.of(after, PAGE))
       .compose(rows -> {
@@ -68,28 +70,23 @@ final class InventorySync {
           return Future.succeededFuture(loaded);
         }
         String last = lastCallerId(rows);
-        return write(rows, generation)
+        return write(rows)
           .compose(v -> rows.size() < PAGE
             ? Future.succeededFuture(loaded + rows.size())
-            : loadFrom(last, generation, loaded + rows.size()));
+            : loadFrom(last, loaded + rows.size()));
       });
   }
 
-  /** Writes changed rows (in PAGE_FOR_SYNC's columns) to Redis before the change is acknowledged. */
+  /** Writes rows (in PAGE_FOR_SYNC's columns) to Redis; a change is written before it is acknowledged. */
   Future<Void> write(RowSet<Row> rows) {
-    return write(rows, generation);
-  }
-
-  private Future<Void> write(RowSet<Row> rows, String generation) {
     long now = System.currentTimeMillis();
     CapWindows w = CapWindows.at(now, config.timezone());
-    List<String> args = new ArrayList<>(6 + rows.size() * 8);
+    List<String> args = new ArrayList<>(5 + rows.size() * 8);
     args.add(Long.toString(now));
     args.add(w.hourId());
     args.add(Long.toString(w.hourEnd()));
     args.add(w.dayId());
     args.add(Long.toString(w.dayEnd()));
-    args.add(generation);
     for (Row row : rows) {
       Integer hourly = row.getInteger("hourly_limit");
       Integer daily = row.getInteger("daily_limit");
@@ -106,19 +103,45 @@ final class InventorySync {
     return redis.run(LuaScript.SYNC, KEYS, args).mapEmpty();
   }
 
-  private Future<Integer> prune(String generation, String cursor, int removed) {
-    return redis.run(LuaScript.PRUNE, KEYS, List.of(generation, cursor, Integer.toString(PRUNE_SCAN)))
-      .compose(reply -> {
-        String next = reply.get(0).toString();
-        int total = removed + reply.get(1).toInteger();
-        return "0".equals(next) ? Future.succeededFuture(total) : prune(generation, next, total);
+  /**
+   * Removes from Redis the numbers PostgreSQL no longer holds: each page of the index's member set is
+   * checked against the table. Asking PostgreSQL (rather than comparing load generations) stays right
+   * when several servers share one Redis and load or add numbers at the same time.
+   */
+  private Future<Integer> prune(String cursor, int removed) {
+    return redis.send(Request.cmd(Command.SSCAN).arg(AllocatorVerticle.KEY_PREFIX + "all").arg(cursor)
+        .arg("COUNT").arg(PRUNE_SCAN))
+      .compose(scan -> {
+        String next = scan.get(0).toString();
+        List<String> members = new ArrayList<>();
+        scan.get(1).forEach(member -> members.add(member.toString()));
+        return removeMissing(members)
+          .compose(count -> "0".equals(next)
+            ? Future.succeededFuture(removed + count)
+            : prune(next, removed + count));
       });
   }
 
-  private Future<Void> markLoaded(String generation) {
-    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET)
+  private Future<Integer> removeMissing(List<String> members) {
+    if (members.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pg.preparedQuery(InventorySql.EXISTING_NUMBERS)
+      .execute(Tuple.of(members.toArray(new String[0])))
+      .compose(rows -> {
+        Set<String> existing = new HashSet<>();
+        rows.forEach(row -> existing.add(row.getString("caller_id")));
+        List<String> missing = members.stream().filter(cid -> !existing.contains(cid)).toList();
+        return missing.isEmpty()
+          ? Future.succeededFuture(0)
+          : redis.run(LuaScript.PRUNE, KEYS, missing).map(Response::toInteger);
+      });
+  }
+
+  private Future<Void> markLoaded() {
+    return redis.send(Request.cmd(Command.SET)
         .arg(AllocatorVerticle.KEY_PREFIX + "loaded")
-        .arg(generation))
+        .arg(Long.toString(System.currentTimeMillis())))
       .mapEmpty();
   }
 

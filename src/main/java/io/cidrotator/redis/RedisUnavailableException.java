@@ -1,9 +1,11 @@
 package io.cidrotator.redis;
 
-/** Redis cannot be reached right now; maps to 503. */
-public final class RedisUnavailableException extends RuntimeException {
+import io.cidrotator.Bus;
+
+/** Redis cannot be reached right now: a 503. */
+public final class RedisUnavailableException extends Bus.Failure {
 
   public RedisUnavailableException(String message) {
-    super(message, null, false, false);
+    super(503, message);
   }
 }

@@ -100,12 +100,10 @@ public final class ScriptRunner {
       return Future.failedFuture(new RedisUnavailableException("Redis is unavailable"));
     }
     return conn.send(command(Command.EVALSHA, script.sha(), keys, args))
-      .recover(e -> {
-        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-          return conn.send(command(Command.EVAL, script.source(), keys, args));
-        }
-        return Future.failedFuture(unavailableIfConnectionError(e));
-      });
+      .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+        ? conn.send(command(Command.EVAL, script.source(), keys, args))
+        : Future.failedFuture(e))
+      .recover(e -> Future.failedFuture(unavailableIfConnectionError(e)));
   }
 
   /** Sends a plain command (PING, SCRIPT LOAD, ...). */

@@ -132,13 +132,13 @@ public final class RedisCost {
     return Future.all(window).compose(v -> seed(inventory, after));
   }
 
-  /** ARGV of sync.lua: now, the cap windows, a generation, then 8 fields per number. */
+  /** ARGV of sync.lua: now, the cap windows, then 8 fields per number. */
   private List<String> syncArgs(SyntheticInventory inventory, int from, int to) {
     long now = System.currentTimeMillis();
     CapWindows w = CapWindows.at(now, zone);
-    List<String> args = new ArrayList<>(6 + (to - from) * 8);
+    List<String> args = new ArrayList<>(5 + (to - from) * 8);
     args.addAll(List.of(Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
-      Long.toString(w.dayEnd()), "bench"));
+      Long.toString(w.dayEnd())));
     for (int i = from; i < to; i++) {
       args.addAll(List.of(inventory.callerId(i), POOL, inventory.areaCodeOf(i), "bench-carrier",
         HOURLY_LIMIT, DAILY_LIMIT, "1", "0"));
