@@ -17,6 +17,7 @@ public final class Bus {
 
   public static final String ALLOCATE = "cidrotator.allocation.next";
   public static final String RELEASE = "cidrotator.allocation.release";
+  public static final String TAKE_BACK = "cidrotator.allocation.take-back";
   public static final String RESERVATION_COUNT = "cidrotator.allocation.reservation-count";
   public static final String REDIS_PING = "cidrotator.allocation.ping";
 

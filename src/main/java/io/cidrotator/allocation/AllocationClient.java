@@ -3,9 +3,12 @@ package io.cidrotator.allocation;
 import io.cidrotator.Bus;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the allocation messages of the event bus. */
@@ -14,14 +17,19 @@ public final class AllocationClient {
   /** The allocator gives up this much before the bus times out, so its answer and ours agree. */
   private static final long DEADLINE_MARGIN_MS = 50;
 
+  /** How long a late allocation answer is still awaited, to be taken back. */
+  private static final long LATE_ANSWER_MS = 5000;
+
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final DeliveryOptions lateOptions;
   private final long timeoutMs;
 
   public AllocationClient(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.lateOptions = new DeliveryOptions().setSendTimeout(timeoutMs + LATE_ANSWER_MS);
   }
 
   /**
@@ -31,9 +39,21 @@ public final class AllocationClient {
   public Future<JsonObject> allocate(JsonObject request) {
     // Past the deadline the allocator takes its allocation back instead of answering a caller who left.
     long deadline = System.currentTimeMillis() + Math.max(timeoutMs - DEADLINE_MARGIN_MS, timeoutMs / 2);
-    return vertx.eventBus()
-      .<JsonObject>request(Bus.ALLOCATE, request.put("deadline", deadline), options)
-      .map(Message::body);
+    Promise<JsonObject> answer = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, id -> answer.tryFail(
+      new ReplyException(ReplyFailure.TIMEOUT, "no answer from the allocator in time")));
+    vertx.eventBus()
+      .<JsonObject>request(Bus.ALLOCATE, request.put("deadline", deadline), lateOptions)
+      .map(Message::body)
+      .onComplete(reply -> {
+        vertx.cancelTimer(timer);
+        boolean inTime = reply.succeeded() ? answer.tryComplete(reply.result()) : answer.tryFail(reply.cause());
+        if (!inTime && reply.succeeded()) {
+          // The dialplan already has its 503 (and dials with its own caller-ID): undo the allocation.
+          vertx.eventBus().send(Bus.TAKE_BACK, reply.result().getJsonObject("undo"));
+        }
+      });
+    return answer.future();
   }
 
   /** The allocation request, as the bus carries it and {@link Allocator#allocate} takes it. */

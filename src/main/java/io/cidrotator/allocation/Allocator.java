@@ -75,25 +75,47 @@ public final class Allocator {
       campaign, to, id, Integer.toString(RECLAIM_BATCH));
     return redis.run(LuaScript.ALLOCATE, KEYS, args)
       .compose(reply -> System.currentTimeMillis() > deadline && "OK".equals(reply.get(0).toString())
-        ? undo(reply, agent, w)
-        : Future.succeededFuture(allocated(reply, request, now)));
+        ? takeBack(undoOf(reply, agent, w), false)
+          .transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")))
+        : Future.succeededFuture(allocated(reply, request, now, undoOf(reply, agent, w))));
   }
 
   /**
-   * The caller stopped waiting (Redis was slow) and dials with its own caller-ID: take the allocation back
-   * so the number is neither held until its TTL nor counted for a call that never used it.
+   * Takes back an allocation whose caller stopped waiting (Redis or the caller's event loop was slow) and
+   * dials with its own caller-ID, so the number is neither held until its TTL nor counted for a call that
+   * never used it. {@code undo} is what an allocation answer carries under "undo".
    */
-  private Future<JsonObject> undo(Response reply, String agent, CapWindows allocationWindows) {
+  public Future<JsonObject> takeBack(JsonObject undo, boolean answered) {
     long now = System.currentTimeMillis();
     CapWindows w = windowsAt(now);
-    List<String> args = List.of(reply.get(1).toString(), reply.get(5).toString(), reply.get(6).toString(),
+    String callerId = undo.getString("caller_id");
+    String reservation = undo.getString("reservation");
+    List<String> args = List.of(callerId, reservation, undo.getString("previous_last"),
       Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
-      agent, allocationWindows.minuteId());
+      undo.getString("agent"), undo.getString("minute"));
     return redis.run(LuaScript.UNDO, KEYS, args)
-      .transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")));
+      .map(reply -> {
+        boolean undone = reply.toLong() == 1;
+        if (undone && answered) {
+          history.add(HistoryEvent.released(reservation, callerId, now, "taken_back"));
+        }
+        return new JsonObject().put("taken_back", undone);
+      });
   }
 
-  private JsonObject allocated(Response reply, JsonObject request, long now) {
+  private static JsonObject undoOf(Response reply, String agent, CapWindows allocationWindows) {
+    if (!"OK".equals(reply.get(0).toString())) {
+      return null;
+    }
+    return new JsonObject()
+      .put("caller_id", reply.get(1).toString())
+      .put("reservation", reply.get(5).toString())
+      .put("previous_last", reply.get(6).toString())
+      .put("agent", agent)
+      .put("minute", allocationWindows.minuteId());
+  }
+
+  private JsonObject allocated(Response reply, JsonObject request, long now, JsonObject undo) {
     if (!"OK".equals(reply.get(0).toString())) {
       throw failure(reply.get(1).toString(), request);
     }
@@ -103,7 +125,8 @@ public final class Allocator {
       .put("carrier", reply.get(3).toString())
       .put("tier", reply.get(4).toString())
       .put("reservation", reply.get(5).toString())
-      .put("reserved_for", config.reservationTtlSeconds());
+      .put("reserved_for", config.reservationTtlSeconds())
+      .put("undo", undo);
     history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
       request.getString("to"), request.getString("campaign"), request.getString("agent"),
       result.getString("tier"), DEFAULT_POOL, now));

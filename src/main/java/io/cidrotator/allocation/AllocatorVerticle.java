@@ -29,6 +29,7 @@ public final class AllocatorVerticle extends VerticleBase {
       .compose(v -> Future.all(
         Bus.consume(vertx, Bus.ALLOCATE, allocator::allocate),
         Bus.consume(vertx, Bus.RELEASE, allocator::release),
+        Bus.consume(vertx, Bus.TAKE_BACK, undo -> allocator.takeBack(undo, true)),
         Bus.consume(vertx, Bus.RESERVATION_COUNT, allocator::reservationCount),
         Bus.consume(vertx, Bus.REDIS_PING, allocator::ping)));
   }
