@@ -8,6 +8,7 @@ import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -71,8 +72,11 @@ public final class RouterVerticle extends VerticleBase {
     router.post("/add-number").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(admin)
       .respond(this::addNumber);
 
-    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+      .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ApiErrors::handle);
+    router.errorHandler(404, ApiErrors::handle);
+    router.errorHandler(405, ApiErrors::handle);
 
     Future<Void> directReady = Future.succeededFuture();
     if (config.benchDirectRoute()) {

@@ -52,6 +52,22 @@ class HealthTest {
   }
 
   @Test
+  void anUnknownPathIsA404WithAJsonDetail() {
+    HttpResponse<Buffer> response = api.get("/no-such-route");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "not found"));
+  }
+
+  @Test
+  void aKnownPathWithTheWrongMethodIsA405WithAJsonDetail() {
+    HttpResponse<Buffer> response = server.http.delete("/next-cid").send().await();
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "method not allowed"));
+  }
+
+  @Test
   void healthNeedsNoToken() {
     HttpResponse<Buffer> response = api.get("/health");
 
