@@ -1,16 +1,14 @@
 package io.cidrotator.http;
 
-import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,19 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** POST /add-number (admin): query parameters as the old tool took them, or a JSON body. */
 class AddNumberTest {
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api();
 
   @BeforeEach
   void emptyInventory() {

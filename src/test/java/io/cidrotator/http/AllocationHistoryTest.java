@@ -11,10 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,19 +32,8 @@ class AllocationHistoryTest {
   private static final Duration FLUSH_DEADLINE = Duration.ofSeconds(5);
   private static final Duration TRAFFIC = Duration.ofMillis(1500);
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(new JsonObject().put("LAST_USED_FLUSH_SECONDS", 1));
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api(new JsonObject().put("LAST_USED_FLUSH_SECONDS", 1));
 
   @BeforeEach
   void emptyInventoryAndHistory() {
@@ -54,7 +42,7 @@ class AllocationHistoryTest {
 
   @Test
   void historyRecordsAnAllocationAndItsRelease() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     OffsetDateTime before = OffsetDateTime.now().minusSeconds(1);
     JsonObject allocated = api.nextCid("to", "915125551234", "campaign", "sales", "agent", "alice")
       .bodyAsJsonObject();
@@ -76,7 +64,7 @@ class AllocationHistoryTest {
 
   @Test
   void historyRecordsAnAllocationStillLiveWithoutOutcome() {
-    server.seed(TestServer.numbers("212", 1));
+    api.server().seed(TestServer.numbers("212", 1));
     api.nextCid("to", "5125551234", "campaign", "sales");
 
     List<Row> rows = api.poll(this::allocations, r -> r.size() == 1, FLUSH_DEADLINE);
@@ -92,7 +80,7 @@ class AllocationHistoryTest {
 
   @Test
   void historyRecordsNothingForRejectedRequests() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     api.nextCid("to", "123", "agent", "alice");
     api.nextCid("agent", "alice");
     api.allocate("5125551234");
@@ -105,7 +93,7 @@ class AllocationHistoryTest {
 
   @Test
   void historyKeepsLastUsedOfTheNumberInPostgresql() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     OffsetDateTime before = OffsetDateTime.now().minusSeconds(1);
     api.allocate("5125551234");
 
@@ -120,7 +108,7 @@ class AllocationHistoryTest {
   void historyRecordsTheReleaseOfEveryAllocationUnderSteadyTraffic() {
     List<JsonObject> numbers = TestServer.numbers("512", 2);
     numbers.forEach(n -> n.put("hourly_limit", 1_000_000).put("daily_limit", 1_000_000));
-    server.seed(numbers);
+    api.server().seed(numbers);
     // Short calls back to back for a while, so allocations and releases span several history batches.
     Instant end = Instant.now().plus(TRAFFIC);
     int calls = 0;
@@ -142,7 +130,7 @@ class AllocationHistoryTest {
 
   @Test
   void historyRecordsAReleaseThatReachesTheWriterBeforeItsAllocation() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     // Each allocator hands its history over on its own 100 ms timer, so a release handled by one allocator
     // can reach the writer before the allocation handled by another. Holding the allocation's batch back
     // until the release's batch is written makes that ordering certain instead of occasional.
@@ -159,7 +147,7 @@ class AllocationHistoryTest {
       }
       ctx.next();
     };
-    server.vertx.eventBus().addOutboundInterceptor(reorder);
+    api.server().vertx.eventBus().addOutboundInterceptor(reorder);
     try {
       api.allocate("5125551234");
       Runnable deliverAllocation = allocationHeld.future().await();
@@ -170,7 +158,7 @@ class AllocationHistoryTest {
       api.poll(api::historyWrites, n -> n >= writes + 2, FLUSH_DEADLINE);
       deliverAllocation.run();
     } finally {
-      server.vertx.eventBus().removeOutboundInterceptor(reorder);
+      api.server().vertx.eventBus().removeOutboundInterceptor(reorder);
     }
 
     // Delivered now, the allocation is written within one writer flush; the release had been handed over before.

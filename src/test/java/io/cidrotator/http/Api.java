@@ -13,6 +13,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +27,10 @@ import java.util.function.Supplier;
 /**
  * The calls the HTTP contract tests make on a {@link TestServer}: the public routes, the admin routes
  * with or without the token, and reads of the Redis and PostgreSQL state they leave behind.
- * Every call blocks on the JUnit thread.
+ * Every call blocks on the JUnit thread. Registered as an extension ({@code @RegisterExtension static}),
+ * it starts one server for the test class and stops it after the last test.
  */
-final class Api {
+final class Api implements BeforeAllCallback, AfterAllCallback {
 
   /** The Redis key of the live reservations of the default pool (score = expiry, ms). */
   static final String RESERVED = "{cr}:r:default";
@@ -34,13 +38,43 @@ final class Api {
   /** Allocators hand history to the admin verticle every 100 ms; this leaves them time to. */
   private static final long ALLOCATOR_FLUSH_MS = 150;
 
-  private final TestServer server;
-  private final InventoryClient inventory;
+  private final JsonObject overrides;
+  private TestServer server;
+  private InventoryClient inventory;
   private volatile long lastHistoryEventAt;
 
+  /** A server of the class's own, with {@code overrides} on top of the test settings. */
+  Api(JsonObject overrides) {
+    this.overrides = overrides;
+  }
+
+  Api() {
+    this(new JsonObject());
+  }
+
+  /** Calls on a server the test class manages itself. */
   Api(TestServer server) {
-    this.server = server;
-    this.inventory = new InventoryClient(server.vertx, 10_000);
+    this.overrides = null;
+    use(server);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    use(TestServer.start(overrides));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    server.close();
+  }
+
+  private void use(TestServer started) {
+    this.server = started;
+    this.inventory = new InventoryClient(started.vertx, 10_000);
+  }
+
+  TestServer server() {
+    return server;
   }
 
   /**

@@ -4,10 +4,9 @@ import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 
@@ -16,24 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** GET /health in the old tool's shape, and GET /metrics for Prometheus. */
 class HealthTest {
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api();
 
   @BeforeEach
   void oneNumber() {
     api.reset();
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
   }
 
   @Test
@@ -61,7 +49,7 @@ class HealthTest {
 
   @Test
   void aKnownPathWithTheWrongMethodIsA405WithAJsonDetail() {
-    HttpResponse<Buffer> response = server.http.delete("/next-cid").send().await();
+    HttpResponse<Buffer> response = api.server().http.delete("/next-cid").send().await();
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "method not allowed"));

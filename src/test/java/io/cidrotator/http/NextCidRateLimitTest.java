@@ -4,10 +4,9 @@ import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -18,24 +17,13 @@ class NextCidRateLimitTest {
 
   private static final int LIMIT = 3;
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(new JsonObject().put("DEFAULT_RATE_LIMIT_PER_AGENT", LIMIT));
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api(new JsonObject().put("DEFAULT_RATE_LIMIT_PER_AGENT", LIMIT));
 
   @BeforeEach
   void tenNumbersAndAFreshMinute() {
     api.reset();
-    server.seed(TestServer.numbers("512", 10));
+    api.server().seed(TestServer.numbers("512", 10));
     // The limit counts per clock minute: keep each test's burst inside one minute.
     api.awayFromMinuteEnd(3);
   }

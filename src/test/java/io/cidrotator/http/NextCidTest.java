@@ -9,10 +9,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,19 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** GET /next-cid: the old tool's answer, local presence, LRU rotation, validation and every "none available". */
 class NextCidTest {
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api();
 
   @BeforeEach
   void emptyInventory() {
@@ -49,7 +37,7 @@ class NextCidTest {
 
   @Test
   void nextCidAnswersWithTheOldFieldsPlusTierAndReservation() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "campaign", "sales", "agent", "alice");
 
@@ -75,7 +63,7 @@ class NextCidTest {
 
   @Test
   void nextCidReservesTheNumberInRedisForTheReservationTtl() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     long before = System.currentTimeMillis();
 
     JsonObject body = api.nextCid("to", "5125551234", "campaign", "sales", "agent", "alice").bodyAsJsonObject();
@@ -93,7 +81,7 @@ class NextCidTest {
   void nextCidPrefersANumberOfTheDestinationsAreaCode() {
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("212", 2));
     numbers.addAll(TestServer.numbers("512", 1));
-    server.seed(numbers);
+    api.server().seed(numbers);
 
     JsonObject body = api.nextCid("to", "5125551234").bodyAsJsonObject();
 
@@ -104,7 +92,7 @@ class NextCidTest {
 
   @Test
   void nextCidFallsBackToAnotherAreaCodeOfThePool() {
-    server.seed(TestServer.numbers("212", 1));
+    api.server().seed(TestServer.numbers("212", 1));
 
     JsonObject body = api.nextCid("to", "5125551234").bodyAsJsonObject();
 
@@ -118,7 +106,7 @@ class NextCidTest {
   void nextCidFallsBackToThePoolOnceEveryLocalNumberIsReserved() {
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("212", 1));
     numbers.addAll(TestServer.numbers("512", 1));
-    server.seed(numbers);
+    api.server().seed(numbers);
 
     JsonObject first = api.nextCid("to", "5125551234").bodyAsJsonObject();
     JsonObject second = api.nextCid("to", "5125551234").bodyAsJsonObject();
@@ -133,11 +121,11 @@ class NextCidTest {
   void nextCidHandsOutTheLeastRecentlyUsedNumberFirst() {
     // last_used of the previous test's history must not land on these numbers between reset and reload.
     api.resetOnceHistoryIsWritten();
-    server.seed(TestServer.numbers("512", 3));
+    api.server().seed(TestServer.numbers("512", 3));
     usedMinutesAgo("5125550100", 10);
     usedMinutesAgo("5125550101", 30);
     usedMinutesAgo("5125550102", 20);
-    new InventoryClient(server.vertx, 10_000).reload().await();
+    new InventoryClient(api.server().vertx, 10_000).reload().await();
 
     List<String> handedOut = List.of(api.allocate("5125551234"), api.allocate("5125551234"),
       api.allocate("5125551234"));
@@ -147,7 +135,7 @@ class NextCidTest {
 
   @Test
   void nextCidKeepsAReleasedNumberInItsLeastRecentlyUsedPlace() {
-    server.seed(TestServer.numbers("512", 3));
+    api.server().seed(TestServer.numbers("512", 3));
     List<String> handedOut = new ArrayList<>();
 
     for (int i = 0; i < 4; i++) {
@@ -164,7 +152,7 @@ class NextCidTest {
   void nextCidStripsTheVicidialDialPrefixAndCountryCode() {
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("212", 1));
     numbers.addAll(TestServer.numbers("512", 1));
-    server.seed(numbers);
+    api.server().seed(numbers);
 
     JsonObject body = api.nextCid("to", "915125551234", "campaign", "c1").bodyAsJsonObject();
 
@@ -177,7 +165,7 @@ class NextCidTest {
   void nextCidStripsThePunctuationOfAPlusOneNumber() {
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("212", 1));
     numbers.addAll(TestServer.numbers("512", 1));
-    server.seed(numbers);
+    api.server().seed(numbers);
 
     HttpResponse<Buffer> response = api.getRaw("/next-cid?to=%2B1%20(512)%20555-1234");
 
@@ -190,7 +178,7 @@ class NextCidTest {
 
   @Test
   void nextCidServesTheOldDocsTestCall() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.getRaw("/next-cid?to=5555551234&campaign=test&agent=test");
 
@@ -205,7 +193,7 @@ class NextCidTest {
 
   @Test
   void nextCidWithoutAgentAnswersWithANullAgent() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "campaign", "predictive");
 
@@ -218,7 +206,7 @@ class NextCidTest {
 
   @Test
   void nextCidAcceptsAnAgentOfSixtyFourPrintableCharacters() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     String agent = "a".repeat(60) + "-_.9";
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "agent", agent);
@@ -229,7 +217,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns422NamingToWhenToIsMissing() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("campaign", "sales", "agent", "alice");
 
@@ -240,7 +228,7 @@ class NextCidTest {
   @ValueSource(strings = {"123", "0125551234", "1125551234", "5121551234", "5120551234", "512555123",
     "51255512345", "abcdefghij", "512-555-12x4", "25125551234"})
   void nextCidReturns400NamingToForAnInvalidDestination(String to) {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", to, "agent", "alice");
 
@@ -249,7 +237,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns400NamingAgentForATooLongAgent() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "agent", "a".repeat(65));
 
@@ -259,7 +247,7 @@ class NextCidTest {
   @ParameterizedTest
   @ValueSource(strings = {"bob\u0007", "bob smith", "bob\tsmith", "b\u00f6b", "bob\u007f"})
   void nextCidReturns400NamingAgentForANonPrintableAgent(String agent) {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "agent", agent);
 
@@ -268,7 +256,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns400NamingCampaignForATooLongCampaign() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "campaign", "c".repeat(65));
 
@@ -277,7 +265,7 @@ class NextCidTest {
 
   @Test
   void nextCidRejectedRequestsReserveNothing() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     assertThat(api.nextCid("agent", "alice").statusCode()).isEqualTo(422);
     assertThat(api.nextCid("to", "123", "agent", "alice").statusCode()).isEqualTo(400);
@@ -303,7 +291,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns503WhenTheOnlyNumbersAreInactive() {
-    server.seed(List.of(new JsonObject().put("caller_id", "5125550100").put("is_active", false)));
+    api.server().seed(List.of(new JsonObject().put("caller_id", "5125550100").put("is_active", false)));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234");
 
@@ -313,7 +301,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns503WhenEveryNumberIsReserved() {
-    server.seed(TestServer.numbers("512", 2));
+    api.server().seed(TestServer.numbers("512", 2));
     api.allocate("5125551234");
     api.allocate("5125551234");
 
@@ -327,7 +315,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns503WhenEveryNumberIsAtItsHourlyCap() {
-    server.seed(List.of(
+    api.server().seed(List.of(
       new JsonObject().put("caller_id", "5125550100").put("hourly_limit", 1),
       new JsonObject().put("caller_id", "2125550100").put("hourly_limit", 1)));
     String first = api.allocate("5125551234");
@@ -345,7 +333,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns503WhenEveryNumberIsAtItsDailyCap() {
-    server.seed(List.of(new JsonObject().put("caller_id", "5125550100").put("daily_limit", 1)));
+    api.server().seed(List.of(new JsonObject().put("caller_id", "5125550100").put("daily_limit", 1)));
     api.release(api.allocate("5125551234"));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234");
@@ -356,7 +344,7 @@ class NextCidTest {
 
   @Test
   void nextCidReturns503WhenEveryNumberIsReservedOrCapped() {
-    server.seed(List.of(
+    api.server().seed(List.of(
       new JsonObject().put("caller_id", "5125550100").put("hourly_limit", 1),
       new JsonObject().put("caller_id", "5125550101")));
     api.release(api.allocate("5125551234"));
@@ -371,7 +359,7 @@ class NextCidTest {
 
   @Test
   void nextCidSkipsANumberAtItsHourlyCap() {
-    server.seed(List.of(
+    api.server().seed(List.of(
       new JsonObject().put("caller_id", "5125550100").put("hourly_limit", 1),
       new JsonObject().put("caller_id", "5125550101")));
     String capped = api.allocate("5125551234");
@@ -390,7 +378,7 @@ class NextCidTest {
 
   @Test
   void nextCidInTextFormatAnswersOnlyTheTenDigits() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "915125551234", "agent", "alice", "format", "text");
 
@@ -402,7 +390,7 @@ class NextCidTest {
 
   @Test
   void nextCidInTextFormatAnswers400WithAnEmptyBody() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5121551234", "format", "text");
 
@@ -412,7 +400,7 @@ class NextCidTest {
 
   @Test
   void nextCidInTextFormatAnswers422WithAnEmptyBody() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("format", "text");
 
@@ -422,7 +410,7 @@ class NextCidTest {
 
   @Test
   void nextCidInTextFormatAnswers503WithAnEmptyBody() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     api.allocate("5125551234");
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "format", "text");
@@ -433,7 +421,7 @@ class NextCidTest {
 
   @Test
   void nextCidAfterRedisLostItsDataAnswers503AndReloadsTheInventory() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     api.redis(Request.cmd(Command.FLUSHDB));
 
     HttpResponse<Buffer> first = api.nextCid("to", "5125551234");
@@ -450,11 +438,11 @@ class NextCidTest {
   void nextCidNeverHandsOutTheSameNumberTwiceToConcurrentRequests() {
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("512", 10));
     numbers.addAll(TestServer.numbers("212", 10));
-    server.seed(numbers);
+    api.server().seed(numbers);
 
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      calls.add(server.http.get("/next-cid").addQueryParam("to", "5125551234").send());
+      calls.add(api.server().http.get("/next-cid").addQueryParam("to", "5125551234").send());
     }
     Future.join(calls).await();
 

@@ -6,10 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -18,24 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** DEFAULT_RESERVATION_TTL: the safety net for a hangup whose release never arrived. */
 class ReservationTtlTest {
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(new JsonObject().put("DEFAULT_RESERVATION_TTL", 1));
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api(new JsonObject().put("DEFAULT_RESERVATION_TTL", 1));
 
   @BeforeEach
   void oneNumber() {
     api.reset();
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
   }
 
   @Test

@@ -5,10 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,19 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StatsTest {
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = new Api(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  static final Api api = new Api();
 
   @BeforeEach
   void emptyInventory() {
@@ -59,7 +47,7 @@ class StatsTest {
 
   @Test
   void statsCountTheInventoryAndTheLiveReservations() {
-    server.seed(List.of(
+    api.server().seed(List.of(
       new JsonObject().put("caller_id", "5125550100"),
       new JsonObject().put("caller_id", "5125550101"),
       new JsonObject().put("caller_id", "5125550102").put("is_active", false)));
@@ -74,7 +62,7 @@ class StatsTest {
 
   @Test
   void statsStopCountingAReservationOnceReleased() {
-    server.seed(TestServer.numbers("512", 2));
+    api.server().seed(TestServer.numbers("512", 2));
     api.allocate("5125551234");
     api.release(api.allocate("5125551234"));
 
@@ -83,7 +71,7 @@ class StatsTest {
 
   @Test
   void statsCountFailedNextCidRequestsToo() {
-    server.seed(TestServer.numbers("512", 1));
+    api.server().seed(TestServer.numbers("512", 1));
     JsonObject before = api.stats();
 
     assertThat(api.nextCid("to", "5125551234").statusCode()).isEqualTo(200);
