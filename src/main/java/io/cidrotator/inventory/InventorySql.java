@@ -41,15 +41,18 @@ final class InventorySql {
 
   static final String INSERT_ALLOCATIONS = """
     INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at)
-    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::timestamptz[])
+    SELECT id, caller_id, destination, area_code, campaign, agent, tier, pool,
+           timestamptz 'epoch' + at_ms * interval '1 millisecond'
+    FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
+                $7::text[], $8::text[], $9::int8[])
+         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms)
     ON CONFLICT (id) DO NOTHING
     """;
 
   static final String RECORD_RELEASES = """
     UPDATE allocations a
-    SET released_at = r.released_at, outcome = r.outcome
-    FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS r(id, released_at, outcome)
+    SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome
+    FROM unnest($1::uuid[], $2::int8[], $3::text[]) AS r(id, at_ms, outcome)
     WHERE a.id = r.id AND a.released_at IS NULL
     RETURNING a.id
     """;
@@ -57,9 +60,10 @@ final class InventorySql {
   /** Keeps last_used close to Redis, so a Redis rebuilt from PostgreSQL keeps the LRU order. */
   static final String TOUCH_LAST_USED = """
     UPDATE caller_ids c
-    SET last_used = u.last_used
-    FROM unnest($1::varchar[], $2::timestamptz[]) AS u(caller_id, last_used)
-    WHERE c.caller_id = u.caller_id AND (c.last_used IS NULL OR c.last_used < u.last_used)
+    SET last_used = timestamptz 'epoch' + u.at_ms * interval '1 millisecond'
+    FROM unnest($1::varchar[], $2::int8[]) AS u(caller_id, at_ms)
+    WHERE c.caller_id = u.caller_id
+      AND (c.last_used IS NULL OR c.last_used < timestamptz 'epoch' + u.at_ms * interval '1 millisecond')
     """;
 
   private InventorySql() {
