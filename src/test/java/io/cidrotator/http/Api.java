@@ -52,25 +52,15 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
     this(new JsonObject());
   }
 
-  /** Calls on a server the test class manages itself. */
-  Api(TestServer server) {
-    this.overrides = null;
-    use(server);
-  }
-
   @Override
   public void beforeAll(ExtensionContext context) {
-    use(TestServer.start(overrides));
+    server = TestServer.start(overrides);
+    inventory = new InventoryClient(server.vertx, 10_000);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
     server.close();
-  }
-
-  private void use(TestServer started) {
-    this.server = started;
-    this.inventory = new InventoryClient(started.vertx, 10_000);
   }
 
   TestServer server() {

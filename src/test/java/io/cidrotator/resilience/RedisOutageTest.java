@@ -94,6 +94,21 @@ class RedisOutageTest {
   }
 
   @Test
+  void nextCidInTextFormatAnswers503WithAnEmptyBodyWhileRedisIsDown() throws IOException {
+    redis.stop();
+
+    HttpResponse<Buffer> response = server.http.get("/next-cid")
+      .addQueryParam("to", "5125551234")
+      .addQueryParam("format", "text")
+      .timeout(HANG_MS)
+      .send()
+      .await();
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body() == null ? "" : response.bodyAsString()).isEmpty();
+  }
+
+  @Test
   void nextCidRecoversByItselfWhenRedisComesBackEmpty() throws IOException {
     redis.stop();
     assertThat(nextCid().statusCode()).isEqualTo(503);
