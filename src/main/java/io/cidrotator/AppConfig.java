@@ -36,6 +36,7 @@ public record AppConfig(
   ZoneId timezone,
   List<String> dialPrefixes,
   List<String> allowedOrigins,
+  int eventLoops,
   int allocatorInstances,
   int routerInstances,
   int allocationTimeoutMs,
@@ -50,7 +51,7 @@ public record AppConfig(
     "DEFAULT_RESERVATION_TTL", "DEFAULT_RATE_LIMIT_PER_AGENT", "DEFAULT_HOURLY_LIMIT", "DEFAULT_DAILY_LIMIT",
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
-    "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
+    "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "EVENT_LOOPS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
@@ -93,6 +94,7 @@ public record AppConfig(
       r.zone("TIMEZONE"),
       r.digitList("DIAL_PREFIXES", "9"),
       r.origins("ALLOWED_ORIGINS"),
+      eventLoops(json),
       r.integer("ALLOCATOR_INSTANCES", 2, 1, 64),
       r.integer("ROUTER_INSTANCES", 2, 1, 64),
       r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
@@ -102,6 +104,15 @@ public record AppConfig(
       devMode);
     config.checkRequired();
     return config;
+  }
+
+  /**
+   * EVENT_LOOPS of an already merged config, or fails naming it. Vert.x needs it before anything is deployed.
+   * One event-loop thread per core (not Vert.x's default of two) measured 15-20% more allocations per
+   * second through the bus here: a router and an allocator that share a thread hand over without a wake-up.
+   */
+  public static int eventLoops(JsonObject json) {
+    return new Reader(json).integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256);
   }
 
   /**

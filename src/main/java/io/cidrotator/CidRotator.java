@@ -17,6 +17,8 @@ import java.nio.file.Path;
  */
 public final class CidRotator extends VertxApplication implements VertxApplicationHooks {
 
+  private JsonObject config = new JsonObject();
+
   public CidRotator(String[] args) {
     super(args);
   }
@@ -28,12 +30,22 @@ public final class CidRotator extends VertxApplication implements VertxApplicati
   @Override
   public void beforeStartingVertx(HookContext context) {
     Metrics.vertxOptions(context.vertxOptions());
+    try {
+      context.vertxOptions().setEventLoopPoolSize(AppConfig.eventLoops(AppConfig.withEnvironment(config, System.getenv())));
+    } catch (IllegalArgumentException e) {
+      // MainVerticle validates every setting and stops the start-up naming this one.
+    }
   }
 
   @Override
-  public JsonObject afterConfigParsed(JsonObject config) {
-    if (config != null && !config.isEmpty()) {
-      return config;
+  public JsonObject afterConfigParsed(JsonObject parsed) {
+    config = readConfig(parsed);
+    return config;
+  }
+
+  private static JsonObject readConfig(JsonObject parsed) {
+    if (parsed != null && !parsed.isEmpty()) {
+      return parsed;
     }
     Path file = Path.of(System.getenv().getOrDefault("CONFIG_FILE", "conf/config.json"));
     if (!Files.exists(file)) {

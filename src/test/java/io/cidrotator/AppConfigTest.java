@@ -31,6 +31,7 @@ class AppConfigTest {
     assertThat(config.dailyLimit()).isEqualTo(500);
     assertThat(config.dialPrefixes()).containsExactly("9");
     assertThat(config.timezone()).isEqualTo(ZoneId.of("America/Chicago"));
+    assertThat(config.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
   @Test
@@ -52,6 +53,8 @@ class AppConfigTest {
       .hasMessageStartingWith("TIMEZONE: ");
     assertThatThrownBy(() -> AppConfig.from(minimal().put("DIAL_PREFIXES", "9,x")))
       .hasMessageStartingWith("DIAL_PREFIXES: ");
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("EVENT_LOOPS", "0")))
+      .hasMessageStartingWith("EVENT_LOOPS: ");
   }
 
   @Test

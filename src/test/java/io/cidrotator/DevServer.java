@@ -52,7 +52,8 @@ public final class DevServer {
       LOG.warn("Embedded dev mode: starting embedded Redis with data in {}", data.resolve("redis"));
       config.mergeIn(EmbeddedServices.startRedis(data.resolve("redis")));
     }
-    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()));
+    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()
+      .setEventLoopPoolSize(AppConfig.eventLoops(AppConfig.withEnvironment(config, System.getenv())))));
     vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
       .compose(id -> options.contains("--sample") ? loadSample(vertx) : Future.succeededFuture())
       .onFailure(e -> {

@@ -62,7 +62,7 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server with {@link #baseConfig()} plus {@code overrides}. */
   public static TestServer start(JsonObject overrides) {
     JsonObject json = baseConfig().mergeIn(overrides);
-    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()));
+    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions().setEventLoopPoolSize(AppConfig.eventLoops(json))));
     vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(json)).await();
     return new TestServer(vertx, AppConfig.from(json));
   }

@@ -97,7 +97,8 @@ public final class BenchServer {
     }
     AppConfig settings = AppConfig.from(AppConfig.withEnvironment(config, System.getenv()));
 
-    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()));
+    Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()
+      .setEventLoopPoolSize(AppConfig.eventLoops(AppConfig.withEnvironment(config, System.getenv())))));
     vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
 
     long seedStart = System.nanoTime();
