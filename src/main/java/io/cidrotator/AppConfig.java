@@ -1,5 +1,7 @@
 package io.cidrotator;
 
+import io.cidrotator.auth.AuthSettings;
+import io.cidrotator.auth.Cidr;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -43,6 +45,7 @@ public record AppConfig(
   int historyBufferSize,
   int lastUsedFlushSeconds,
   boolean benchDirectRoute,
+  AuthSettings auth,
   boolean devMode) {
 
   /** Every key the server reads; only these are taken from the environment. */
@@ -52,7 +55,9 @@ public record AppConfig(
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
     "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "EVENT_LOOPS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
-    "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE");
+    "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE",
+    "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_ROLE_CLAIM",
+    "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -101,6 +106,7 @@ public record AppConfig(
       r.integer("HISTORY_BUFFER_SIZE", 100_000, 100, 10_000_000),
       r.integer("LAST_USED_FLUSH_SECONDS", 60, 1, 3600),
       r.bool("BENCH_DIRECT_ROUTE", false),
+      authSettings(r, devMode),
       devMode);
     config.checkRequired();
     return config;
@@ -173,6 +179,45 @@ public record AppConfig(
     if (value != null && !value.isEmpty()) {
       json.put(key, value);
     }
+  }
+
+  private static AuthSettings authSettings(Reader r, boolean devMode) {
+    String secret = r.string("SECRET_KEY", null);
+    if (secret != null && !devMode && (secret.length() < 32 || WELL_KNOWN_TOKENS.contains(secret))) {
+      throw new IllegalArgumentException(
+        "SECRET_KEY: too short or a well-known example value; choose a random value of at least 32 characters");
+    }
+    String algorithm = r.string("JWT_ALGORITHM", "HS256");
+    if (!List.of("HS256", "RS256", "ES256").contains(algorithm)) {
+      throw new IllegalArgumentException("JWT_ALGORITHM: must be HS256, RS256 or ES256, got '" + algorithm + "'");
+    }
+    String publicKeyFile = r.file("JWT_PUBLIC_KEY_FILE");
+    String jwksFile = r.file("JWT_JWKS_FILE");
+    if (!algorithm.equals("HS256") && publicKeyFile == null && jwksFile == null) {
+      throw new IllegalArgumentException("JWT_ALGORITHM: " + algorithm
+        + " needs JWT_PUBLIC_KEY_FILE (PEM) or JWT_JWKS_FILE to verify tokens with");
+    }
+    if (algorithm.equals("HS256") && (publicKeyFile != null || jwksFile != null)) {
+      throw new IllegalArgumentException("JWT_ALGORITHM: set RS256 or ES256 to verify tokens with "
+        + (publicKeyFile != null ? "JWT_PUBLIC_KEY_FILE" : "JWT_JWKS_FILE"));
+    }
+    String roleClaim = r.string("JWT_ROLE_CLAIM", "role");
+    List<String> dialerKeys = r.list("DIALER_KEYS");
+    for (String key : dialerKeys) {
+      if (key.length() < 16) {
+        throw new IllegalArgumentException("DIALER_KEYS: each key must have at least 16 characters");
+      }
+    }
+    List<String> dialerNetworks = r.list("ALLOWED_DIALER_IPS");
+    for (String network : dialerNetworks) {
+      try {
+        Cidr.parse(network);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("ALLOWED_DIALER_IPS: " + e.getMessage());
+      }
+    }
+    return new AuthSettings(secret, algorithm, publicKeyFile, jwksFile, r.string("JWT_ISSUER", null), roleClaim,
+      r.integer("TOKEN_TTL_MINUTES", 60, 1, 24 * 60), r.file("USERS_FILE"), dialerKeys, dialerNetworks);
   }
 
   private void checkRequired() {
@@ -258,6 +303,23 @@ public record AppConfig(
       } catch (DateTimeException e) {
         throw new IllegalArgumentException(key + ": not a time zone id such as America/Chicago, got '" + value + "'");
       }
+    }
+
+    /** A path to a readable file, or null when unset. */
+    String file(String key) {
+      String value = string(key, null);
+      if (value != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(value))) {
+        throw new IllegalArgumentException(key + ": cannot read the file " + value);
+      }
+      return value;
+    }
+
+    /** Comma-separated values, trimmed, empty ones left out. Values are not echoed: they may be secrets. */
+    List<String> list(String key) {
+      return Arrays.stream(string(key, "").split(","))
+        .map(String::trim)
+        .filter(v -> !v.isEmpty())
+        .toList();
     }
 
     List<String> origins(String key) {

@@ -2,6 +2,8 @@ package io.cidrotator;
 
 import io.cidrotator.allocation.AllocatorVerticle;
 import io.cidrotator.allocation.HistoryBatch;
+import io.cidrotator.auth.LoginThrottle;
+import io.cidrotator.auth.Users;
 import io.cidrotator.http.RequestStats;
 import io.cidrotator.http.RouterVerticle;
 import io.cidrotator.inventory.AdminVerticle;
@@ -35,15 +37,33 @@ public final class MainVerticle extends VerticleBase {
     }
     LOG.info("Starting cid-rotator {} with {}", version(), config);
     Bus.registerLocalCodec(vertx, HistoryBatch.class);
+    Users users;
+    try {
+      users = Users.load(vertx, config.auth().usersFile());
+    } catch (RuntimeException e) {
+      LOG.error("Invalid setting: {}", e.getMessage());
+      return Future.failedFuture(e);
+    }
+    warnAboutOpenDialerRoutes(config);
+    LoginThrottle throttle = new LoginThrottle();
     RequestStats stats = new RequestStats(Metrics.registry());
     DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
     return Future.all(
         vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop),
         vertx.deployVerticle(() -> new AllocatorVerticle(config),
           new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
-      .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, version()),
+      .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, throttle, users, version()),
         new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
+  }
+
+  private static void warnAboutOpenDialerRoutes(AppConfig config) {
+    boolean loopback = config.apiHost().equals("127.0.0.1") || config.apiHost().equals("::1")
+      || config.apiHost().equals("localhost");
+    if (!loopback && config.auth().dialerKeys().isEmpty() && config.auth().dialerNetworks().isEmpty()) {
+      LOG.warn("API_HOST is {} and neither DIALER_KEYS nor ALLOWED_DIALER_IPS is set: anyone who reaches this "
+        + "port can take caller-IDs from /next-cid", config.apiHost());
+    }
   }
 
   static String version() {

@@ -3,6 +3,10 @@ package io.cidrotator.http;
 import io.cidrotator.AppConfig;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.allocation.Allocator;
+import io.cidrotator.auth.Authenticator;
+import io.cidrotator.auth.DialerAccess;
+import io.cidrotator.auth.LoginThrottle;
+import io.cidrotator.auth.Users;
 import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
@@ -30,10 +34,10 @@ import java.util.function.Function;
  */
 public final class RouterVerticle extends VerticleBase {
 
-  private static final int MAX_NAME = 64;
-
   private final AppConfig config;
   private final RequestStats stats;
+  private final LoginThrottle throttle;
+  private final Users users;
   private final String version;
   private AllocationClient allocation;
   private Allocator direct;
@@ -41,9 +45,11 @@ public final class RouterVerticle extends VerticleBase {
   private DependencyHealth health;
   private HttpServer server;
 
-  public RouterVerticle(AppConfig config, RequestStats stats, String version) {
+  public RouterVerticle(AppConfig config, RequestStats stats, LoginThrottle throttle, Users users, String version) {
     this.config = config;
     this.stats = stats;
+    this.throttle = throttle;
+    this.users = users;
     this.version = version;
   }
 
@@ -52,7 +58,8 @@ public final class RouterVerticle extends VerticleBase {
     allocation = new AllocationClient(vertx, config.allocationTimeoutMs());
     inventory = new InventoryClient(vertx, 30_000);
     health = new DependencyHealth(vertx, allocation, inventory, version);
-    AdminAuth admin = new AdminAuth(config.adminToken());
+    DialerAccess dialers = new DialerAccess(config.auth());
+    Access access = new Access(new Authenticator(vertx, config.adminToken(), config.auth()), users, throttle, dialers);
 
     Router router = Router.router(vertx);
     if (!config.allowedOrigins().isEmpty()) {
@@ -61,16 +68,22 @@ public final class RouterVerticle extends VerticleBase {
         .allowedHeader("Authorization")
         .allowedHeader("Content-Type"));
     }
+    if (!dialers.open()) {
+      router.route("/next-cid").handler(access.dialer());
+      router.route("/release").handler(access.dialer());
+      router.route("/bench/*").handler(access.dialer());
+    }
     router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
     router.get("/release").handler(ctx -> release(ctx, allocation::release));
     router.post("/release").handler(ctx -> release(ctx, allocation::release));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
 
-    router.delete("/api/reservation/:caller_id").handler(admin).respond(this::adminRelease);
-    router.get("/api/stats").handler(admin).respond(this::stats);
-    router.post("/add-number").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(admin)
-      .respond(this::addNumber);
+    BodyHandler smallBody = BodyHandler.create().setBodyLimit(64 * 1024);
+    router.post("/api/auth/token").handler(smallBody).respond(access::issueToken);
+    router.delete("/api/reservation/:caller_id").handler(access.admin()).respond(this::adminRelease);
+    router.get("/api/stats").handler(access.viewer()).respond(this::stats);
+    router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -118,8 +131,8 @@ public final class RouterVerticle extends VerticleBase {
     String agent;
     try {
       destination = NanpNumber.parse("to", to, config.dialPrefixes());
-      campaign = name(ctx, "campaign");
-      agent = name(ctx, "agent");
+      campaign = Input.name("campaign", ctx.request().getParam("campaign"));
+      agent = Input.name("agent", ctx.request().getParam("agent"));
     } catch (IllegalArgumentException e) {
       ctx.fail(new HttpException(400, e.getMessage()));
       return;
@@ -172,7 +185,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> adminRelease(RoutingContext ctx) {
-    NanpNumber callerId = parseOrBadRequest("caller_id", ctx.pathParam("caller_id"));
+    NanpNumber callerId = Input.number("caller_id", ctx.pathParam("caller_id"));
     return allocation.release(AllocationClient.releaseRequest(callerId.digits(), null))
       .map(result -> new JsonObject()
         .put("success", true)
@@ -197,24 +210,25 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> addNumber(RoutingContext ctx) {
-    JsonObject body = ctx.body().available() && ctx.body().length() > 0 ? jsonBody(ctx) : new JsonObject();
-    NanpNumber callerId = parseOrBadRequest("caller_id", field(ctx, body, "caller_id"));
-    String areaCode = field(ctx, body, "area_code");
+    JsonObject body = Input.jsonBody(ctx);
+    NanpNumber callerId = Input.number("caller_id", Input.field(ctx, body, "caller_id"));
+    String areaCode = Input.field(ctx, body, "area_code");
     if (areaCode == null) {
       areaCode = callerId.areaCode();
     } else if (!areaCode.matches("[2-9][0-9]{2}")) {
       throw new HttpException(400, "area_code: must be 3 digits starting with 2-9, got '" + areaCode + "'");
     }
-    String carrier = field(ctx, body, "carrier");
-    if (carrier != null && carrier.length() > MAX_NAME) {
-      throw new HttpException(400, "carrier: at most " + MAX_NAME + " characters");
+    String carrier = Input.field(ctx, body, "carrier");
+    if (carrier != null && carrier.length() > Input.MAX_NAME) {
+      throw new HttpException(400, "carrier: at most " + Input.MAX_NAME + " characters");
     }
     JsonObject number = new JsonObject()
       .put("caller_id", callerId.digits())
       .put("carrier", carrier)
       .put("area_code", areaCode)
-      .put("hourly_limit", positive(ctx, body, "hourly_limit"))
-      .put("daily_limit", positive(ctx, body, "daily_limit"));
+      .put("hourly_limit", Input.positive("hourly_limit", Input.field(ctx, body, "hourly_limit")))
+      .put("daily_limit", Input.positive("daily_limit", Input.field(ctx, body, "daily_limit")))
+      .put("actor", Access.actor(ctx).toJson());
     return inventory.addNumber(number)
       .map(added -> new JsonObject()
         .put("success", true)
@@ -227,62 +241,6 @@ public final class RouterVerticle extends VerticleBase {
       .onSuccess(report -> ctx.response().setStatusCode(report.up() ? 200 : 503))
       .onSuccess(report -> ctx.json(report.body()))
       .onFailure(ctx::fail);
-  }
-
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      return body == null ? new JsonObject() : body;
-    } catch (RuntimeException e) {
-      throw new HttpException(400, "body: not a JSON object");
-    }
-  }
-
-  /** A field from the JSON body, else the query string (the old tool took query parameters). */
-  private static String field(RoutingContext ctx, JsonObject body, String name) {
-    Object value = body.getValue(name);
-    String raw = value != null ? value.toString() : ctx.request().getParam(name);
-    return raw == null || raw.isBlank() ? null : raw.trim();
-  }
-
-  private static Integer positive(RoutingContext ctx, JsonObject body, String name) {
-    String raw = field(ctx, body, name);
-    if (raw == null) {
-      return null;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value > 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new HttpException(400, name + ": must be a positive integer, got '" + raw + "'");
-  }
-
-  private static NanpNumber parseOrBadRequest(String field, String raw) {
-    if (raw == null) {
-      throw new HttpException(422, field + ": required parameter is missing");
-    }
-    try {
-      return NanpNumber.parse(field, raw, List.of());
-    } catch (IllegalArgumentException e) {
-      throw new HttpException(400, e.getMessage());
-    }
-  }
-
-  /** campaign / agent: optional (predictive calls have no agent), short, printable, no spaces. */
-  private static String name(RoutingContext ctx, String param) {
-    String value = ctx.request().getParam(param);
-    if (value == null || value.isEmpty()) {
-      return null;
-    }
-    if (value.length() > MAX_NAME || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new IllegalArgumentException(param + ": at most " + MAX_NAME
-        + " printable characters without spaces");
-    }
-    return value;
   }
 
   private static String outcome(int status) {

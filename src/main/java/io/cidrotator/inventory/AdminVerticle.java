@@ -3,6 +3,8 @@ package io.cidrotator.inventory;
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
 import io.cidrotator.allocation.HistoryBatch;
+import io.cidrotator.audit.Actor;
+import io.cidrotator.audit.AuditLog;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.LuaScript;
 import io.cidrotator.redis.RedisUnavailableException;
@@ -116,11 +118,22 @@ public final class AdminVerticle extends VerticleBase {
       number.getInteger("hourly_limit"),
       number.getInteger("daily_limit"),
       number.getString("pool", "default"));
-    return pg.preparedQuery(InventorySql.INSERT_NUMBER)
-      .execute(params)
-      .compose(rows -> rows.size() == 0
+    return pg.withTransaction(tx -> tx.preparedQuery(InventorySql.INSERT_NUMBER)
+        .execute(params)
+        .compose(rows -> rows.size() == 0
+          ? Future.succeededFuture((JsonObject) null)
+          : AuditLog.record(tx, Actor.of(number), "caller_id.create", number.getString("caller_id"), null,
+              toJson(rows.iterator().next())).map(toJson(rows.iterator().next()))))
+      .compose(added -> added == null
         ? resyncExisting(number.getString("caller_id"))
-        : sync.write(rows).map(toJson(rows.iterator().next())));
+        : resync(number.getString("caller_id")).map(added));
+  }
+
+  /** Writes one number from PostgreSQL to Redis (after its change committed). */
+  private Future<Void> resync(String callerId) {
+    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
+      .execute(Tuple.of(callerId))
+      .compose(sync::write);
   }
 
   /**

@@ -1,0 +1,75 @@
+package io.cidrotator.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dashboard's users, from USERS_FILE: one {@code name:role:bcrypt-hash} per line ({@code #} starts a
+ * comment), e.g. made with {@code scripts/cidctl hash-password}. Read once at start-up.
+ */
+public final class Users {
+
+  /** Checked when the name is unknown, so a wrong name costs the same time as a wrong password. */
+  private static final String DECOY = BCrypt.withDefaults().hashToString(10, "decoy".toCharArray());
+
+  private final Vertx vertx;
+  private final Map<String, User> users;
+
+  private record User(String name, Role role, String hash) {
+  }
+
+  private Users(Vertx vertx, Map<String, User> users) {
+    this.vertx = vertx;
+    this.users = users;
+  }
+
+  /** The users of {@code file} (null = none); fails naming the line that is wrong. */
+  public static Users load(Vertx vertx, String file) {
+    Map<String, User> users = new HashMap<>();
+    if (file == null) {
+      return new Users(vertx, users);
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("USERS_FILE: cannot read " + file, e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split(":", 3);
+      Role role = parts.length == 3 ? Role.of(parts[1]) : null;
+      if (role == null || !parts[0].matches("[A-Za-z0-9_.@-]{1,64}") || !parts[2].matches("\\$2[aby]\\$\\d\\d\\$.{53}")) {
+        throw new IllegalArgumentException("USERS_FILE: line " + (i + 1)
+          + " is not name:role:bcrypt-hash with role admin or viewer");
+      }
+      users.put(parts[0], new User(parts[0], role, parts[2]));
+    }
+    return new Users(vertx, users);
+  }
+
+  public int size() {
+    return users.size();
+  }
+
+  /** The identity of a name and password, or null when they do not match; bcrypt runs off the event loop. */
+  public Future<Identity> check(String name, String password) {
+    User user = users.get(name);
+    String hash = user == null ? DECOY : user.hash();
+    return vertx.executeBlocking(() -> BCrypt.verifyer().verify(password.toCharArray(), hash).verified, false)
+      .map(verified -> verified && user != null ? new Identity(user.name(), user.role()) : null);
+  }
+}

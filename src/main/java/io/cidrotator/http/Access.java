@@ -1,0 +1,137 @@
+package io.cidrotator.http;
+
+import io.cidrotator.audit.Actor;
+import io.cidrotator.auth.AuthFailure;
+import io.cidrotator.auth.Authenticator;
+import io.cidrotator.auth.DialerAccess;
+import io.cidrotator.auth.Identity;
+import io.cidrotator.auth.LoginThrottle;
+import io.cidrotator.auth.Role;
+import io.cidrotator.auth.Users;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+/**
+ * Who may call what: admin routes take the static ADMIN_TOKEN or a JWT and check its role (401 without
+ * valid credentials, 403 without the role); dialer routes check DIALER_KEYS / ALLOWED_DIALER_IPS;
+ * {@code POST /api/auth/token} trades credentials for a short-lived JWT.
+ */
+final class Access {
+
+  private static final String IDENTITY = "cidrotator.identity";
+
+  private final Authenticator authenticator;
+  private final Users users;
+  private final LoginThrottle throttle;
+  private final DialerAccess dialers;
+
+  Access(Authenticator authenticator, Users users, LoginThrottle throttle, DialerAccess dialers) {
+    this.authenticator = authenticator;
+    this.users = users;
+    this.throttle = throttle;
+    this.dialers = dialers;
+  }
+
+  /** Reads need any role. */
+  Handler<RoutingContext> viewer() {
+    return ctx -> require(ctx, Role.VIEWER);
+  }
+
+  /** Writes need the admin role. */
+  Handler<RoutingContext> admin() {
+    return ctx -> require(ctx, Role.ADMIN);
+  }
+
+  private void require(RoutingContext ctx, Role required) {
+    authenticator.authenticate(ctx.request().getHeader("Authorization"))
+      .onSuccess(identity -> {
+        if (!identity.role().allows(required)) {
+          ctx.fail(new HttpException(403, "the " + identity.role().label() + " role cannot do this: it needs the "
+            + required.label() + " role"));
+          return;
+        }
+        ctx.put(IDENTITY, identity);
+        ctx.next();
+      })
+      .onFailure(e -> ctx.fail(failure(e)));
+  }
+
+  /** The dialer routes' gate; a no-op when neither DIALER_KEYS nor ALLOWED_DIALER_IPS is set. */
+  Handler<RoutingContext> dialer() {
+    return ctx -> {
+      if (dialers.open()) {
+        ctx.next();
+        return;
+      }
+      AuthFailure refused = dialers.check(ctx.request().getParam("key"), ctx.request().remoteAddress().hostAddress());
+      if (refused == null) {
+        ctx.next();
+      } else {
+        ctx.fail(new HttpException(refused.status(), refused.getMessage()));
+      }
+    };
+  }
+
+  /** Who did it, for the audit trail: the authenticated identity and the client address. */
+  static Actor actor(RoutingContext ctx) {
+    Identity identity = ctx.get(IDENTITY);
+    return new Actor(identity.subject(), identity.role().label(), ctx.request().remoteAddress().hostAddress());
+  }
+
+  /**
+   * {@code POST /api/auth/token}: {@code {"username","password"}} from USERS_FILE, or {@code {"admin_token"}},
+   * or a still valid bearer token (a refresh); answers a JWT. Failed attempts from one address are slowed
+   * down (429 with Retry-After).
+   */
+  Future<JsonObject> issueToken(RoutingContext ctx) {
+    String remote = ctx.request().remoteAddress().hostAddress();
+    long wait = throttle.waitMs(remote, System.currentTimeMillis());
+    if (wait > 0) {
+      long seconds = (wait + 999) / 1000;
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      return Future.failedFuture(new HttpException(429, "too many failed logins from " + remote + ": wait "
+        + seconds + " s"));
+    }
+    return credentials(ctx)
+      .compose(identity -> {
+        if (identity == null) {
+          throttle.failed(remote, System.currentTimeMillis());
+          return Future.failedFuture(new HttpException(401, "wrong user name or password"));
+        }
+        throttle.succeeded(remote);
+        return Future.succeededFuture(authenticator.issue(identity));
+      });
+  }
+
+  private Future<Identity> credentials(RoutingContext ctx) {
+    JsonObject body = Input.jsonBody(ctx);
+    if (body.isEmpty() && ctx.request().getHeader("Authorization") != null) {
+      return authenticator.authenticate(ctx.request().getHeader("Authorization"))
+        .recover(e -> e instanceof AuthFailure ? Future.succeededFuture(null) : Future.failedFuture(e));
+    }
+    Input.onlyFields(body, "username", "password", "admin_token");
+    if (body.containsKey("admin_token")) {
+      String token = Input.text(body, "admin_token", 4096);
+      return Future.succeededFuture(authenticator.isAdminToken(token)
+        ? new Identity(Identity.ADMIN_TOKEN_SUBJECT, Role.ADMIN)
+        : null);
+    }
+    String name = Input.text(body, "username", 64);
+    String password = Input.text(body, "password", 1024);
+    if (name == null || password == null) {
+      return Future.failedFuture(new HttpException(400,
+        "body: send {\"username\", \"password\"} or {\"admin_token\"}"));
+    }
+    return users.check(name, password);
+  }
+
+  private static HttpException failure(Throwable e) {
+    if (e instanceof AuthFailure auth) {
+      return new HttpException(auth.status(), auth.getMessage());
+    }
+    return new HttpException(503, "cannot check credentials now");
+  }
+}
