@@ -74,7 +74,10 @@ public final class TestServer implements AutoCloseable {
   /** Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). */
   public TestServer reset() {
     // The history writer locks allocations before caller_ids: the same order avoids a deadlock.
-    sql.query("TRUNCATE allocations, caller_ids").execute().await();
+    sql.query("TRUNCATE allocations, caller_ids, campaigns, audit_log").execute().await();
+    sql.query("DELETE FROM pools WHERE name <> 'default'").execute().await();
+    sql.query("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
+      + "fallback = 'area_code,pool', description = NULL").execute().await();
     redis.send(Request.cmd(Command.FLUSHDB)).await();
     new InventoryClient(vertx, 10_000).reload().await();
     return this;
@@ -86,11 +89,12 @@ public final class TestServer implements AutoCloseable {
     for (JsonObject n : numbers) {
       String cid = n.getString("caller_id");
       rows.add(Tuple.of(cid, n.getString("carrier", "test-carrier"), n.getString("area_code", cid.substring(0, 3)),
-        n.getInteger("hourly_limit"), n.getInteger("daily_limit"), n.getBoolean("is_active", true)));
+        n.getInteger("hourly_limit"), n.getInteger("daily_limit"), n.getBoolean("is_active", true),
+        n.getString("pool", "default")));
     }
     sql.preparedQuery("""
-        INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active, pool)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         """)
       .executeBatch(rows)
       .await();
