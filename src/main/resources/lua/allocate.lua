@@ -1,28 +1,38 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
+-- The campaign's pool (P..'campaigns', else ARGV[2]) and that pool's settings (P..'pool:'..pool) are read
+-- here, in the same atomic call, so a settings change applies from the next allocation on.
 -- KEYS[1]  key prefix carrying the hash tag, e.g. '{cr}:'
--- ARGV[1]  now (ms)            ARGV[2] pool            ARGV[3] destination area code (NPA)
--- ARGV[4]  reservation ttl (ms)
+-- ARGV[1]  now (ms)            ARGV[2] pool of a campaign without a mapping ('default')
+-- ARGV[3]  destination area code (NPA)
+-- ARGV[4]  reservation ttl (ms) unless the pool sets its own
 -- ARGV[5]  hour window id      ARGV[6] hour window end (ms)
 -- ARGV[7]  day window id       ARGV[8] day window end (ms)
 -- ARGV[9]  agent ('' = none)   ARGV[10] agent limit per minute   ARGV[11] minute window id
--- ARGV[12] campaign            ARGV[13] destination (10 digits)  ARGV[14] allocation id
+-- ARGV[12] campaign ('' = none) ARGV[13] destination (10 digits) ARGV[14] allocation id
 -- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
--- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms)}
+-- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)}
 --       tier = 'area_code' | 'pool'
---     or {'ERR', reason}  reason = rate_limited | pool_empty | all_reserved | all_capped
---                                  | all_reserved_or_capped | not_loaded
+--     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
+--                                  | all_reserved_or_capped | no_local_number | not_loaded
+--       no_local_number: the pool's fallback is 'area_code' and the destination's area code has no number
+--       available while other area codes of the pool have.
 P = KEYS[1]
 NOW = tonumber(ARGV[1])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
-local pool, npa, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local npa = ARGV[3]
 local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local batch = tonumber(ARGV[15])
+
+local pool = ARGV[12] ~= '' and redis.call('HGET', P .. 'campaigns', ARGV[12]) or ARGV[2]
+local settings = redis.call('HMGET', P .. 'pool:' .. pool, 'ttl', 'fallback')
+local ttl = tonumber(settings[1] or ARGV[4])
+local fallback = settings[2] or 'area_code,pool'
 
 local rate_key
 if agent ~= '' then
   rate_key = P .. 'rl:' .. agent .. ':' .. minute
   if tonumber(redis.call('GET', rate_key) or '0') >= agent_limit then
-    return {'ERR', 'rate_limited'}
+    return {'ERR', 'rate_limited', pool}
   end
 end
 
@@ -37,14 +47,17 @@ end
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
 local more_due = reclaim_due(batch)
 
--- The LRU available number: of the destination's area code, else of the whole pool. Returns the area code
--- it comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
+-- The LRU available number, as the pool's fallback says: of the destination's area code, else ('area_code,pool')
+-- of the whole pool; 'area_code' never looks further, 'pool' ignores the area code. Returns the area code it
+-- comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
 local function pick()
-  local head = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
-  if head[1] then
-    return npa, head, 'area_code'
+  if fallback ~= 'pool' then
+    local head = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
+    if head[1] or fallback == 'area_code' then
+      return npa, head, 'area_code'
+    end
   end
-  -- No local number: the pool's LRU number heads the area code whose LRU number is the least recently used.
+  -- The pool's LRU number heads the area code whose LRU number is the least recently used.
   local lru_npa = redis.call('ZRANGE', P .. 'h:' .. pool, 0, 0)[1]
   if not lru_npa then
     return nil, {}, 'pool'
@@ -53,9 +66,10 @@ local function pick()
 end
 
 local from_npa, head, tier = pick()
-while more_due and tier ~= 'area_code' do
+while more_due and not (head[1] and (tier == 'area_code' or fallback == 'pool')) do
   -- A backlog of due numbers may hide a local one (or any at all): before answering with another area
-  -- code's number, or with none, return the whole backlog to service.
+  -- code's number, or with none, return the whole backlog to service. (Where the pool ignores area codes,
+  -- only an empty answer can be wrong.)
   more_due = reclaim_due(1000)
   from_npa, head, tier = pick()
 end
@@ -63,18 +77,21 @@ local cid = head[1]
 
 if not cid then
   if redis.call('EXISTS', P .. 'loaded') == 0 then
-    return {'ERR', 'not_loaded'}
+    return {'ERR', 'not_loaded', pool}
+  end
+  if fallback == 'area_code' and redis.call('EXISTS', P .. 'h:' .. pool) == 1 then
+    return {'ERR', 'no_local_number', pool}
   end
   local reserved = redis.call('ZCARD', P .. 'r:' .. pool) > 0
   local capped = redis.call('ZCARD', P .. 'c:' .. pool) > 0
   if reserved and capped then
-    return {'ERR', 'all_reserved_or_capped'}
+    return {'ERR', 'all_reserved_or_capped', pool}
   elseif reserved then
-    return {'ERR', 'all_reserved'}
+    return {'ERR', 'all_reserved', pool}
   elseif capped then
-    return {'ERR', 'all_capped'}
+    return {'ERR', 'all_capped', pool}
   end
-  return {'ERR', 'pool_empty'}
+  return {'ERR', 'pool_empty', pool}
 end
 
 local key = P .. 'n:' .. cid
@@ -98,4 +115,4 @@ if rate_key then
     redis.call('PEXPIRE', rate_key, 120000)
   end
 end
-return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7]}
+return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl}

@@ -16,6 +16,11 @@
 --   P..'m:'..pool           SET   active numbers of a pool
 --   P..'all', P..'pools'    SET   every number / pool name the index holds
 --   P..'loaded'             STRING set once a full load from PostgreSQL completed
+--   P..'campaigns'          HASH  campaign -> pool; a campaign without an entry uses the pool 'default'
+--   P..'pool:'..pool        HASH  the pool's settings: ttl (reservation TTL in ms; absent = the server's
+--                                 DEFAULT_RESERVATION_TTL) and fallback ('area_code,pool' | 'area_code' | 'pool';
+--                                 absent = 'area_code,pool'). Caps are per number (hl dl, resolved at sync).
+--                                 campaigns and pool: are replaced together from PostgreSQL by settings.lua.
 -- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most;
 -- h: holds exactly the area codes whose a: set is not empty, each scored by that set's first score.
 local P, NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END

@@ -27,6 +27,20 @@ public final class Bus {
   public static final String DATABASE_PING = "cidrotator.inventory.ping";
   public static final String HISTORY_APPEND = "cidrotator.history.append";
 
+  // Pools and campaign mappings (admin verticle), live reservations (allocators).
+  public static final String POOL_LIST = "cidrotator.pools.list";
+  public static final String POOL_GET = "cidrotator.pools.get";
+  public static final String POOL_CREATE = "cidrotator.pools.create";
+  public static final String POOL_UPDATE = "cidrotator.pools.update";
+  public static final String POOL_DELETE = "cidrotator.pools.delete";
+  public static final String CAMPAIGN_LIST = "cidrotator.campaigns.list";
+  public static final String CAMPAIGN_GET = "cidrotator.campaigns.get";
+  public static final String CAMPAIGN_CREATE = "cidrotator.campaigns.create";
+  public static final String CAMPAIGN_PUT = "cidrotator.campaigns.put";
+  public static final String CAMPAIGN_DELETE = "cidrotator.campaigns.delete";
+  public static final String RESERVATION_LIST = "cidrotator.allocation.reservations";
+  public static final String RESERVATION_RELEASE_CAMPAIGN = "cidrotator.allocation.release-campaign";
+
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 
   private Bus() {

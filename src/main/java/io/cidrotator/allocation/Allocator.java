@@ -33,6 +33,7 @@ public final class Allocator {
   private final String ttlMs;
   private final String agentLimit;
   private final ScriptRunner redis;
+  private final LiveReservations reservations;
   private CapWindows windows;
   private List<HistoryEvent> history = new ArrayList<>();
   private long timer;
@@ -43,19 +44,27 @@ public final class Allocator {
     this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
     this.ttlMs = Long.toString(config.reservationTtlSeconds() * 1000L);
     this.agentLimit = Integer.toString(config.rateLimitPerAgent());
+    this.reservations = new LiveReservations(redis, config.timezone(), event -> history.add(event));
   }
 
   /** Connects to Redis and starts the history flush timer; call from the owning verticle's start(). */
   public Future<Void> start() {
     timer = vertx.setPeriodic(HISTORY_FLUSH_MS, id -> flushHistory());
     return redis.connect()
-      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.UNDO, LuaScript.RESERVATIONS));
+      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.UNDO, LuaScript.RESERVATIONS,
+        LuaScript.LIVE_RESERVATIONS, LuaScript.RELEASE_CAMPAIGN));
+  }
+
+  /** Listing and bulk release of live reservations, over this allocator's connection and history. */
+  public LiveReservations reservations() {
+    return reservations;
   }
 
   /**
    * Reserves a caller-ID for {@code request} (to, campaign, agent, and optionally deadline: the epoch ms
-   * after which the caller has given up). Succeeds with caller_id, area_code, carrier, tier, reservation,
-   * reserved_for; fails with a {@link Bus.Failure} of 429 or 503.
+   * after which the caller has given up) from the campaign's pool (Redis resolves it). Succeeds with
+   * caller_id, area_code, carrier, tier, reservation, reserved_for (the pool's TTL, s), pool; fails with a
+   * {@link Bus.Failure} of 429 or 503.
    */
   public Future<JsonObject> allocate(JsonObject request) {
     long now = System.currentTimeMillis();
@@ -117,7 +126,7 @@ public final class Allocator {
 
   private JsonObject allocated(Response reply, JsonObject request, long now, JsonObject undo) {
     if (!"OK".equals(reply.get(0).toString())) {
-      throw failure(reply.get(1).toString(), request);
+      throw failure(reply.get(1).toString(), reply.get(2).toString(), request);
     }
     JsonObject result = new JsonObject()
       .put("caller_id", reply.get(1).toString())
@@ -125,26 +134,30 @@ public final class Allocator {
       .put("carrier", reply.get(3).toString())
       .put("tier", reply.get(4).toString())
       .put("reservation", reply.get(5).toString())
-      .put("reserved_for", config.reservationTtlSeconds())
+      .put("reserved_for", reply.get(8).toLong() / 1000)
+      .put("pool", reply.get(7).toString())
       .put("undo", undo);
     history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
       request.getString("to"), request.getString("campaign"), request.getString("agent"),
-      result.getString("tier"), DEFAULT_POOL, now));
+      result.getString("tier"), result.getString("pool"), now));
     return result;
   }
 
-  private Bus.Failure failure(String reason, JsonObject request) {
+  private Bus.Failure failure(String reason, String pool, JsonObject request) {
     return switch (reason) {
       case "rate_limited" -> new Bus.Failure(429, "agent '" + request.getString("agent")
         + "' is over its limit of " + config.rateLimitPerAgent() + " caller-IDs per minute");
-      case "pool_empty" -> new Bus.Failure(503, "no caller-ID available: pool '" + DEFAULT_POOL
+      case "pool_empty" -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
         + "' has no active numbers");
       case "all_reserved" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is on a live call");
+        + pool + "' is on a live call");
       case "all_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is at its hourly or daily cap");
+        + pool + "' is at its hourly or daily cap");
       case "all_reserved_or_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
-        + DEFAULT_POOL + "' is on a live call or at its hourly or daily cap");
+        + pool + "' is on a live call or at its hourly or daily cap");
+      case "no_local_number" -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
+        + "' has no number free in area code " + request.getString("to").substring(0, 3)
+        + " and does not fall back to other area codes");
       case "not_loaded" -> {
         // Redis lost its data (restart without persistence): rebuild it from PostgreSQL.
         vertx.eventBus().send(Bus.INVENTORY_RELOAD, new JsonObject());

@@ -11,12 +11,24 @@ final class InventorySql {
               created_at, updated_at
     """;
 
-  /** Keyset page for the full load into Redis: stable and cheap however large the table. */
-  static final String PAGE_FOR_SYNC = """
-    SELECT caller_id, pool, area_code, carrier, hourly_limit, daily_limit, is_active, last_used
-    FROM caller_ids
-    WHERE caller_id > $1
-    ORDER BY caller_id
+  /**
+   * The columns sync.lua takes, for the statements below. A number's own caps win, else its pool's; NULL left
+   * means the server's default.
+   */
+  private static final String SYNC_COLUMNS = """
+    SELECT c.caller_id, c.pool, c.area_code, c.carrier,
+           COALESCE(c.hourly_limit, p.hourly_limit) AS hourly_limit,
+           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used
+    FROM caller_ids c JOIN pools p ON p.name = c.pool
+    """;
+
+  /**
+   * Keyset page for the full load into Redis ($3 NULL), or for one pool's numbers after its caps changed:
+   * stable and cheap however large the table.
+   */
+  static final String PAGE_FOR_SYNC = SYNC_COLUMNS + """
+    WHERE c.caller_id > $1 AND ($3::text IS NULL OR c.pool = $3)
+    ORDER BY c.caller_id
     LIMIT $2
     """;
 
@@ -26,10 +38,8 @@ final class InventorySql {
     """;
 
   /** One number in PAGE_FOR_SYNC's columns. */
-  static final String NUMBER_FOR_SYNC = """
-    SELECT caller_id, pool, area_code, carrier, hourly_limit, daily_limit, is_active, last_used
-    FROM caller_ids
-    WHERE caller_id = $1
+  static final String NUMBER_FOR_SYNC = SYNC_COLUMNS + """
+    WHERE c.caller_id = $1
     """;
 
   static final String COUNTS = """

@@ -37,6 +37,7 @@ final class InventorySync {
   private final ScriptRunner redis;
   private final AppConfig config;
   private Future<Integer> loading;
+  private Future<Void> settingsWritten = Future.succeededFuture();
 
   InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
     this.pg = pg;
@@ -44,11 +45,15 @@ final class InventorySync {
     this.config = config;
   }
 
-  /** Loads every number, then removes from Redis what PostgreSQL no longer holds. Concurrent calls share one load. */
+  /**
+   * Loads the pool and campaign settings and every number, then removes from Redis what PostgreSQL no longer
+   * holds. Concurrent calls share one load.
+   */
   Future<Integer> loadAll() {
     if (loading == null) {
       long started = System.nanoTime();
-      loading = loadFrom("", 0)
+      loading = writeSettings()
+        .compose(v -> loadFrom(null, "", 0))
         .compose(count -> prune("0", 0)
           .compose(removed -> markLoaded())
           .map(v -> count))
@@ -62,9 +67,15 @@ final class InventorySync {
     return loading;
   }
 
-  private Future<Integer> loadFrom(String after, int loaded) {
+  /** Writes the numbers of {@code pool} to Redis again (its caps changed, or its name); succeeds with how many. */
+  Future<Integer> loadPool(String pool) {
+    return loadFrom(pool, "", 0);
+  }
+
+  /** Keyset pages of the numbers of {@code pool}, or of every number when it is null. */
+  private Future<Integer> loadFrom(String pool, String after, int loaded) {
     return pg.preparedQuery(InventorySql.PAGE_FOR_SYNC)
-      .execute(Tuple.of(after, PAGE))
+      .execute(Tuple.of(after, PAGE, pool))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.succeededFuture(loaded);
@@ -73,8 +84,41 @@ final class InventorySync {
         return write(rows)
           .compose(v -> rows.size() < PAGE
             ? Future.succeededFuture(loaded + rows.size())
-            : loadFrom(last, loaded + rows.size()));
+            : loadFrom(pool, last, loaded + rows.size()));
       });
+  }
+
+  /**
+   * Replaces every pool's settings (TTL in ms, fallback) and every campaign's pool in Redis with PostgreSQL's,
+   * in one atomic script call: there are few of them. Writes run one after the other, each reading after the
+   * one before it wrote, so two admin writes close together cannot leave the older state in Redis.
+   */
+  Future<Void> writeSettings() {
+    Future<Void> next = settingsWritten.transform(ar -> readAndWriteSettings());
+    settingsWritten = next;
+    return next;
+  }
+
+  private Future<Void> readAndWriteSettings() {
+    return Future.all(pg.query(PoolSql.POOL_SETTINGS).execute(), pg.query(PoolSql.CAMPAIGN_POOLS).execute())
+      .compose(all -> {
+        RowSet<Row> pools = all.resultAt(0);
+        RowSet<Row> campaigns = all.resultAt(1);
+        List<String> args = new ArrayList<>(1 + pools.size() * 3 + campaigns.size() * 2);
+        args.add(Integer.toString(pools.size()));
+        for (Row pool : pools) {
+          Integer ttl = pool.getInteger("reservation_ttl");
+          args.add(pool.getString("name"));
+          args.add(ttl == null ? "" : Long.toString(ttl * 1000L));
+          args.add(pool.getString("fallback"));
+        }
+        for (Row campaign : campaigns) {
+          args.add(campaign.getString("name"));
+          args.add(campaign.getString("pool"));
+        }
+        return redis.run(LuaScript.SETTINGS, KEYS, args);
+      })
+      .mapEmpty();
   }
 
   /** Writes rows (in PAGE_FOR_SYNC's columns) to Redis; a change is written before it is acknowledged. */

@@ -20,6 +20,10 @@ public record LuaScript(String name, String source, String sha) {
   public static final LuaScript SYNC = load("sync");
   public static final LuaScript PRUNE = load("prune");
   public static final LuaScript RESERVATIONS = load("reservations");
+  public static final LuaScript SETTINGS = load("settings");
+  public static final LuaScript POOL_COUNTS = load("pool_counts");
+  public static final LuaScript LIVE_RESERVATIONS = load("live_reservations");
+  public static final LuaScript RELEASE_CAMPAIGN = load("release_campaign");
 
   static LuaScript load(String name) {
     String source = read("index") + "\n" + read(name);

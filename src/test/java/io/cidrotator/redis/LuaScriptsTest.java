@@ -342,6 +342,150 @@ class LuaScriptsTest {
     assertThat(live).isEqualTo(1);
   }
 
+  @Test
+  void aMappedCampaignAllocatesFromItsPoolOnly() {
+    sync(number("5125550001").put("pool", "east"), number("5125550002").put("last", 0));
+    settings(List.of("default", "", "area_code,pool", "east", "", "area_code,pool"), "sales", "east");
+
+    Response first = allocateFor("sales", T0, "512");
+    Response second = allocateFor("sales", T0 + 1, "512");
+
+    assertThat(callerIdOf(first)).isEqualTo("5125550001");
+    assertThat(first.get(7).toString()).isEqualTo("east");
+    assertThat(reasonOf(second)).isEqualTo("all_reserved");
+    assertThat(second.get(2).toString()).isEqualTo("east");
+  }
+
+  @Test
+  void aCampaignWithoutAMappingOrWithoutANameUsesTheDefaultPool() {
+    sync(number("5125550001").put("pool", "east"), number("5125550002"), number("5125550003"));
+    settings(List.of("default", "", "area_code,pool", "east", "", "area_code,pool"), "sales", "east");
+
+    Response unmapped = allocateFor("other", T0, "512");
+    Response nameless = allocateFor("", T0 + 1, "512");
+
+    assertThat(List.of(callerIdOf(unmapped), unmapped.get(7).toString())).containsExactly("5125550002", "default");
+    assertThat(List.of(callerIdOf(nameless), nameless.get(7).toString())).containsExactly("5125550003", "default");
+  }
+
+  @Test
+  void thePoolsTtlSetsTheReservationsExpiryAndThePoolWithoutOneTakesTheDefault() {
+    sync(number("5125550001").put("pool", "east"), number("5125550002"));
+    settings(List.of("default", "", "area_code,pool", "east", "5000", "area_code,pool"), "sales", "east");
+
+    Response east = allocateFor("sales", T0, "512");
+    Response fallback = allocateFor("other", T0, "512");
+
+    assertThat(east.get(8).toLong()).isEqualTo(5000);
+    assertThat(redis.send(Request.cmd(Command.ZSCORE).arg("{cr}:r:east").arg("5125550001")).await().toLong())
+      .isEqualTo(T0 + 5000);
+    assertThat(fallback.get(8).toLong()).isEqualTo(TTL);
+    assertThat(callerIdOf(allocateFor("sales", T0 + 5000, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void fallbackAreaCodeNeverHandsOutAnotherAreaCodesNumber() {
+    sync(number("2145550001").put("pool", "east"), number("5125550001").put("pool", "east"));
+    settings(List.of("default", "", "area_code,pool", "east", "", "area_code"), "sales", "east");
+
+    Response local = allocateFor("sales", T0, "512");
+    Response none = allocateFor("sales", T0 + 1, "512");
+
+    assertThat(callerIdOf(local)).isEqualTo("5125550001");
+    assertThat(reasonOf(none)).isEqualTo("no_local_number");
+    assertThat(callerIdOf(allocateFor("sales", T0 + 2, "214"))).isEqualTo("2145550001");
+  }
+
+  @Test
+  void fallbackAreaCodeStillSaysWhenThePoolHasNothingLeftAtAll() {
+    sync(number("5125550001").put("pool", "east"));
+    settings(List.of("default", "", "area_code,pool", "east", "", "area_code"), "sales", "east");
+    allocateFor("sales", T0, "512");
+
+    assertThat(reasonOf(allocateFor("sales", T0 + 1, "214"))).isEqualTo("all_reserved");
+  }
+
+  @Test
+  void fallbackPoolIgnoresTheAreaCodeAndHandsOutThePoolsLeastRecentlyUsedNumber() {
+    sync(number("5125550001").put("pool", "east").put("last", 2000),
+      number("2145550001").put("pool", "east").put("last", 1000));
+    settings(List.of("default", "", "area_code,pool", "east", "", "pool"), "sales", "east");
+
+    Response answer = allocateFor("sales", T0, "512");
+
+    assertThat(callerIdOf(answer)).isEqualTo("2145550001");
+    assertThat(answer.get(4).toString()).isEqualTo("pool");
+    assertThat(callerIdOf(allocateFor("sales", T0 + 1, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void settingsReplacesEveryMappingAndForgetsAnEmptyPoolPostgresqlNoLongerHas() {
+    settings(List.of("default", "", "area_code,pool", "east", "5000", "pool"), "sales", "east", "support", "east");
+    settings(List.of("default", "", "area_code,pool"), "support", "default");
+
+    assertThat(hget("{cr}:campaigns", "sales")).isNull();
+    assertThat(hget("{cr}:campaigns", "support")).isEqualTo("default");
+    assertThat(redis.send(Request.cmd(Command.EXISTS).arg("{cr}:pool:east")).await().toLong()).isZero();
+    assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg("{cr}:pools").arg("east")).await().toLong()).isZero();
+    assertThat(hget("{cr}:pool:default", "fallback")).isEqualTo("area_code,pool");
+  }
+
+  @Test
+  void releaseCampaignEndsOnlyThatCampaignsLiveReservationsAndKeepsTheirLruPlace() {
+    sync(number("5125550001").put("last", 1000), number("5125550002").put("last", 2000),
+      number("5125550003").put("last", 3000).put("pool", "east"));
+    settings(List.of("default", "", "area_code,pool", "east", "", "area_code,pool"), "sales", "east");
+    String first = allocateFor("stop-me", T0, "512").get(5).toString();
+    allocateFor("keep-me", T0 + 1, "512");
+    String third = allocateFor("sales", T0 + 2, "512").get(5).toString();
+
+    Response released = releaseCampaign("stop-me", T0 + 3);
+
+    assertThat(released.size()).isEqualTo(2);
+    assertThat(List.of(released.get(0).toString(), released.get(1).toString())).containsExactly("5125550001", first);
+    assertThat(callerIdOf(allocateFor("keep-me", T0 + 4, "512"))).isEqualTo("5125550001");
+    assertThat(releaseCampaign("sales", T0 + 5).get(1).toString()).isEqualTo(third);
+    assertThat(releaseCampaign("sales", T0 + 6).size()).isZero();
+  }
+
+  @Test
+  void liveReservationsListsAPageSoonestExpiryFirstFilteredByPoolAndCampaign() {
+    sync(number("5125550001"), number("5125550002"), number("5125550003").put("pool", "east"));
+    settings(List.of("default", "", "area_code,pool", "east", "1000", "area_code,pool"), "sales", "east");
+    allocateFor("a", T0, "512");
+    allocateFor("b", T0 + 10, "512");
+    allocateFor("sales", T0 + 20, "512");
+
+    List<String> all = liveReservations(T0 + 30, "", "", 0, 10);
+    List<String> page2 = liveReservations(T0 + 30, "", "", 1, 1);
+    List<String> ofB = liveReservations(T0 + 30, "", "b", 0, 10);
+    List<String> ofDefault = liveReservations(T0 + 30, "default", "", 0, 10);
+    List<String> afterEastExpired = liveReservations(T0 + 1020, "", "", 0, 10);
+
+    assertThat(all.get(0)).isEqualTo("3");
+    assertThat(List.of(all.get(1), all.get(10), all.get(19))).containsExactly("5125550003", "5125550001", "5125550002");
+    assertThat(all.subList(1, 10)).containsExactly("5125550003", "east", "id-" + (T0 + 20), "sales", "",
+      "5125551234", Long.toString(T0 + 20), Long.toString(T0 + 20 + 1000), "area_code");
+    assertThat(page2).containsExactly("3", "5125550001", "default", "id-" + T0, "a", "", "5125551234",
+      Long.toString(T0), Long.toString(T0 + TTL), "area_code");
+    assertThat(List.of(ofB.get(0), ofB.get(1))).containsExactly("1", "5125550002");
+    assertThat(ofDefault.get(0)).isEqualTo("2");
+    assertThat(afterEastExpired.get(0)).isEqualTo("2");
+  }
+
+  @Test
+  void poolCountsTellsAvailableReservedAndCappedNumbers() {
+    sync(number("5125550001").put("hl", 1), number("5125550002"), number("2145550001"), number("2145550002"));
+    allocate(T0, "512");
+    release("5125550001", T0 + 1);
+    allocate(T0 + 2, "512");
+
+    Response counts = redis.run(LuaScript.POOL_COUNTS, KEYS, List.of("default", Long.toString(T0 + 3))).await();
+
+    assertThat(List.of(counts.get(0).toLong(), counts.get(1).toLong(), counts.get(2).toLong()))
+      .containsExactly(2L, 1L, 1L);
+  }
+
   private static JsonObject number(String callerId) {
     return new JsonObject().put("cid", callerId).put("npa", callerId.substring(0, 3));
   }
@@ -363,12 +507,53 @@ class LuaScriptsTest {
   }
 
   private static Response allocate(long now, String npa, String agent, int agentLimit) {
+    return allocate(now, npa, agent, agentLimit, "campaign-1");
+  }
+
+  private static Response allocateFor(String campaign, long now, String npa) {
+    return allocate(now, npa, "", 100, campaign);
+  }
+
+  private static Response allocate(long now, String npa, String agent, int agentLimit, String campaign) {
     CapWindows w = CapWindows.at(now, ZONE);
     return redis.run(LuaScript.ALLOCATE, KEYS, List.of(
       Long.toString(now), "default", npa, Long.toString(TTL),
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
       agent, Integer.toString(agentLimit), w.minuteId(),
-      "campaign-1", npa + "5551234", "id-" + now, "8")).await();
+      campaign, npa + "5551234", "id-" + now, "8")).await();
+  }
+
+  /**
+   * settings.lua with {@code pools} as name, ttl ms ('' = default), fallback triples and {@code campaigns}
+   * as campaign, pool pairs.
+   */
+  private static void settings(List<String> pools, String... campaigns) {
+    List<String> args = new ArrayList<>();
+    args.add(Integer.toString(pools.size() / 3));
+    args.addAll(pools);
+    args.addAll(List.of(campaigns));
+    redis.run(LuaScript.SETTINGS, KEYS, args).await();
+  }
+
+  private static Response releaseCampaign(String campaign, long now) {
+    CapWindows w = CapWindows.at(now, ZONE);
+    return redis.run(LuaScript.RELEASE_CAMPAIGN, KEYS, List.of(campaign, Long.toString(now),
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()))).await();
+  }
+
+  private static List<String> liveReservations(long now, String pool, String campaign, int offset, int limit) {
+    Response reply = redis.run(LuaScript.LIVE_RESERVATIONS, KEYS, List.of(Long.toString(now), pool, campaign,
+      Integer.toString(offset), Integer.toString(limit))).await();
+    List<String> values = new ArrayList<>();
+    for (Response value : reply) {
+      values.add(value == null ? null : value.toString());
+    }
+    return values;
+  }
+
+  private static String hget(String key, String field) {
+    Response value = redis.send(Request.cmd(Command.HGET).arg(key).arg(field)).await();
+    return value == null ? null : value.toString();
   }
 
   private static Response release(String callerId, long now) {
