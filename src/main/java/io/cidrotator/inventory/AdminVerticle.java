@@ -72,13 +72,14 @@ public final class AdminVerticle extends VerticleBase {
       Metrics.registry());
     return migrate()
       .compose(v -> redis.connect())
-      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE))
+      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE, LuaScript.SETTINGS, LuaScript.POOL_COUNTS))
       .compose(v -> sync.loadAll())
       .compose(v -> Future.all(
         register(Bus.ADD_NUMBER, this::addNumber),
         register(Bus.INVENTORY_COUNTS, this::counts),
         register(Bus.INVENTORY_RELOAD, this::reload),
         register(Bus.DATABASE_PING, this::ping),
+        new Pools(pg, redis, sync).register(this::register),
         vertx.eventBus()
           .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
           .completion()))
