@@ -85,6 +85,7 @@ public final class RouterVerticle extends VerticleBase {
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
     new PoolRoutes(vertx, access).mount(router);
+    new ReservationRoutes(vertx, access).mount(router);
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));
