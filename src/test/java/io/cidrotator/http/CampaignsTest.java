@@ -33,9 +33,7 @@ class CampaignsTest {
   @BeforeEach
   void twoPools() {
     api.resetOnceHistoryIsWritten();
-    HttpResponse<Buffer> east = api.admin(HttpMethod.POST, "/api/pools")
-      .sendJsonObject(new JsonObject().put("name", "east").put("reservation_ttl", 45)).await();
-    assertThat(east.statusCode()).as(east.bodyAsString()).isEqualTo(201);
+    PoolFixtures.createPool(api, "east", 45);
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("512", 2));
     numbers.add(new JsonObject().put("caller_id", "5125550200").put("pool", "east"));
     numbers.add(new JsonObject().put("caller_id", "2125550200").put("pool", "east"));

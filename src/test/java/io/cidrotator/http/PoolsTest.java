@@ -370,9 +370,7 @@ class PoolsTest {
   }
 
   private static void mapCampaign(String campaign, String pool) {
-    HttpResponse<Buffer> response = api.admin(HttpMethod.PUT, "/api/campaigns/" + campaign)
-      .sendJsonObject(new JsonObject().put("pool", pool)).await();
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    PoolFixtures.mapCampaign(api, campaign, pool);
   }
 
   /** A Redis hash as a JSON object of strings. */

@@ -31,12 +31,8 @@ class ReservationsTest {
   @BeforeEach
   void twoPools() {
     api.resetOnceHistoryIsWritten();
-    HttpResponse<Buffer> east = api.admin(HttpMethod.POST, "/api/pools")
-      .sendJsonObject(new JsonObject().put("name", "east").put("reservation_ttl", 60)).await();
-    assertThat(east.statusCode()).as(east.bodyAsString()).isEqualTo(201);
-    HttpResponse<Buffer> sales = api.admin(HttpMethod.PUT, "/api/campaigns/sales")
-      .sendJsonObject(new JsonObject().put("pool", "east")).await();
-    assertThat(sales.statusCode()).as(sales.bodyAsString()).isEqualTo(200);
+    PoolFixtures.createPool(api, "east", 60);
+    PoolFixtures.mapCampaign(api, "sales", "east");
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("512", 3));
     numbers.add(new JsonObject().put("caller_id", "2125550200").put("pool", "east"));
     api.server().seed(numbers);
