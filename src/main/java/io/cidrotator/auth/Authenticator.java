@@ -94,7 +94,7 @@ public final class Authenticator {
     }
     return jwt.authenticate(new TokenCredentials(credential))
       .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
-      .compose(user -> identity(user.principal()));
+      .compose(user -> identity(user.attributes().getJsonObject("accessToken")));
   }
 
   private Future<Identity> identity(JsonObject claims) {

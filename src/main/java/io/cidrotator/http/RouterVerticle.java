@@ -8,6 +8,7 @@ import io.cidrotator.auth.DialerAccess;
 import io.cidrotator.auth.LoginThrottle;
 import io.cidrotator.auth.Users;
 import io.cidrotator.health.DependencyHealth;
+import io.cidrotator.inventory.CallerIdClient;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
@@ -84,6 +85,7 @@ public final class RouterVerticle extends VerticleBase {
     router.delete("/api/reservation/:caller_id").handler(access.admin()).respond(this::adminRelease);
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
+    CallerIdRoutes.mount(router, access, new CallerIdClient(vertx, 30_000));
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));

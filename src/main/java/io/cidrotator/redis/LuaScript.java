@@ -20,6 +20,7 @@ public record LuaScript(String name, String source, String sha) {
   public static final LuaScript SYNC = load("sync");
   public static final LuaScript PRUNE = load("prune");
   public static final LuaScript RESERVATIONS = load("reservations");
+  public static final LuaScript STATE = load("state");
 
   static LuaScript load(String name) {
     String source = read("index") + "\n" + read(name);
