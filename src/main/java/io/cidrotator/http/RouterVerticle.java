@@ -97,6 +97,8 @@ public final class RouterVerticle extends VerticleBase {
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
     CallerIdRoutes.mount(router, access, new CallerIdClient(vertx, 30_000));
+    router.post("/api/inventory/reload").handler(access.admin())
+      .respond(ctx -> inventory.reload(Access.actor(ctx)));
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));

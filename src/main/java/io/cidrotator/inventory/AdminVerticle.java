@@ -157,9 +157,13 @@ public final class AdminVerticle extends VerticleBase {
       });
   }
 
+  /** A request naming an actor (an operator's reload) is audited; the server's own reloads are not. */
   private Future<JsonObject> reload(JsonObject request) {
     return sync.loadAll()
-      .map(count -> new JsonObject().put("loaded", count));
+      .map(count -> new JsonObject().put("loaded", count))
+      .compose(result -> !request.containsKey("actor")
+        ? Future.succeededFuture(result)
+        : AuditLog.record(pg, Actor.of(request), "inventory.reload", null, null, result).map(result));
   }
 
   private Future<JsonObject> ping(JsonObject request) {
