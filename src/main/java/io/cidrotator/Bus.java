@@ -27,6 +27,13 @@ public final class Bus {
   public static final String DATABASE_PING = "cidrotator.inventory.ping";
   public static final String HISTORY_APPEND = "cidrotator.history.append";
 
+  public static final String CALLER_ID_LIST = "cidrotator.caller-ids.list";
+  public static final String CALLER_ID_GET = "cidrotator.caller-ids.get";
+  public static final String CALLER_ID_CREATE = "cidrotator.caller-ids.create";
+  public static final String CALLER_ID_UPDATE = "cidrotator.caller-ids.update";
+  public static final String CALLER_ID_DELETE = "cidrotator.caller-ids.delete";
+  public static final String AUDIT_PAGE = "cidrotator.audit.page";
+
   // Pools and campaign mappings (admin verticle), live reservations (allocators).
   public static final String POOL_LIST = "cidrotator.pools.list";
   public static final String POOL_GET = "cidrotator.pools.get";

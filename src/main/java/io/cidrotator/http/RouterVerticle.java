@@ -8,6 +8,7 @@ import io.cidrotator.auth.DialerAccess;
 import io.cidrotator.auth.LoginThrottle;
 import io.cidrotator.auth.Users;
 import io.cidrotator.health.DependencyHealth;
+import io.cidrotator.inventory.CallerIdClient;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
@@ -24,6 +25,10 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -33,6 +38,9 @@ import java.util.function.Function;
  * admin verticles over the event bus. Several instances share the port.
  */
 public final class RouterVerticle extends VerticleBase {
+
+  /** docs/openapi.yaml, packaged into the jar by the build. */
+  private static final String OPENAPI = readOpenApi();
 
   private final AppConfig config;
   private final RequestStats stats;
@@ -44,6 +52,7 @@ public final class RouterVerticle extends VerticleBase {
   private InventoryClient inventory;
   private DependencyHealth health;
   private HttpServer server;
+  private Router router;
 
   public RouterVerticle(AppConfig config, RequestStats stats, LoginThrottle throttle, Users users, String version) {
     this.config = config;
@@ -61,7 +70,7 @@ public final class RouterVerticle extends VerticleBase {
     DialerAccess dialers = new DialerAccess(config.auth());
     Access access = new Access(new Authenticator(vertx, config.adminToken(), config.auth()), users, throttle, dialers);
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     if (!config.allowedOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
         .addOrigins(config.allowedOrigins())
@@ -78,12 +87,18 @@ public final class RouterVerticle extends VerticleBase {
     router.post("/release").handler(ctx -> release(ctx, allocation::release));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+      .putHeader("Content-Type", "application/yaml")
+      .end(OPENAPI));
 
     BodyHandler smallBody = BodyHandler.create().setBodyLimit(64 * 1024);
     router.post("/api/auth/token").handler(smallBody).respond(access::issueToken);
     router.delete("/api/reservation/:caller_id").handler(access.admin()).respond(this::adminRelease);
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
+    CallerIdRoutes.mount(router, access, new CallerIdClient(vertx, 30_000));
+    router.post("/api/inventory/reload").handler(access.admin())
+      .respond(ctx -> inventory.reload(Access.actor(ctx)));
     new PoolRoutes(vertx, access).mount(router);
     new ReservationRoutes(vertx, access).mount(router);
 
@@ -109,6 +124,20 @@ public final class RouterVerticle extends VerticleBase {
       .requestHandler(router)
       .listen())
       .onSuccess(s -> server = s);
+  }
+
+  /**
+   * Every route with a path and a method, as {@code "GET /api/caller-ids/{caller_id}"}: what docs/openapi.yaml
+   * must describe.
+   */
+  public List<String> routes() {
+    return router.getRoutes().stream()
+      .filter(route -> route.getPath() != null && route.methods() != null && !route.methods().isEmpty())
+      .flatMap(route -> route.methods().stream()
+        .map(method -> method.name() + " " + route.getPath().replaceAll(":([a-z_]+)", "{$1}")))
+      .distinct()
+      .sorted()
+      .toList();
   }
 
   /** The bound port (API_PORT 0 picks a free one). */
@@ -254,6 +283,17 @@ public final class RouterVerticle extends VerticleBase {
       case 503 -> "unavailable";
       default -> status < 500 ? "client_error" : "error";
     };
+  }
+
+  private static String readOpenApi() {
+    try (InputStream in = RouterVerticle.class.getClassLoader().getResourceAsStream("openapi/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi/openapi.yaml is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -24,7 +24,7 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -68,22 +68,31 @@ public final class AdminVerticle extends VerticleBase {
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
     sync = new InventorySync(pg, redis, config);
+    CallerIds callerIds = new CallerIds(pg, redis, sync, config);
     history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
       Metrics.registry());
     return migrate()
       .compose(v -> redis.connect())
-      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE, LuaScript.SETTINGS, LuaScript.POOL_COUNTS))
+      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE, LuaScript.STATE, LuaScript.SETTINGS,
+        LuaScript.POOL_COUNTS))
       .compose(v -> sync.loadAll())
-      .compose(v -> Future.all(
-        register(Bus.ADD_NUMBER, this::addNumber),
-        register(Bus.INVENTORY_COUNTS, this::counts),
-        register(Bus.INVENTORY_RELOAD, this::reload),
-        register(Bus.DATABASE_PING, this::ping),
-        new Pools(pg, redis, sync).register(this::register),
-        vertx.eventBus()
-          .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
-          .completion()))
+      .compose(v -> Future.all(consumers(callerIds, new Pools(pg, redis, sync))))
       .onSuccess(v -> history.start());
+  }
+
+  private List<Future<?>> consumers(CallerIds callerIds, Pools pools) {
+    List<Future<?>> consumers = new ArrayList<>(List.of(
+      register(Bus.ADD_NUMBER, this::addNumber),
+      register(Bus.INVENTORY_COUNTS, this::counts),
+      register(Bus.INVENTORY_RELOAD, this::reload),
+      register(Bus.DATABASE_PING, this::ping),
+      register(Bus.AUDIT_PAGE, query -> AuditLog.page(pg, query)),
+      vertx.eventBus()
+        .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
+        .completion()));
+    callerIds.handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
+    pools.handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
+    return consumers;
   }
 
   private Future<Void> migrate() {
@@ -124,17 +133,10 @@ public final class AdminVerticle extends VerticleBase {
         .compose(rows -> rows.size() == 0
           ? Future.succeededFuture((JsonObject) null)
           : AuditLog.record(tx, Actor.of(number), "caller_id.create", number.getString("caller_id"), null,
-              toJson(rows.iterator().next())).map(toJson(rows.iterator().next()))))
+              CallerIds.toJson(rows.iterator().next())).map(CallerIds.toJson(rows.iterator().next()))))
       .compose(added -> added == null
         ? resyncExisting(number.getString("caller_id"))
-        : resync(number.getString("caller_id")).map(added));
-  }
-
-  /** Writes one number from PostgreSQL to Redis (after its change committed). */
-  private Future<Void> resync(String callerId) {
-    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
-      .execute(Tuple.of(callerId))
-      .compose(sync::write);
+        : sync.writeNumber(number.getString("caller_id")).map(added));
   }
 
   /**
@@ -142,9 +144,7 @@ public final class AdminVerticle extends VerticleBase {
    * committed in PostgreSQL and then failed to reach Redis (503), its retry is what repairs the index.
    */
   private Future<JsonObject> resyncExisting(String callerId) {
-    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
-      .execute(Tuple.of(callerId))
-      .compose(sync::write)
+    return sync.writeNumber(callerId)
       .compose(v -> Future.failedFuture(new Bus.Failure(409, "caller_id " + callerId + " already exists")));
   }
 
@@ -159,9 +159,13 @@ public final class AdminVerticle extends VerticleBase {
       });
   }
 
+  /** A request naming an actor (an operator's reload) is audited; the server's own reloads are not. */
   private Future<JsonObject> reload(JsonObject request) {
     return sync.loadAll()
-      .map(count -> new JsonObject().put("loaded", count));
+      .map(count -> new JsonObject().put("loaded", count))
+      .compose(result -> !request.containsKey("actor")
+        ? Future.succeededFuture(result)
+        : AuditLog.record(pg, Actor.of(request), "inventory.reload", null, null, result).map(result));
   }
 
   private Future<JsonObject> ping(JsonObject request) {
@@ -172,26 +176,6 @@ public final class AdminVerticle extends VerticleBase {
         .put("latency_us", (System.nanoTime() - start) / 1000)
         .put("history_buffered", history.buffered())
         .put("history_writes", history.writes()));
-  }
-
-  /** The one JSON shape of a caller_ids row (the old tool's fields, plus pool). */
-  static JsonObject toJson(Row row) {
-    return new JsonObject()
-      .put("caller_id", row.getString("caller_id"))
-      .put("carrier", row.getString("carrier"))
-      .put("area_code", row.getString("area_code"))
-      .put("hourly_limit", row.getInteger("hourly_limit"))
-      .put("daily_limit", row.getInteger("daily_limit"))
-      .put("last_used", text(row.getOffsetDateTime("last_used")))
-      .put("is_active", row.getBoolean("is_active"))
-      .put("meta", row.getJsonObject("meta"))
-      .put("pool", row.getString("pool"))
-      .put("created_at", text(row.getOffsetDateTime("created_at")))
-      .put("updated_at", text(row.getOffsetDateTime("updated_at")));
-  }
-
-  private static String text(OffsetDateTime time) {
-    return time == null ? null : time.toString();
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,6 +1,7 @@
 package io.cidrotator.inventory;
 
 import io.cidrotator.Bus;
+import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -34,6 +35,11 @@ public final class InventoryClient {
   /** Reloads PostgreSQL into Redis; succeeds with the count loaded. */
   public Future<JsonObject> reload() {
     return request(Bus.INVENTORY_RELOAD, new JsonObject());
+  }
+
+  /** Reloads PostgreSQL into Redis for an operator (audited); succeeds with the count loaded. */
+  public Future<JsonObject> reload(Actor actor) {
+    return request(Bus.INVENTORY_RELOAD, new JsonObject().put("actor", actor.toJson()));
   }
 
   /** Round trip to PostgreSQL: succeeds with the latency in microseconds and the buffered history. */

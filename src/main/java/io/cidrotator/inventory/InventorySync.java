@@ -147,6 +147,18 @@ final class InventorySync {
     return redis.run(LuaScript.SYNC, KEYS, args).mapEmpty();
   }
 
+  /** Writes one number from PostgreSQL to Redis, after its change committed; a missing row writes nothing. */
+  Future<Void> writeNumber(String callerId) {
+    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
+      .execute(Tuple.of(callerId))
+      .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : write(rows));
+  }
+
+  /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
+  Future<Void> removeNumber(String callerId) {
+    return redis.run(LuaScript.PRUNE, KEYS, List.of(callerId)).mapEmpty();
+  }
+
   /**
    * Removes from Redis the numbers PostgreSQL no longer holds: each page of the index's member set is
    * checked against the table. Asking PostgreSQL (rather than comparing load generations) stays right

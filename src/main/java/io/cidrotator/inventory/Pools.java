@@ -17,8 +17,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -43,20 +43,19 @@ final class Pools {
     this.sync = sync;
   }
 
-  /** Registers every pool and campaign operation through {@code consumer} (address, handler). */
-  Future<Void> register(BiFunction<String, Function<JsonObject, Future<JsonObject>>, Future<Void>> consumer) {
-    return Future.all(List.of(
-        consumer.apply(Bus.POOL_LIST, this::listPools),
-        consumer.apply(Bus.POOL_GET, this::pool),
-        consumer.apply(Bus.POOL_CREATE, this::createPool),
-        consumer.apply(Bus.POOL_UPDATE, this::updatePool),
-        consumer.apply(Bus.POOL_DELETE, this::deletePool),
-        consumer.apply(Bus.CAMPAIGN_LIST, this::listCampaigns),
-        consumer.apply(Bus.CAMPAIGN_GET, this::campaign),
-        consumer.apply(Bus.CAMPAIGN_CREATE, this::createCampaign),
-        consumer.apply(Bus.CAMPAIGN_PUT, this::putCampaign),
-        consumer.apply(Bus.CAMPAIGN_DELETE, this::deleteCampaign)))
-      .mapEmpty();
+  /** The bus address of each pool and campaign operation, and its handler. */
+  Map<String, Function<JsonObject, Future<JsonObject>>> handlers() {
+    return Map.of(
+      Bus.POOL_LIST, this::listPools,
+      Bus.POOL_GET, this::pool,
+      Bus.POOL_CREATE, this::createPool,
+      Bus.POOL_UPDATE, this::updatePool,
+      Bus.POOL_DELETE, this::deletePool,
+      Bus.CAMPAIGN_LIST, this::listCampaigns,
+      Bus.CAMPAIGN_GET, this::campaign,
+      Bus.CAMPAIGN_CREATE, this::createCampaign,
+      Bus.CAMPAIGN_PUT, this::putCampaign,
+      Bus.CAMPAIGN_DELETE, this::deleteCampaign);
   }
 
   private Future<JsonObject> listPools(JsonObject request) {

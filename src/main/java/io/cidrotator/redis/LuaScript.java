@@ -20,6 +20,7 @@ public record LuaScript(String name, String source, String sha) {
   public static final LuaScript SYNC = load("sync");
   public static final LuaScript PRUNE = load("prune");
   public static final LuaScript RESERVATIONS = load("reservations");
+  public static final LuaScript STATE = load("state");
   public static final LuaScript SETTINGS = load("settings");
   public static final LuaScript POOL_COUNTS = load("pool_counts");
   public static final LuaScript LIVE_RESERVATIONS = load("live_reservations");
