@@ -47,6 +47,7 @@ public final class Bus {
   public static final String CAMPAIGN_DELETE = "cidrotator.campaigns.delete";
   public static final String RESERVATION_LIST = "cidrotator.allocation.reservations";
   public static final String RESERVATION_RELEASE_CAMPAIGN = "cidrotator.allocation.release-campaign";
+  public static final String RESERVATION_RELEASE_AUDIT = "cidrotator.campaigns.release-audit";
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 

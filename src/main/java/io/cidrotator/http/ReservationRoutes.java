@@ -1,6 +1,7 @@
 package io.cidrotator.http;
 
 import io.cidrotator.allocation.ReservationClient;
+import io.cidrotator.inventory.PoolClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +20,12 @@ final class ReservationRoutes {
   private static final long TIMEOUT_MS = 10_000;
 
   private final ReservationClient reservations;
+  private final PoolClient audit;
   private final Access access;
 
   ReservationRoutes(Vertx vertx, Access access) {
     this.reservations = new ReservationClient(vertx, TIMEOUT_MS);
+    this.audit = new PoolClient(vertx, TIMEOUT_MS);
     this.access = access;
   }
 
@@ -43,13 +46,18 @@ final class ReservationRoutes {
     return reservations.list(pool, campaign, page == null ? 1 : page, size == null ? DEFAULT_SIZE : size);
   }
 
-  /** DELETE /api/reservations?campaign=: ends every live reservation of the campaign; says how many. */
+  /**
+   * DELETE /api/reservations?campaign=: ends every live reservation of the campaign, records that in the audit
+   * trail, and says how many. When the audit write fails (PostgreSQL down) the answer is that failure though
+   * the release happened: a retry releases nothing more and is audited.
+   */
   private Future<JsonObject> releaseCampaign(RoutingContext ctx) {
     String campaign = Input.name("campaign", ctx.request().getParam("campaign"));
     if (campaign == null) {
       throw new HttpException(400, "campaign: required (the campaign whose reservations to release)");
     }
     return reservations.releaseCampaign(campaign)
+      .compose(result -> audit.recordRelease(result, Access.actor(ctx)).map(result))
       .map(result -> new JsonObject()
         .put("success", true)
         .put("campaign", campaign)

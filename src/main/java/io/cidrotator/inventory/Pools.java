@@ -45,17 +45,18 @@ final class Pools {
 
   /** The bus address of each pool and campaign operation, and its handler. */
   Map<String, Function<JsonObject, Future<JsonObject>>> handlers() {
-    return Map.of(
-      Bus.POOL_LIST, this::listPools,
-      Bus.POOL_GET, this::pool,
-      Bus.POOL_CREATE, this::createPool,
-      Bus.POOL_UPDATE, this::updatePool,
-      Bus.POOL_DELETE, this::deletePool,
-      Bus.CAMPAIGN_LIST, this::listCampaigns,
-      Bus.CAMPAIGN_GET, this::campaign,
-      Bus.CAMPAIGN_CREATE, this::createCampaign,
-      Bus.CAMPAIGN_PUT, this::putCampaign,
-      Bus.CAMPAIGN_DELETE, this::deleteCampaign);
+    return Map.ofEntries(
+      Map.entry(Bus.POOL_LIST, this::listPools),
+      Map.entry(Bus.POOL_GET, this::pool),
+      Map.entry(Bus.POOL_CREATE, this::createPool),
+      Map.entry(Bus.POOL_UPDATE, this::updatePool),
+      Map.entry(Bus.POOL_DELETE, this::deletePool),
+      Map.entry(Bus.CAMPAIGN_LIST, this::listCampaigns),
+      Map.entry(Bus.CAMPAIGN_GET, this::campaign),
+      Map.entry(Bus.CAMPAIGN_CREATE, this::createCampaign),
+      Map.entry(Bus.CAMPAIGN_PUT, this::putCampaign),
+      Map.entry(Bus.CAMPAIGN_DELETE, this::deleteCampaign),
+      Map.entry(Bus.RESERVATION_RELEASE_AUDIT, this::recordRelease));
   }
 
   private Future<JsonObject> listPools(JsonObject request) {
@@ -175,7 +176,9 @@ final class Pools {
   private Future<JsonObject> campaign(JsonObject request) {
     String name = request.getString("name");
     return one(pg, PoolSql.CAMPAIGN, name, Pools::campaignJson)
-      .compose(campaign -> campaign == null ? Future.failedFuture(unknownCampaign(name)) : Future.succeededFuture(campaign));
+      .compose(campaign -> campaign == null
+        ? Future.failedFuture(unknownCampaign(name))
+        : Future.succeededFuture(campaign));
   }
 
   /** {@code campaign}: name, pool, description (validated); 409 when the campaign is mapped already. */
@@ -212,6 +215,15 @@ final class Pools {
             .compose(v -> audited(tx, request, "campaign.delete", name, before, null))
             .map(before)))
       .compose(deleted -> sync.writeSettings().map(new JsonObject().put("deleted", deleted)));
+  }
+
+  /**
+   * Records in the audit trail that an admin released a campaign's reservations ({@code released}: the
+   * allocators' answer). The release lives in Redis only, so there is no transaction to share.
+   */
+  private Future<JsonObject> recordRelease(JsonObject request) {
+    JsonObject released = request.getJsonObject("released");
+    return audited(pg, request, "reservations.release", released.getString("campaign"), null, released);
   }
 
   private static Tuple campaignParams(JsonObject campaign) {

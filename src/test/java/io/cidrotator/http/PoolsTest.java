@@ -62,7 +62,8 @@ class PoolsTest {
       .put("daily_limit", 20)
       .put("fallback", "area_code")
       .put("description", "East floor"));
-    assertThat(redisHash("{cr}:pool:east")).isEqualTo(new JsonObject().put("ttl", "60000").put("fallback", "area_code"));
+    assertThat(redisHash("{cr}:pool:east"))
+      .isEqualTo(new JsonObject().put("ttl", "60000").put("fallback", "area_code"));
   }
 
   @Test
@@ -321,7 +322,8 @@ class PoolsTest {
     HttpResponse<Buffer> response = api.admin(HttpMethod.DELETE, "/api/pools/default").send().await();
 
     assertThat(response.statusCode()).isEqualTo(409);
-    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "the default pool cannot be deleted"));
+    assertThat(response.bodyAsJsonObject())
+      .isEqualTo(new JsonObject().put("detail", "the default pool cannot be deleted"));
   }
 
   @Test

@@ -161,6 +161,24 @@ class ReservationsTest {
   }
 
   @Test
+  void releasingACampaignIsAudited() {
+    String callerId = api.nextCid("to", "5125551234", "campaign", "stop").bodyAsJsonObject().getString("caller_id");
+
+    api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservations").addQueryParam("campaign", "stop")
+      .send().await());
+
+    List<Row> audit = api.rows("SELECT actor, action, target, before, after FROM audit_log WHERE target = 'stop'");
+    assertThat(audit).hasSize(1);
+    assertThat(List.of(audit.get(0).getString("actor"), audit.get(0).getString("action")))
+      .containsExactly("admin-token", "reservations.release");
+    assertThat(audit.get(0).getValue("before")).isNull();
+    assertThat(audit.get(0).getValue("after")).isEqualTo(new JsonObject()
+      .put("campaign", "stop")
+      .put("released", 1)
+      .put("caller_ids", new JsonArray().add(callerId)));
+  }
+
+  @Test
   void releasingACampaignWithoutLiveReservationsReleasesNone() {
     api.nextCid("to", "5125551234", "campaign", "keep");
 
