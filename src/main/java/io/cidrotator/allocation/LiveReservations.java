@@ -43,7 +43,7 @@ public final class LiveReservations {
     List<String> args = List.of(Long.toString(System.currentTimeMillis()),
       Objects.requireNonNullElse(query.getString("pool"), ""),
       Objects.requireNonNullElse(query.getString("campaign"), ""),
-      Integer.toString((page - 1) * size), Integer.toString(size));
+      Long.toString((long) (page - 1) * size), Integer.toString(size));
     return redis.run(LuaScript.LIVE_RESERVATIONS, KEYS, args)
       .map(reply -> {
         JsonArray items = new JsonArray();

@@ -115,6 +115,17 @@ class ReservationsTest {
       .containsExactly(3L, 2, 2);
   }
 
+  @Test
+  void listPastTheLastPageAnswersNoItemsAndTheTotal() {
+    api.allocate("5125551234");
+
+    HttpResponse<Buffer> response = list("page", Integer.toString(Integer.MAX_VALUE), "size", "1000");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getJsonArray("items")).isEmpty();
+    assertThat(response.bodyAsJsonObject().getLong("total")).isEqualTo(1);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"page|0", "page|x", "size|0", "size|1001", "pool|a b", "campaign|a b"})
   void listReturns400NamingTheParameter(String parameterAndValue) {
