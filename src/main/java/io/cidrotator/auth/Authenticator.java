@@ -96,7 +96,16 @@ public final class Authenticator {
     return verify(credential)
       .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
       // The principal lacks exp, iat and nbf: vertx-auth keeps the whole claim set under "accessToken".
-      .compose(user -> identity(user.attributes().getJsonObject("accessToken")));
+      .compose(user -> identity(user.attributes().getJsonObject("accessToken"), signedWithSecretKey(credential)));
+  }
+
+  /**
+   * Whether a verified token is HS256, which only SECRET_KEY verifies (the provider's keys are pinned to
+   * RS256/ES256). The header is signed, so a provider's token cannot pass for ours by claiming our issuer.
+   */
+  private static boolean signedWithSecretKey(String token) {
+    byte[] header = Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+    return "HS256".equals(new JsonObject(new String(header, StandardCharsets.UTF_8)).getString("alg"));
   }
 
   private Future<User> verify(String token) {
@@ -108,11 +117,11 @@ public final class Authenticator {
     }
   }
 
-  private Future<Identity> identity(JsonObject claims) {
+  private Future<Identity> identity(JsonObject claims, boolean signedWithSecretKey) {
     if (!(claims.getValue("exp") instanceof Number)) {
       return Future.failedFuture(new AuthFailure("invalid token: it has no expiry (exp)"));
     }
-    boolean ours = ISSUER.equals(claims.getString("iss"));
+    boolean ours = signedWithSecretKey && ISSUER.equals(claims.getString("iss"));
     if (!ours && settings.issuer() != null && !settings.issuer().equals(claims.getString("iss"))) {
       return Future.failedFuture(new AuthFailure("invalid token: unexpected issuer"));
     }
