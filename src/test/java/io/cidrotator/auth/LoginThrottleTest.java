@@ -11,77 +11,84 @@ class LoginThrottleTest {
 
   private final LoginThrottle throttle = new LoginThrottle();
 
+  /** {@code times} failed attempts at {@code at}, each of which was let through. */
   private void fail(String address, int times, long at) {
     for (int i = 0; i < times; i++) {
-      throttle.failed(address, at);
+      assertThat(throttle.attempt(address, at)).isZero();
     }
   }
 
   @Test
   void anUnknownAddressGoesAhead() {
-    assertThat(throttle.waitMs(ADDRESS, T0)).isZero();
+    assertThat(throttle.attempt(ADDRESS, T0)).isZero();
   }
 
   @Test
-  void fourFailuresCostNoWait() {
-    fail(ADDRESS, 4, T0);
-
-    assertThat(throttle.waitMs(ADDRESS, T0)).isZero();
+  void fiveFailuresInARowGoAhead() {
+    fail(ADDRESS, 5, T0);
   }
 
   @Test
-  void theFifthFailureMakesTheNextAttemptWaitOneSecond() {
+  void afterFiveFailuresTheNextAttemptWaitsOneSecond() {
     fail(ADDRESS, 5, T0);
 
-    assertThat(throttle.waitMs(ADDRESS, T0)).isEqualTo(1000);
-    assertThat(throttle.waitMs(ADDRESS, T0 + 600)).isEqualTo(400);
-    assertThat(throttle.waitMs(ADDRESS, T0 + 1000)).isZero();
+    assertThat(throttle.attempt(ADDRESS, T0)).isEqualTo(1000);
+    assertThat(throttle.attempt(ADDRESS, T0 + 600)).isEqualTo(400);
+    assertThat(throttle.attempt(ADDRESS, T0 + 1000)).isZero();
+  }
+
+  @Test
+  void anAttemptToldToWaitDoesNotCount() {
+    fail(ADDRESS, 5, T0);
+    throttle.attempt(ADDRESS, T0 + 500);
+    throttle.attempt(ADDRESS, T0 + 900);
+
+    assertThat(throttle.attempt(ADDRESS, T0 + 1000)).isZero();
   }
 
   @Test
   void eachFurtherFailureDoublesTheWait() {
     fail(ADDRESS, 5, T0);
-    throttle.failed(ADDRESS, T0 + 1000);
+    fail(ADDRESS, 1, T0 + 1000);
 
-    assertThat(throttle.waitMs(ADDRESS, T0 + 1000)).isEqualTo(2000);
+    assertThat(throttle.attempt(ADDRESS, T0 + 1000)).isEqualTo(2000);
 
-    throttle.failed(ADDRESS, T0 + 3000);
+    fail(ADDRESS, 1, T0 + 3000);
 
-    assertThat(throttle.waitMs(ADDRESS, T0 + 3000)).isEqualTo(4000);
+    assertThat(throttle.attempt(ADDRESS, T0 + 3000)).isEqualTo(4000);
   }
 
   @Test
   void theWaitNeverExceedsFiveMinutes() {
-    fail(ADDRESS, 100, T0);
+    long now = T0;
+    for (int i = 0; i < 40; i++) {
+      now += throttle.attempt(ADDRESS, now);
+      throttle.attempt(ADDRESS, now);
+    }
 
-    assertThat(throttle.waitMs(ADDRESS, T0)).isEqualTo(5 * 60_000);
+    assertThat(throttle.attempt(ADDRESS, now)).isEqualTo(5 * 60_000);
   }
 
   @Test
   void aSuccessForgetsTheFailures() {
     fail(ADDRESS, 5, T0);
     throttle.succeeded(ADDRESS);
-    fail(ADDRESS, 4, T0);
 
-    assertThat(throttle.waitMs(ADDRESS, T0)).isZero();
+    fail(ADDRESS, 5, T0);
   }
 
   @Test
   void aQuietQuarterHourForgetsTheFailures() {
-    fail(ADDRESS, 10, T0);
+    fail(ADDRESS, 5, T0);
     long later = T0 + 15 * 60_000 + 1;
 
-    assertThat(throttle.waitMs(ADDRESS, later)).isZero();
-
-    fail(ADDRESS, 4, later);
-
-    assertThat(throttle.waitMs(ADDRESS, later)).isZero();
+    fail(ADDRESS, 5, later);
   }
 
   @Test
   void failuresFromOneAddressDoNotSlowDownAnother() {
-    fail(ADDRESS, 10, T0);
+    fail(ADDRESS, 5, T0);
 
-    assertThat(throttle.waitMs("192.0.2.11", T0)).isZero();
+    assertThat(throttle.attempt("192.0.2.11", T0)).isZero();
   }
 }

@@ -3,6 +3,7 @@ package io.cidrotator.http;
 import io.cidrotator.TestServer;
 import io.cidrotator.inventory.InventoryClient;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -156,12 +157,14 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   /**
    * A client whose connections come from {@code localAddress} (Linux routes all of 127.0.0.0/8 to the
    * loopback), for what the server decides by client address: login throttling, ALLOWED_DIALER_IPS.
+   * Up to 32 connections, so that parallel requests are in flight together.
    */
   WebClient clientFrom(String localAddress) {
     return WebClient.create(server.vertx, new WebClientOptions()
-      .setDefaultHost("127.0.0.1")
-      .setDefaultPort(server.config.apiPort())
-      .setLocalAddress(localAddress));
+        .setDefaultHost("127.0.0.1")
+        .setDefaultPort(server.config.apiPort())
+        .setLocalAddress(localAddress),
+      new PoolOptions().setHttp1MaxSize(32));
   }
 
   /** A request without any Authorization header. */
