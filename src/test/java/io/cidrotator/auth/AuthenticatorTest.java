@@ -1,11 +1,11 @@
 package io.cidrotator.auth;
 
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -24,25 +24,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What the Authenticator makes of its settings and of the tokens it issues; the HTTP behaviour of tokens
- * is in {@code http.JwtTest} and its siblings.
+ * is in {@code http.JwtTest} and its siblings. VertxExtension gives each test a Vertx and closes it.
  */
+@ExtendWith(VertxExtension.class)
 class AuthenticatorTest {
 
   private static final String ADMIN_TOKEN = "authenticator-admin-token-0123";
-  private static Vertx vertx;
-
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   private static AuthSettings settings(String algorithm, String publicKeyFile, String jwksFile) {
     return new AuthSettings("authenticator-test-secret-0123456789", algorithm, publicKeyFile, jwksFile, null, "role",
@@ -67,7 +56,7 @@ class AuthenticatorTest {
   }
 
   @Test
-  void aTokenItIssuesAuthenticatesAsTheSameIdentity() {
+  void aTokenItIssuesAuthenticatesAsTheSameIdentity(Vertx vertx) {
     Authenticator authenticator = new Authenticator(vertx, ADMIN_TOKEN, settings("HS256", null, null));
     String token = authenticator.issue(new Identity("alice", Role.VIEWER)).getString("token");
 
@@ -75,14 +64,14 @@ class AuthenticatorTest {
   }
 
   @Test
-  void theIssuedTokenLastsTheConfiguredMinutes() {
+  void theIssuedTokenLastsTheConfiguredMinutes(Vertx vertx) {
     Authenticator authenticator = new Authenticator(vertx, ADMIN_TOKEN, settings("HS256", null, null));
 
     assertThat(authenticator.issue(new Identity("alice", Role.ADMIN)).getInteger("expires_in")).isEqualTo(600);
   }
 
   @Test
-  void theStaticAdminTokenIsTheAdmin() {
+  void theStaticAdminTokenIsTheAdmin(Vertx vertx) {
     Authenticator authenticator = new Authenticator(vertx, ADMIN_TOKEN, settings("HS256", null, null));
 
     assertThat(authenticator.authenticate("bearer " + ADMIN_TOKEN).await())
@@ -93,7 +82,7 @@ class AuthenticatorTest {
   }
 
   @Test
-  void aMissingHeaderFailsWith401() {
+  void aMissingHeaderFailsWith401(Vertx vertx) {
     Authenticator authenticator = new Authenticator(vertx, ADMIN_TOKEN, settings("HS256", null, null));
 
     assertThatThrownBy(() -> authenticator.authenticate(null).await())
@@ -102,7 +91,7 @@ class AuthenticatorTest {
   }
 
   @Test
-  void aPublicKeyFileThatIsNoPemKeyIsRefusedNamingIt() throws IOException {
+  void aPublicKeyFileThatIsNoPemKeyIsRefusedNamingIt(Vertx vertx) throws IOException {
     AuthSettings settings = settings("RS256", file("idp.pem", "not a key\n"), null);
 
     assertThatThrownBy(() -> new Authenticator(vertx, ADMIN_TOKEN, settings))
@@ -111,7 +100,7 @@ class AuthenticatorTest {
   }
 
   @Test
-  void anEcPublicKeyForRs256IsRefusedNamingTheFile() throws Exception {
+  void anEcPublicKeyForRs256IsRefusedNamingTheFile(Vertx vertx) throws Exception {
     AuthSettings settings = settings("RS256", file("idp.pem", pem(publicKey("EC"))), null);
 
     assertThatThrownBy(() -> new Authenticator(vertx, ADMIN_TOKEN, settings))
@@ -120,14 +109,14 @@ class AuthenticatorTest {
   }
 
   @Test
-  void anRsaPublicKeyForRs256IsTaken() throws Exception {
+  void anRsaPublicKeyForRs256IsTaken(Vertx vertx) throws Exception {
     AuthSettings settings = settings("RS256", file("idp.pem", pem(publicKey("RSA"))), null);
 
     assertThat(new Authenticator(vertx, ADMIN_TOKEN, settings)).isNotNull();
   }
 
   @Test
-  void aJwksFileThatIsNotJsonIsRefusedNamingIt() throws IOException {
+  void aJwksFileThatIsNotJsonIsRefusedNamingIt(Vertx vertx) throws IOException {
     AuthSettings settings = settings("ES256", null, file("jwks.json", "<keys/>"));
 
     assertThatThrownBy(() -> new Authenticator(vertx, ADMIN_TOKEN, settings))
@@ -136,7 +125,7 @@ class AuthenticatorTest {
   }
 
   @Test
-  void aJwksWithoutAKeyForTheAlgorithmIsRefusedNamingIt() throws Exception {
+  void aJwksWithoutAKeyForTheAlgorithmIsRefusedNamingIt(Vertx vertx) throws Exception {
     RSAPublicKey rsa = (RSAPublicKey) publicKey("RSA");
     JsonObject jwk = new JsonObject().put("kty", "RSA").put("kid", "rsa")
       .put("n", base64Url(rsa.getModulus())).put("e", base64Url(rsa.getPublicExponent()));

@@ -2,9 +2,10 @@ package io.cidrotator.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(VertxExtension.class)
 class UsersTest {
 
   private static Vertx vertx;
@@ -21,14 +23,10 @@ class UsersTest {
   @TempDir
   Path dir;
 
+  /** VertxExtension closes it after the last test. */
   @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
+  static void shareVertx(Vertx shared) {
+    vertx = shared;
   }
 
   /** A bcrypt hash of {@code password} at cost 4 (the minimum: the tests stay fast). */
