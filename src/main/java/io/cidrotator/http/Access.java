@@ -118,10 +118,10 @@ final class Access {
     }
     Input.onlyFields(body, "username", "password", "admin_token");
     if (body.containsKey("admin_token")) {
-      return new Login(null, Input.text(body, "admin_token", 4096), null, null);
+      return new Login(null, secret(body, "admin_token"), null, null);
     }
     String name = Input.text(body, "username", 64);
-    String password = Input.text(body, "password", 1024);
+    String password = secret(body, "password");
     if (name == null || password == null) {
       throw new HttpException(400, "body: send {\"username\", \"password\"} or {\"admin_token\"}");
     }
@@ -140,6 +140,18 @@ final class Access {
         : null);
     }
     return users.check(login.username(), login.password());
+  }
+
+  /** A password or token exactly as sent: spaces are part of a secret, so nothing is trimmed. */
+  private static String secret(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.isEmpty() || text.length() > 4096) {
+      throw new HttpException(400, field + ": must be a non-empty string of at most 4096 characters");
+    }
+    return text;
   }
 
   private static HttpException failure(Throwable e) {
