@@ -57,7 +57,7 @@ public final class MainVerticle extends VerticleBase {
       .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
   }
 
-  private static void warnAboutOpenDialerRoutes(AppConfig config) {
+  static void warnAboutOpenDialerRoutes(AppConfig config) {
     boolean loopback = config.apiHost().equals("127.0.0.1") || config.apiHost().equals("::1")
       || config.apiHost().equals("localhost");
     if (!loopback && config.auth().dialerKeys().isEmpty() && config.auth().dialerNetworks().isEmpty()) {

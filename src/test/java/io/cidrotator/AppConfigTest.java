@@ -2,7 +2,11 @@ package io.cidrotator;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AppConfigTest {
+
+  private static final String SECRET = "a-random-secret-key-of-40-characters-xyz";
+  private static final String DIALER_KEY = "a-dialer-key-0123456789";
+
+  @TempDir
+  Path dir;
 
   private static JsonObject minimal() {
     return new JsonObject()
@@ -97,5 +107,152 @@ class AppConfigTest {
     AppConfig config = AppConfig.from(minimal().put("POSTGRES_PASSWORD", "pg-secret").put("REDIS_PASSWORD", "rd-secret"));
 
     assertThat(config.toString()).doesNotContain("pg-secret", "rd-secret", "a-long-random-admin-token-123");
+  }
+
+  private String file(String name) throws IOException {
+    return Files.writeString(dir.resolve(name), "-----BEGIN PUBLIC KEY-----\n").toString();
+  }
+
+  @Test
+  void authDefaultsAreHs256WithARandomKeyAndOpenDialerRoutes() {
+    AppConfig config = AppConfig.from(minimal());
+
+    assertThat(config.auth().secretKey()).isNull();
+    assertThat(config.auth().algorithm()).isEqualTo("HS256");
+    assertThat(config.auth().roleClaim()).isEqualTo("role");
+    assertThat(config.auth().issuer()).isNull();
+    assertThat(config.auth().tokenTtlMinutes()).isEqualTo(60);
+    assertThat(config.auth().usersFile()).isNull();
+    assertThat(config.auth().dialerKeys()).isEmpty();
+    assertThat(config.auth().dialerNetworks()).isEmpty();
+  }
+
+  @Test
+  void aShortSecretKeyIsRefusedOutsideTheDevMode() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("SECRET_KEY", "only-twenty-characters")))
+      .hasMessageStartingWith("SECRET_KEY: ");
+  }
+
+  @Test
+  void aWellKnownSecretKeyIsRefusedOutsideTheDevMode() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("SECRET_KEY", "secret")))
+      .hasMessageStartingWith("SECRET_KEY: ");
+  }
+
+  @Test
+  void theDevModeTakesAShortSecretKey() {
+    AppConfig config = AppConfig.from(minimal().put("SECRET_KEY", "dev-secret").put("DEV_MODE", true));
+
+    assertThat(config.auth().secretKey()).isEqualTo("dev-secret");
+  }
+
+  @Test
+  void aSecretKeyOf32CharactersIsTaken() {
+    assertThat(AppConfig.from(minimal().put("SECRET_KEY", SECRET)).auth().secretKey()).isEqualTo(SECRET);
+  }
+
+  @Test
+  void anUnsupportedJwtAlgorithmIsRefusedNamingIt() {
+    for (String algorithm : List.of("none", "HS512", "PS256", "rs256")) {
+      assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_ALGORITHM", algorithm)))
+        .hasMessageStartingWith("JWT_ALGORITHM: ");
+    }
+  }
+
+  @Test
+  void rs256WithoutAKeyFileIsRefused() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_ALGORITHM", "RS256")))
+      .hasMessageStartingWith("JWT_ALGORITHM: ")
+      .hasMessageContaining("JWT_PUBLIC_KEY_FILE");
+  }
+
+  @Test
+  void es256WithoutAKeyFileIsRefused() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_ALGORITHM", "ES256")))
+      .hasMessageStartingWith("JWT_ALGORITHM: ");
+  }
+
+  @Test
+  void aPublicKeyFileWithHs256IsRefusedRatherThanIgnored() throws IOException {
+    String pem = file("idp.pem");
+
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_PUBLIC_KEY_FILE", pem)))
+      .hasMessageStartingWith("JWT_ALGORITHM: ");
+  }
+
+  @Test
+  void rs256WithAReadablePublicKeyFileIsTaken() throws IOException {
+    String pem = file("idp.pem");
+
+    AppConfig config = AppConfig.from(minimal().put("JWT_ALGORITHM", "RS256").put("JWT_PUBLIC_KEY_FILE", pem));
+
+    assertThat(config.auth().publicKeyFile()).isEqualTo(pem);
+  }
+
+  @Test
+  void anUnreadablePublicKeyFileIsRefusedNamingIt() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_ALGORITHM", "RS256")
+      .put("JWT_PUBLIC_KEY_FILE", dir.resolve("missing.pem").toString())))
+      .hasMessageStartingWith("JWT_PUBLIC_KEY_FILE: ");
+  }
+
+  @Test
+  void anUnreadableJwksFileIsRefusedNamingIt() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("JWT_ALGORITHM", "ES256")
+      .put("JWT_JWKS_FILE", dir.resolve("missing.json").toString())))
+      .hasMessageStartingWith("JWT_JWKS_FILE: ");
+  }
+
+  @Test
+  void anUnreadableUsersFileIsRefusedNamingIt() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("USERS_FILE", dir.resolve("missing").toString())))
+      .hasMessageStartingWith("USERS_FILE: ");
+  }
+
+  @Test
+  void aTokenLifetimeOutsideOneMinuteToOneDayIsRefused() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("TOKEN_TTL_MINUTES", "0")))
+      .hasMessageStartingWith("TOKEN_TTL_MINUTES: ");
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("TOKEN_TTL_MINUTES", "1441")))
+      .hasMessageStartingWith("TOKEN_TTL_MINUTES: ");
+  }
+
+  @Test
+  void dialerKeysAreACommaSeparatedList() {
+    AppConfig config = AppConfig.from(minimal().put("DIALER_KEYS", DIALER_KEY + " , other-dialer-key-0123456789,"));
+
+    assertThat(config.auth().dialerKeys()).containsExactly(DIALER_KEY, "other-dialer-key-0123456789");
+  }
+
+  @Test
+  void aShortDialerKeyIsRefusedWithoutEchoingIt() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("DIALER_KEYS", DIALER_KEY + ",short-key")))
+      .hasMessageStartingWith("DIALER_KEYS: ")
+      .message()
+      .doesNotContain("short-key");
+  }
+
+  @Test
+  void allowedDialerIpsTakesAddressesAndNetworksOfBothFamilies() {
+    AppConfig config = AppConfig.from(minimal().put("ALLOWED_DIALER_IPS", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32"));
+
+    assertThat(config.auth().dialerNetworks()).containsExactly("10.0.0.0/8", "192.0.2.7", "2001:db8::/32");
+  }
+
+  @Test
+  void aBadNetworkInAllowedDialerIpsIsRefusedNamingIt() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("ALLOWED_DIALER_IPS", "10.0.0.0/8,10.0.0.0/33")))
+      .hasMessageStartingWith("ALLOWED_DIALER_IPS: ")
+      .hasMessageContaining("10.0.0.0/33");
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("ALLOWED_DIALER_IPS", "dialer.example")))
+      .hasMessageStartingWith("ALLOWED_DIALER_IPS: ");
+  }
+
+  @Test
+  void toStringNeverShowsTheSecretKeyOrDialerKeys() {
+    AppConfig config = AppConfig.from(minimal().put("SECRET_KEY", SECRET).put("DIALER_KEYS", DIALER_KEY));
+
+    assertThat(config.toString()).doesNotContain(SECRET, DIALER_KEY);
+    assertThat(config.auth().toString()).doesNotContain(SECRET, DIALER_KEY);
   }
 }

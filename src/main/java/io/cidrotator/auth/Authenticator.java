@@ -2,9 +2,11 @@ package io.cidrotator.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -20,7 +22,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Turns a bearer credential into an {@link Identity}: the static ADMIN_TOKEN (compared in constant time) or
@@ -40,31 +44,63 @@ public final class Authenticator {
   public Authenticator(Vertx vertx, String adminToken, AuthSettings settings) {
     this.adminTokenDigest = sha256(adminToken);
     this.settings = settings;
-    this.jwt = JWTAuth.create(vertx, options(settings));
+    this.jwt = JWTAuth.create(vertx, options(vertx, settings));
   }
 
   /** The random key used when SECRET_KEY is unset: one per JVM, so every router instance shares it. */
   private static final String PROCESS_SECRET = randomSecret();
 
-  private static JWTAuthOptions options(AuthSettings settings) {
+  private static JWTAuthOptions options(Vertx vertx, AuthSettings settings) {
     String secret = settings.secretKey() != null ? settings.secretKey() : PROCESS_SECRET;
     JWTAuthOptions options = new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret))
       .setJWTOptions(new JWTOptions().setLeeway(5));
     if (settings.publicKeyFile() != null) {
-      options.addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm(settings.algorithm())
-        .setBuffer(read(settings.publicKeyFile())));
+      options.addPubSecKey(publicKey(vertx, settings));
     }
     if (settings.jwksFile() != null) {
-      JsonArray keys = new JsonObject(read(settings.jwksFile())).getJsonArray("keys", new JsonArray());
-      for (int i = 0; i < keys.size(); i++) {
-        JsonObject key = keys.getJsonObject(i);
-        // A JWK without "alg" would verify whatever algorithm its key type allows: pin it.
-        options.addJwk(key.copy().put("alg", settings.algorithm()));
-      }
+      jwks(settings).forEach(options::addJwk);
     }
     return options;
+  }
+
+  /** The key of JWT_PUBLIC_KEY_FILE, tried on its own so that a bad file stops start-up naming the setting. */
+  private static PubSecKeyOptions publicKey(Vertx vertx, AuthSettings settings) {
+    PubSecKeyOptions key = new PubSecKeyOptions()
+      .setAlgorithm(settings.algorithm())
+      .setBuffer(read(settings.publicKeyFile()));
+    try {
+      JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key));
+      return key;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("JWT_PUBLIC_KEY_FILE: not a PEM " + settings.algorithm()
+        + " public key or certificate (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * The signing keys of JWT_JWKS_FILE for JWT_ALGORITHM. vertx-auth only logs a key it cannot use, so a
+   * file without one would leave every provider token refused: that stops start-up instead.
+   */
+  private static List<JsonObject> jwks(AuthSettings settings) {
+    JsonArray keys;
+    try {
+      keys = new JsonObject(read(settings.jwksFile())).getJsonArray("keys", new JsonArray());
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("JWT_JWKS_FILE: not a JWKS document {\"keys\": [...]}");
+    }
+    String type = settings.algorithm().equals("ES256") ? "EC" : "RSA";
+    List<JsonObject> usable = new ArrayList<>();
+    for (Object key : keys) {
+      if (key instanceof JsonObject jwk && type.equals(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) {
+        // A JWK without "alg" would verify whatever algorithm its key type allows: pin it.
+        usable.add(jwk.copy().put("alg", settings.algorithm()));
+      }
+    }
+    if (usable.isEmpty()) {
+      throw new IllegalArgumentException("JWT_JWKS_FILE: no " + type + " signing key for " + settings.algorithm());
+    }
+    return usable;
   }
 
   /** Logs, once at start-up, what a missing SECRET_KEY means. */
@@ -92,16 +128,35 @@ public final class Authenticator {
     if (credential.chars().filter(c -> c == '.').count() != 2) {
       return Future.failedFuture(new AuthFailure("invalid bearer token"));
     }
-    return jwt.authenticate(new TokenCredentials(credential))
+    return verify(credential)
       .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
-      .compose(user -> identity(user.attributes().getJsonObject("accessToken")));
+      // The principal lacks exp, iat and nbf: vertx-auth keeps the whole claim set under "accessToken".
+      .compose(user -> identity(user.attributes().getJsonObject("accessToken"), signedWithSecretKey(credential)));
   }
 
-  private Future<Identity> identity(JsonObject claims) {
+  /**
+   * Whether a verified token is HS256, which only SECRET_KEY verifies (the provider's keys are pinned to
+   * RS256/ES256). The header is signed, so a provider's token cannot pass for ours by claiming our issuer.
+   */
+  private static boolean signedWithSecretKey(String token) {
+    byte[] header = Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+    return "HS256".equals(new JsonObject(new String(header, StandardCharsets.UTF_8)).getString("alg"));
+  }
+
+  private Future<User> verify(String token) {
+    try {
+      return jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth throws, rather than fails, on some claims of the wrong type (an "exp" that is text).
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Identity> identity(JsonObject claims, boolean signedWithSecretKey) {
     if (!(claims.getValue("exp") instanceof Number)) {
       return Future.failedFuture(new AuthFailure("invalid token: it has no expiry (exp)"));
     }
-    boolean ours = ISSUER.equals(claims.getString("iss"));
+    boolean ours = signedWithSecretKey && ISSUER.equals(claims.getString("iss"));
     if (!ours && settings.issuer() != null && !settings.issuer().equals(claims.getString("iss"))) {
       return Future.failedFuture(new AuthFailure("invalid token: unexpected issuer"));
     }

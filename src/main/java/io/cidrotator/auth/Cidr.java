@@ -3,31 +3,36 @@ package io.cidrotator.auth;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8}; a bare address is a network of one. */
 public record Cidr(byte[] network, int prefix) {
 
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+
   public static Cidr parse(String text) {
     String[] parts = text.split("/", -1);
-    if (parts.length > 2 || !parts[0].matches("[0-9A-Fa-f:.]+")) {
-      throw new IllegalArgumentException("not an address or CIDR network: '" + text + "'");
-    }
-    byte[] address = literal(parts[0]);
+    byte[] address = parts.length > 2 ? null : literal(parts[0]);
     if (address == null) {
       throw new IllegalArgumentException("not an address or CIDR network: '" + text + "'");
     }
-    int prefix = address.length * 8;
+    int written = parts[0].contains(":") ? 128 : 32;
+    int prefix = written;
     if (parts.length == 2) {
       try {
         prefix = Integer.parseInt(parts[1]);
       } catch (NumberFormatException e) {
         prefix = -1;
       }
-      if (prefix < 0 || prefix > address.length * 8) {
-        throw new IllegalArgumentException("bad prefix length in '" + text + "'");
-      }
     }
-    return new Cidr(address, prefix);
+    // ::ffff:10.0.0.0/104 is the IPv4 network 10.0.0.0/8: the address came back as its 4 IPv4 bytes.
+    int mapped = written - address.length * 8;
+    if (prefix < mapped || prefix > written) {
+      throw new IllegalArgumentException("bad prefix length in '" + text + "'");
+    }
+    return new Cidr(address, prefix - mapped);
   }
 
   /** Whether {@code address} (an IP literal) lies in this network. */
@@ -48,9 +53,13 @@ public record Cidr(byte[] network, int prefix) {
     return (bytes[full] & mask) == (network[full] & mask);
   }
 
-  /** The bytes of an IP literal; null for anything else (never a DNS lookup: only digits, dots, colons). */
+  /**
+   * The bytes of an IP literal; null for anything else. Only a dotted quad or text with a colon reaches
+   * InetAddress, which would read "10" as 0.0.0.10 and "127.1" as 127.0.0.1, and look a name such as
+   * "dead.beef" up in DNS.
+   */
   private static byte[] literal(String text) {
-    if (text == null || text.isEmpty() || !text.matches("[0-9A-Fa-f:.]+")) {
+    if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
       return null;
     }
     try {

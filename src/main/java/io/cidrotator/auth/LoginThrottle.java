@@ -20,29 +20,33 @@ public final class LoginThrottle {
   private record Failures(int count, long lastAt) {
   }
 
-  /** Milliseconds {@code remote} must still wait before its next attempt; 0 = go ahead. */
-  public long waitMs(String remote, long now) {
-    Failures f = failures.get(remote);
-    if (f == null) {
-      return 0;
+  /**
+   * Milliseconds {@code remote} must still wait before it may try; 0 = go ahead, and the attempt counts as
+   * a failure until {@link #succeeded} clears it. Counting it before the password is checked, in the same
+   * atomic step as the check, keeps parallel guesses from all passing before the first one has failed.
+   */
+  public long attempt(String remote, long now) {
+    if (failures.size() > MAX_TRACKED) {
+      // A flood of addresses must not grow the map without bound: forget the quiet ones.
+      failures.values().removeIf(f -> now - f.lastAt() > FORGET_AFTER_MS);
     }
-    if (now - f.lastAt() > FORGET_AFTER_MS) {
-      failures.remove(remote, f);
-      return 0;
-    }
+    long[] wait = {0};
+    failures.compute(remote, (address, f) -> {
+      if (f == null || now - f.lastAt() > FORGET_AFTER_MS) {
+        return new Failures(1, now);
+      }
+      wait[0] = waitMs(f, now);
+      return wait[0] > 0 ? f : new Failures(f.count() + 1, now);
+    });
+    return wait[0];
+  }
+
+  private static long waitMs(Failures f, long now) {
     if (f.count() < FREE_FAILURES) {
       return 0;
     }
     long wait = Math.min(MAX_WAIT_MS, 1000L << Math.min(20, f.count() - FREE_FAILURES));
     return Math.max(0, f.lastAt() + wait - now);
-  }
-
-  public void failed(String remote, long now) {
-    if (failures.size() > MAX_TRACKED) {
-      // A flood of addresses must not grow the map without bound: forget the quiet ones.
-      failures.values().removeIf(f -> now - f.lastAt() > FORGET_AFTER_MS);
-    }
-    failures.merge(remote, new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
   }
 
   public void succeeded(String remote) {

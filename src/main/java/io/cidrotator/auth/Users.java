@@ -1,6 +1,7 @@
 package io.cidrotator.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -21,6 +22,13 @@ public final class Users {
 
   /** Checked when the name is unknown, so a wrong name costs the same time as a wrong password. */
   private static final String DECOY = BCrypt.withDefaults().hashToString(10, "decoy".toCharArray());
+
+  /**
+   * bcrypt reads 72 bytes of a password; a longer one is compared on those, as htpasswd and OpenBSD do,
+   * rather than failing the request.
+   */
+  private static final BCrypt.Verifyer VERIFYER =
+    BCrypt.verifyer(null, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
 
   private final Vertx vertx;
   private final Map<String, User> users;
@@ -69,7 +77,7 @@ public final class Users {
   public Future<Identity> check(String name, String password) {
     User user = users.get(name);
     String hash = user == null ? DECOY : user.hash();
-    return vertx.executeBlocking(() -> BCrypt.verifyer().verify(password.toCharArray(), hash).verified, false)
+    return vertx.executeBlocking(() -> VERIFYER.verify(password.toCharArray(), hash).verified, false)
       .map(verified -> verified && user != null ? new Identity(user.name(), user.role()) : null);
   }
 }

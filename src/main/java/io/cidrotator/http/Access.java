@@ -84,21 +84,21 @@ final class Access {
   /**
    * {@code POST /api/auth/token}: {@code {"username","password"}} from USERS_FILE, or {@code {"admin_token"}},
    * or a still valid bearer token (a refresh); answers a JWT. Failed attempts from one address are slowed
-   * down (429 with Retry-After).
+   * down (429 with Retry-After); a malformed request is a 400 and no attempt.
    */
   Future<JsonObject> issueToken(RoutingContext ctx) {
     String remote = ctx.request().remoteAddress().hostAddress();
-    long wait = throttle.waitMs(remote, System.currentTimeMillis());
+    Login login = login(ctx);
+    long wait = throttle.attempt(remote, System.currentTimeMillis());
     if (wait > 0) {
       long seconds = (wait + 999) / 1000;
       ctx.response().putHeader("Retry-After", Long.toString(seconds));
       return Future.failedFuture(new HttpException(429, "too many failed logins from " + remote + ": wait "
         + seconds + " s"));
     }
-    return credentials(ctx)
+    return identify(login)
       .compose(identity -> {
         if (identity == null) {
-          throttle.failed(remote, System.currentTimeMillis());
           return Future.failedFuture(new HttpException(401, "wrong user name or password"));
         }
         throttle.succeeded(remote);
@@ -106,26 +106,52 @@ final class Access {
       });
   }
 
-  private Future<Identity> credentials(RoutingContext ctx) {
+  /** What a login presents: a bearer to refresh, the admin token, or a user name and password. */
+  private record Login(String bearer, String adminToken, String username, String password) {
+  }
+
+  private static Login login(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
-    if (body.isEmpty() && ctx.request().getHeader("Authorization") != null) {
-      return authenticator.authenticate(ctx.request().getHeader("Authorization"))
-        .recover(e -> e instanceof AuthFailure ? Future.succeededFuture(null) : Future.failedFuture(e));
+    String bearer = ctx.request().getHeader("Authorization");
+    if (body.isEmpty() && bearer != null) {
+      return new Login(bearer, null, null, null);
     }
     Input.onlyFields(body, "username", "password", "admin_token");
     if (body.containsKey("admin_token")) {
-      String token = Input.text(body, "admin_token", 4096);
-      return Future.succeededFuture(authenticator.isAdminToken(token)
+      return new Login(null, secret(body, "admin_token"), null, null);
+    }
+    String name = Input.text(body, "username", 64);
+    String password = secret(body, "password");
+    if (name == null || password == null) {
+      throw new HttpException(400, "body: send {\"username\", \"password\"} or {\"admin_token\"}");
+    }
+    return new Login(null, null, name, password);
+  }
+
+  /** The identity of a login; null when its credentials are wrong. */
+  private Future<Identity> identify(Login login) {
+    if (login.bearer() != null) {
+      return authenticator.authenticate(login.bearer())
+        .recover(e -> e instanceof AuthFailure ? Future.succeededFuture(null) : Future.failedFuture(e));
+    }
+    if (login.username() == null) {
+      return Future.succeededFuture(authenticator.isAdminToken(login.adminToken())
         ? new Identity(Identity.ADMIN_TOKEN_SUBJECT, Role.ADMIN)
         : null);
     }
-    String name = Input.text(body, "username", 64);
-    String password = Input.text(body, "password", 1024);
-    if (name == null || password == null) {
-      return Future.failedFuture(new HttpException(400,
-        "body: send {\"username\", \"password\"} or {\"admin_token\"}"));
+    return users.check(login.username(), login.password());
+  }
+
+  /** A password or token exactly as sent: spaces are part of a secret, so nothing is trimmed. */
+  private static String secret(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
     }
-    return users.check(name, password);
+    if (!(value instanceof String text) || text.isEmpty() || text.length() > 4096) {
+      throw new HttpException(400, field + ": must be a non-empty string of at most 4096 characters");
+    }
+    return text;
   }
 
   private static HttpException failure(Throwable e) {

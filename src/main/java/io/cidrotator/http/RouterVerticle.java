@@ -12,6 +12,7 @@ import io.cidrotator.inventory.CallerIdClient;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -77,14 +78,19 @@ public final class RouterVerticle extends VerticleBase {
         .allowedHeader("Authorization")
         .allowedHeader("Content-Type"));
     }
-    if (!dialers.open()) {
-      router.route("/next-cid").handler(access.dialer());
-      router.route("/release").handler(access.dialer());
-      router.route("/bench/*").handler(access.dialer());
+    // measure runs before the dialer check, so a refusal is counted and has the empty text-format body.
+    Handler<RoutingContext> dialer = dialers.open() ? RoutingContext::next : access.dialer();
+    router.get("/next-cid").handler(this::measure).handler(dialer)
+      .handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
+    router.get("/release").handler(dialer).handler(ctx -> release(ctx, allocation::release));
+    router.post("/release").handler(dialer).handler(ctx -> release(ctx, allocation::release));
+    if (config.benchDirectRoute()) {
+      // The same allocation without the bus hop, for scripts/bench to measure what the hop costs.
+      direct = new Allocator(vertx, config, "bench-direct");
+      router.get("/bench/next-cid-direct").handler(this::measure).handler(dialer)
+        .handler(ctx -> nextCid(ctx, direct::allocate));
+      router.get("/bench/release-direct").handler(dialer).handler(ctx -> release(ctx, direct::release));
     }
-    router.get("/next-cid").handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
-    router.get("/release").handler(ctx -> release(ctx, allocation::release));
-    router.post("/release").handler(ctx -> release(ctx, allocation::release));
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
@@ -108,14 +114,7 @@ public final class RouterVerticle extends VerticleBase {
     router.errorHandler(404, ApiErrors::handle);
     router.errorHandler(405, ApiErrors::handle);
 
-    Future<Void> directReady = Future.succeededFuture();
-    if (config.benchDirectRoute()) {
-      // The same allocation without the bus hop, for scripts/bench to measure what the hop costs.
-      direct = new Allocator(vertx, config, "bench-direct");
-      directReady = direct.start();
-      router.get("/bench/next-cid-direct").order(-1).handler(ctx -> nextCid(ctx, direct::allocate));
-      router.get("/bench/release-direct").order(-1).handler(ctx -> release(ctx, direct::release));
-    }
+    Future<Void> directReady = direct == null ? Future.succeededFuture() : direct.start();
     return directReady.compose(v -> vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.apiHost())
         .setPort(config.apiPort())
@@ -145,13 +144,18 @@ public final class RouterVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void nextCid(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> allocate) {
+  /** Counts the outcome and time of a /next-cid, refused ones included, and notes format=text for ApiErrors. */
+  private void measure(RoutingContext ctx) {
     long started = System.nanoTime();
-    boolean text = "text".equals(ctx.request().getParam("format"));
-    if (text) {
+    if ("text".equals(ctx.request().getParam("format"))) {
       ctx.put(ApiErrors.TEXT_FORMAT, true);
     }
     ctx.addEndHandler(v -> stats.record(outcome(ctx.response().getStatusCode()), System.nanoTime() - started));
+    ctx.next();
+  }
+
+  private void nextCid(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> allocate) {
+    boolean text = Boolean.TRUE.equals(ctx.get(ApiErrors.TEXT_FORMAT));
     String to = ctx.request().getParam("to");
     if (to == null || to.isBlank()) {
       ctx.fail(new HttpException(422, "to: required query parameter is missing"));

@@ -3,10 +3,13 @@ package io.cidrotator.http;
 import io.cidrotator.TestServer;
 import io.cidrotator.inventory.InventoryClient;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -144,6 +147,24 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   /** A request carrying the admin bearer token. */
   HttpRequest<Buffer> admin(HttpMethod method, String uri) {
     return server.http.request(method, uri).putHeader("Authorization", server.bearer());
+  }
+
+  /** A request carrying {@code Authorization: Bearer <token>}. */
+  HttpRequest<Buffer> bearer(HttpMethod method, String uri, String token) {
+    return server.http.request(method, uri).putHeader("Authorization", "Bearer " + token);
+  }
+
+  /**
+   * A client whose connections come from {@code localAddress} (Linux routes all of 127.0.0.0/8 to the
+   * loopback), for what the server decides by client address: login throttling, ALLOWED_DIALER_IPS.
+   * Up to 32 connections, so that parallel requests are in flight together.
+   */
+  WebClient clientFrom(String localAddress) {
+    return WebClient.create(server.vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1")
+        .setDefaultPort(server.config.apiPort())
+        .setLocalAddress(localAddress),
+      new PoolOptions().setHttp1MaxSize(32));
   }
 
   /** A request without any Authorization header. */
