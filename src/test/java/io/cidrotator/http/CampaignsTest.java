@@ -217,7 +217,7 @@ class CampaignsTest {
   @Test
   void aViewerReadsCampaignsButCannotWriteThem() {
     putCampaign("sales", new JsonObject().put("pool", "east"));
-    String viewer = ViewerToken.bearer(api.server().vertx, "vera");
+    String viewer = ViewerToken.bearer("vera");
 
     int list = api.anonymous(HttpMethod.GET, "/api/campaigns").putHeader("Authorization", viewer).send().await()
       .statusCode();

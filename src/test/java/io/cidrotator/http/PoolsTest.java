@@ -336,7 +336,7 @@ class PoolsTest {
   @Test
   void aViewerReadsPoolsButCannotWriteThem() {
     createPool(new JsonObject().put("name", "east"));
-    String viewer = ViewerToken.bearer(api.server().vertx, "vera");
+    String viewer = ViewerToken.bearer("vera");
 
     int list = api.anonymous(HttpMethod.GET, "/api/pools").putHeader("Authorization", viewer).send().await()
       .statusCode();

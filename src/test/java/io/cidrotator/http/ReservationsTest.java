@@ -214,7 +214,7 @@ class ReservationsTest {
   @Test
   void aViewerListsReservationsButCannotReleaseThem() {
     api.nextCid("to", "5125551234", "campaign", "stop");
-    String viewer = ViewerToken.bearer(api.server().vertx, "vera");
+    String viewer = ViewerToken.bearer("vera");
 
     int listed = api.anonymous(HttpMethod.GET, "/api/reservations").putHeader("Authorization", viewer).send()
       .await().statusCode();
