@@ -68,6 +68,10 @@ public final class AdminVerticle extends VerticleBase {
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
     sync = new InventorySync(pg, redis, config);
+    // An admin write that committed while Redis was unreachable answered 503 without reaching the index:
+    // a full load (idempotent, live state kept) brings Redis back in step with PostgreSQL.
+    redis.onRestored(() -> sync.loadAll()
+      .onFailure(e -> LOG.warn("Reload after the Redis connection came back failed: {}", e.getMessage())));
     CallerIds callerIds = new CallerIds(pg, redis, sync, config);
     history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
       Metrics.registry());

@@ -32,6 +32,7 @@ public final class ScriptRunner {
   private long backoffMs = 50;
   private boolean closed;
   private boolean reconnecting;
+  private Runnable onRestored = () -> { };
 
   public ScriptRunner(Vertx vertx, String connectionString, String owner) {
     this.vertx = vertx;
@@ -81,12 +82,18 @@ public final class ScriptRunner {
         reconnecting = false;
         adopt(conn);
         LOG.info("Redis connection of {} restored", owner);
+        onRestored.run();
       })
       .onFailure(e -> {
         reconnecting = false;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         scheduleReconnect();
       }));
+  }
+
+  /** Runs {@code action} each time a lost connection is back (not at the first connect). */
+  public void onRestored(Runnable action) {
+    this.onRestored = action;
   }
 
   public boolean connected() {
