@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -92,9 +93,19 @@ public final class Authenticator {
     if (credential.chars().filter(c -> c == '.').count() != 2) {
       return Future.failedFuture(new AuthFailure("invalid bearer token"));
     }
-    return jwt.authenticate(new TokenCredentials(credential))
+    return verify(credential)
       .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
-      .compose(user -> identity(user.principal()));
+      // The principal lacks exp, iat and nbf: vertx-auth keeps the whole claim set under "accessToken".
+      .compose(user -> identity(user.attributes().getJsonObject("accessToken")));
+  }
+
+  private Future<User> verify(String token) {
+    try {
+      return jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth throws, rather than fails, on some claims of the wrong type (an "exp" that is text).
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<Identity> identity(JsonObject claims) {
