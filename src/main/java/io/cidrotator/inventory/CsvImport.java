@@ -15,8 +15,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One import of a CSV file of caller-IDs. The file is read in batches off the event loop, each batch
@@ -44,8 +48,10 @@ final class CsvImport {
   /** Rejections reported line by line; the count stays exact beyond it. */
   static final int REPORT_LIMIT = 100_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(CsvImport.class);
   private static final int BATCH = 5_000;
   private static final int SYNC_PAGE = 2_000;
+  private static final Pattern AREA_CODE_SHAPE = Pattern.compile("[2-9][0-9]{2}");
   private static final int MAX_CARRIER = 64;
   private static final int MAX_META = 4_096;
   private static final int CALLER_ID = 0;
@@ -82,6 +88,8 @@ final class CsvImport {
   private int unchanged;
   private long[] changed = new long[1024];
   private int changedCount;
+  private long started;
+  private long committed;
 
   CsvImport(Vertx vertx, Pool pg, InventorySync sync, Path file, Actor actor) {
     this.vertx = vertx;
@@ -93,6 +101,7 @@ final class CsvImport {
 
   /** Imports the file; answers {inserted, updated, unchanged, rejected, rejected_rows}. */
   Future<JsonObject> run() {
+    started = System.nanoTime();
     return vertx.executeBlocking(this::open)
       .compose(v -> pg.withTransaction(tx -> tx.query(CsvSql.POOLS)
         .execute()
@@ -102,7 +111,14 @@ final class CsvImport {
         })
         .compose(first -> importFrom(tx, first))
         .compose(v2 -> AuditLog.record(tx, actor, "caller_id.import", null, null, counts()))))
-      .compose(v -> syncChanged(0))
+      .onSuccess(v -> committed = System.nanoTime())
+      .compose(v -> changedCount == 0 ? Future.succeededFuture() : syncFrom(0, numbers(0))
+        .recover(e -> Future.failedFuture(new Bus.Failure(503, "the import is committed in PostgreSQL, but Redis "
+          + "could not be updated (" + e.getMessage() + "): restart the server once Redis is back, it then "
+          + "reloads Redis from PostgreSQL"))))
+      .onSuccess(v -> LOG.info("CSV import of {} rows by {}: {} in {} ms (PostgreSQL {} ms, then Redis {} ms)",
+        rowsRead, actor.subject(), counts().encode(), (System.nanoTime() - started) / 1_000_000,
+        (committed - started) / 1_000_000, (System.nanoTime() - committed) / 1_000_000))
       .map(v -> counts().put("rejected_rows", rejections))
       .map(report -> rejected > REPORT_LIMIT ? report.put("rejected_rows_truncated", true) : report)
       .eventually(() -> vertx.executeBlocking(this::close));
@@ -205,7 +221,7 @@ final class CsvImport {
     String areaCode = cell(cells, AREA_CODE);
     if (areaCode == null) {
       areaCode = callerId.areaCode();
-    } else if (!areaCode.matches("[2-9][0-9]{2}")) {
+    } else if (!AREA_CODE_SHAPE.matcher(areaCode).matches()) {
       throw new Rejected(shown(areaCode), "area_code: must be 3 digits starting with 2-9");
     }
     String pool = cell(cells, POOL);
@@ -299,20 +315,26 @@ final class CsvImport {
       });
   }
 
-  /** Writes the changed numbers, as committed, to Redis: a page at a time, in the sync script's shape. */
-  private Future<Void> syncChanged(int from) {
-    if (from >= changedCount) {
-      return Future.succeededFuture();
-    }
+  /**
+   * Writes the changed numbers, as committed, to Redis a page at a time in the sync script's shape; the
+   * next page is read from PostgreSQL while Redis writes this one.
+   */
+  private Future<Void> syncFrom(int from, Future<RowSet<Row>> page) {
+    int to = Math.min(from + SYNC_PAGE, changedCount);
+    Future<RowSet<Row>> next = to < changedCount ? numbers(to) : null;
+    return page
+      .compose(sync::write)
+      .compose(v -> next == null ? Future.succeededFuture() : syncFrom(to, next));
+  }
+
+  private Future<RowSet<Row>> numbers(int from) {
     int to = Math.min(from + SYNC_PAGE, changedCount);
     String[] page = new String[to - from];
     for (int i = from; i < to; i++) {
       page[i - from] = Long.toString(changed[i]);
     }
     return pg.preparedQuery(CsvSql.NUMBERS_FOR_SYNC)
-      .execute(Tuple.of(page))
-      .compose(sync::write)
-      .compose(v -> syncChanged(to));
+      .execute(Tuple.of(page));
   }
 
   private JsonObject counts() {
