@@ -103,25 +103,27 @@ final class CsvImport {
   Future<JsonObject> run() {
     started = System.nanoTime();
     return vertx.executeBlocking(this::open)
-      .compose(v -> pg.withTransaction(tx -> tx.query(CsvSql.POOLS)
-        .execute()
-        .compose(names -> {
-          names.forEach(row -> pools.add(row.getString("name")));
-          return vertx.executeBlocking(this::readBatch);
-        })
-        .compose(first -> importFrom(tx, first))
-        .compose(v2 -> AuditLog.record(tx, actor, "caller_id.import", null, null, counts()))))
+      .compose(v -> pg.withTransaction(this::importAll))
       .onSuccess(v -> committed = System.nanoTime())
-      .compose(v -> changedCount == 0 ? Future.succeededFuture() : syncFrom(0, numbers(0))
-        .recover(e -> Future.failedFuture(new Bus.Failure(503, "the import is committed in PostgreSQL, but Redis "
-          + "could not be updated (" + e.getMessage() + "): restart the server once Redis is back, it then "
-          + "reloads Redis from PostgreSQL"))))
+      .compose(v -> syncChanged())
       .onSuccess(v -> LOG.info("CSV import of {} rows by {}: {} in {} ms (PostgreSQL {} ms, then Redis {} ms)",
         rowsRead, actor.subject(), counts().encode(), (System.nanoTime() - started) / 1_000_000,
         (committed - started) / 1_000_000, (System.nanoTime() - committed) / 1_000_000))
-      .map(v -> counts().put("rejected_rows", rejections))
-      .map(report -> rejected > REPORT_LIMIT ? report.put("rejected_rows_truncated", true) : report)
+      .map(v -> report())
       .eventually(() -> vertx.executeBlocking(this::close));
+  }
+
+  /** Every batch, then the audit row, in the transaction {@code tx}. */
+  private Future<Void> importAll(SqlConnection tx) {
+    return tx.query(CsvSql.GENERIC_PLANS)
+      .execute()
+      .compose(v -> tx.query(CsvSql.POOLS).execute())
+      .compose(names -> {
+        names.forEach(row -> pools.add(row.getString("name")));
+        return vertx.executeBlocking(this::readBatch);
+      })
+      .compose(first -> importFrom(tx, first))
+      .compose(v -> AuditLog.record(tx, actor, "caller_id.import", null, null, counts()));
   }
 
   private Void open() throws IOException {
@@ -296,23 +298,37 @@ final class CsvImport {
   }
 
   private Future<Void> upsert(SqlConnection tx, Batch batch) {
-    return tx.preparedQuery(CsvSql.UPSERT)
-      .execute(batch.tuple())
-      .map(result -> {
-        for (Row row : result) {
-          if (row.getBoolean("inserted")) {
-            inserted++;
-          } else {
-            updated++;
-          }
-          if (changedCount == changed.length) {
-            changed = Arrays.copyOf(changed, changedCount * 2);
-          }
-          changed[changedCount++] = Long.parseLong(row.getString("caller_id"));
-        }
-        unchanged += batch.size() - result.size();
-        return null;
-      });
+    Tuple columns = batch.tuple();
+    return tx.preparedQuery(CsvSql.UPDATE_BATCH)
+      .execute(columns)
+      .compose(changedRows -> tx.preparedQuery(CsvSql.INSERT_BATCH)
+        .execute(columns)
+        .map(newRows -> {
+          updated += changedRows.size();
+          inserted += newRows.size();
+          unchanged += batch.size() - changedRows.size() - newRows.size();
+          changedRows.forEach(this::changed);
+          newRows.forEach(this::changed);
+          return null;
+        }));
+  }
+
+  private void changed(Row row) {
+    if (changedCount == changed.length) {
+      changed = Arrays.copyOf(changed, changedCount * 2);
+    }
+    changed[changedCount++] = Long.parseLong(row.getString("caller_id"));
+  }
+
+  /** Writes the committed changes to Redis; the import stands in PostgreSQL whatever happens here. */
+  private Future<Void> syncChanged() {
+    if (changedCount == 0) {
+      return Future.succeededFuture();
+    }
+    return syncFrom(0, numbers(0))
+      .recover(e -> Future.failedFuture(new Bus.Failure(503, "the import is committed in PostgreSQL, but Redis "
+        + "could not be updated (" + e.getMessage() + "): restart the server once Redis is back, it then "
+        + "reloads Redis from PostgreSQL")));
   }
 
   /**
@@ -335,6 +351,11 @@ final class CsvImport {
     }
     return pg.preparedQuery(CsvSql.NUMBERS_FOR_SYNC)
       .execute(Tuple.of(page));
+  }
+
+  private JsonObject report() {
+    JsonObject report = counts().put("rejected_rows", rejections);
+    return rejected > REPORT_LIMIT ? report.put("rejected_rows_truncated", true) : report;
   }
 
   private JsonObject counts() {

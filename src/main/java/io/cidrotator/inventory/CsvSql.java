@@ -12,39 +12,48 @@ final class CsvSql {
     """;
 
   /**
-   * Upserts one batch (no caller_id twice: the import rejects duplicates first). pool, is_active and meta
-   * arrive NULL where they keep the existing row's value (a blank cell, or no such column); the existing
-   * rows are locked before they are read, so a concurrent change is never written back over. A row that
-   * would not change is neither written nor returned: unchanged = batch size - rows returned.
+   * For the import's transaction. A statement's first executions on a connection get a custom plan made
+   * for the actual 5,000-element arrays, and on a table whose statistics lag behind a bulk import that
+   * plan hashes the whole table for every batch (measured: 140 ms a batch against 20 ms); the generic
+   * plan looks each number up in the caller_id index.
    */
-  static final String UPSERT = """
-    WITH input AS (
-      SELECT *
-      FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[],
-                  $8::text[])
-           AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
-    ),
-    existing AS (
-      SELECT c.caller_id, c.pool, c.is_active, c.meta
-      FROM caller_ids c
-      WHERE c.caller_id IN (SELECT caller_id FROM input)
-      FOR UPDATE
-    )
-    INSERT INTO caller_ids AS c (caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
-    SELECT i.caller_id, i.carrier, i.area_code, i.hourly_limit, i.daily_limit,
-           COALESCE(i.pool, e.pool, 'default'), COALESCE(i.is_active, e.is_active, TRUE),
-           COALESCE(i.meta::jsonb, e.meta, '{}'::jsonb)
-    FROM input i
-    LEFT JOIN existing e ON e.caller_id = i.caller_id
-    ON CONFLICT (caller_id) DO UPDATE
-    SET carrier = excluded.carrier, area_code = excluded.area_code, hourly_limit = excluded.hourly_limit,
-        daily_limit = excluded.daily_limit, pool = excluded.pool, is_active = excluded.is_active,
-        meta = excluded.meta, updated_at = now()
-    WHERE (c.carrier, c.area_code, c.hourly_limit, c.daily_limit, c.pool, c.is_active, c.meta)
+  static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+  /**
+   * Updates the rows of one batch that exist and would change (no caller_id twice: the import rejects
+   * duplicates first). pool, is_active and meta arrive NULL where they keep the row's value (a blank
+   * cell, or no such column). A row that would not change is neither written nor locked; a row changed
+   * meanwhile by another transaction is compared and kept from its latest version. The ANY($1) lets
+   * the planner look the batch up in the caller_id index: joined to unnest alone, it scans the table.
+   */
+  static final String UPDATE_BATCH = """
+    UPDATE caller_ids AS c
+    SET carrier = i.carrier, area_code = i.area_code, hourly_limit = i.hourly_limit, daily_limit = i.daily_limit,
+        pool = COALESCE(i.pool, c.pool), is_active = COALESCE(i.is_active, c.is_active),
+        meta = COALESCE(i.meta::jsonb, c.meta), updated_at = now()
+    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[])
+         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+    WHERE c.caller_id = ANY($1::varchar[])
+      AND c.caller_id = i.caller_id
+      AND (c.carrier, c.area_code, c.hourly_limit, c.daily_limit, c.pool, c.is_active, c.meta)
           IS DISTINCT FROM
-          (excluded.carrier, excluded.area_code, excluded.hourly_limit, excluded.daily_limit, excluded.pool,
-           excluded.is_active, excluded.meta)
-    RETURNING c.caller_id, (c.xmax = 0) AS inserted
+          (i.carrier, i.area_code, i.hourly_limit, i.daily_limit, COALESCE(i.pool, c.pool),
+           COALESCE(i.is_active, c.is_active), COALESCE(i.meta::jsonb, c.meta))
+    RETURNING c.caller_id
+    """;
+
+  /**
+   * Inserts the rows of the same batch that do not exist yet (run after UPDATE_BATCH, with the same
+   * parameters): what neither statement returns was unchanged.
+   */
+  static final String INSERT_BATCH = """
+    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+    SELECT caller_id, carrier, area_code, hourly_limit, daily_limit, COALESCE(pool, 'default'),
+           COALESCE(is_active, TRUE), COALESCE(meta::jsonb, '{}'::jsonb)
+    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[])
+         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+    ON CONFLICT (caller_id) DO NOTHING
+    RETURNING caller_id
     """;
 
   /** Numbers in InventorySql.PAGE_FOR_SYNC's columns, to write the changed ones to Redis. */
