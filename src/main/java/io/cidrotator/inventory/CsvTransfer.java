@@ -27,6 +27,7 @@ final class CsvTransfer {
   private final Vertx vertx;
   private final Pool pg;
   private final InventorySync sync;
+  private Future<JsonObject> lastImport = Future.succeededFuture();
 
   CsvTransfer(Vertx vertx, Pool pg, InventorySync sync) {
     this.vertx = vertx;
@@ -42,8 +43,15 @@ final class CsvTransfer {
       .mapEmpty();
   }
 
+  /**
+   * One import at a time: two files naming the same numbers in different orders would otherwise lock
+   * rows against each other until PostgreSQL aborts one, and each import holds a connection of the pool.
+   */
   private Future<JsonObject> importCsv(JsonObject request) {
-    return new CsvImport(vertx, pg, sync, Path.of(request.getString("file")), Actor.of(request)).run();
+    CsvImport next = new CsvImport(vertx, pg, sync, Path.of(request.getString("file")), Actor.of(request));
+    Future<JsonObject> result = lastImport.transform(previous -> next.run());
+    lastImport = result;
+    return result;
   }
 
   /** {@code {csv, last}}: the rows after {@code after} as CSV (the header first on the first page). */

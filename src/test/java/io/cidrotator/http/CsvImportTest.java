@@ -1,5 +1,6 @@
 package io.cidrotator.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
@@ -363,11 +364,33 @@ class CsvImportTest {
     assertThat(tempFiles()).isEmpty();
   }
 
-  static HttpResponse<Buffer> importCsv(String csv) {
+  @Test
+  void twoImportsOfTheSameNumbersInOppositeOrderBothComplete() {
+    StringBuilder forward = new StringBuilder(HEADER);
+    StringBuilder backward = new StringBuilder(HEADER);
+    for (int i = 0; i < 20_000; i++) {
+      forward.append(String.format("%d555%04d,forward,,,,,,%n", 201 + i / 10_000, i % 10_000));
+      backward.append(String.format("%d555%04d,backward,,,,,,%n", 202 - i / 10_000, 9_999 - i % 10_000));
+    }
+
+    List<HttpResponse<Buffer>> responses = Future.all(List.of(send(forward), send(backward)))
+      .map(all -> all.<HttpResponse<Buffer>>list())
+      .await();
+
+    assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(200, 200);
+    assertThat(responses).extracting(r -> r.bodyAsJsonObject().getInteger("inserted") + r.bodyAsJsonObject()
+      .getInteger("updated")).containsExactly(20_000, 20_000);
+    assertThat(api.rows("SELECT count(DISTINCT carrier) AS n FROM caller_ids").get(0).getLong("n")).isEqualTo(1);
+  }
+
+  private static Future<HttpResponse<Buffer>> send(CharSequence csv) {
     return api.admin(HttpMethod.POST, "/api/caller-ids/import")
       .putHeader("Content-Type", "text/csv")
-      .sendBuffer(Buffer.buffer(csv))
-      .await();
+      .sendBuffer(Buffer.buffer(csv.toString()));
+  }
+
+  static HttpResponse<Buffer> importCsv(String csv) {
+    return send(csv).await();
   }
 
   /** A one-number import with {@code authorization} as the Authorization header. */
