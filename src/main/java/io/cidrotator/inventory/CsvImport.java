@@ -13,9 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +35,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One import of a CSV file of caller-IDs. The file is read in batches off the event loop, each batch
- * upserted while the next one is read; every batch, the audit row and the pool check share one
- * transaction, so a failure leaves the inventory as it was. Rows that fail validation are reported and
- * skipped, never written. Once committed, the changed numbers are written to Redis before the answer.
+ * One import of a CSV file of caller-IDs. The whole file is read and checked first, off the event loop
+ * (header, CSV syntax, size, every row), so a file that cannot be imported changes nothing. Then the
+ * rows that passed are upserted in batches of 5,000, each batch in its own transaction, while the next
+ * batch is read and the batch before is written to Redis: the time is about the larger of PostgreSQL's
+ * and Redis's share instead of their sum. The audit row commits with the last batch. Once the answer
+ * arrives, every change is in PostgreSQL and Redis; after a failure half-way, the rows of the batches
+ * committed so far stay, and importing the file again completes the import.
  */
 final class CsvImport {
 
@@ -86,10 +90,11 @@ final class CsvImport {
   private int inserted;
   private int updated;
   private int unchanged;
-  private long[] changed = new long[1024];
-  private int changedCount;
+  private final BitSet rejectedLines = new BitSet();
+  private int committedRows;
+  private Future<Void> redisWrites = Future.succeededFuture();
   private long started;
-  private long committed;
+  private long lastCommit;
 
   CsvImport(Vertx vertx, Pool pg, InventorySync sync, Path file, Actor actor) {
     this.vertx = vertx;
@@ -102,28 +107,48 @@ final class CsvImport {
   /** Imports the file; answers {inserted, updated, unchanged, rejected, rejected_rows}. */
   Future<JsonObject> run() {
     started = System.nanoTime();
-    return vertx.executeBlocking(this::open)
-      .compose(v -> pg.withTransaction(this::importAll))
-      .onSuccess(v -> committed = System.nanoTime())
-      .compose(v -> syncChanged())
-      .onSuccess(v -> LOG.info("CSV import of {} rows by {}: {} in {} ms (PostgreSQL {} ms, then Redis {} ms)",
+    return pg.query(CsvSql.POOLS)
+      .execute()
+      .compose(names -> {
+        names.forEach(row -> pools.add(row.getString("name")));
+        return vertx.executeBlocking(this::check);
+      })
+      .compose(v -> vertx.executeBlocking(this::readBatch))
+      .compose(this::importFrom)
+      .compose(v -> redisWrites)
+      .recover(this::stopped)
+      .onSuccess(v -> LOG.info("CSV import of {} rows by {}: {} in {} ms (Redis done {} ms after the last commit)",
         rowsRead, actor.subject(), counts().encode(), (System.nanoTime() - started) / 1_000_000,
-        (committed - started) / 1_000_000, (System.nanoTime() - committed) / 1_000_000))
+        (System.nanoTime() - lastCommit) / 1_000_000))
       .map(v -> report())
       .eventually(() -> vertx.executeBlocking(this::close));
   }
 
-  /** Every batch, then the audit row, in the transaction {@code tx}. */
-  private Future<Void> importAll(SqlConnection tx) {
-    return tx.query(CsvSql.GENERIC_PLANS)
-      .execute()
-      .compose(v -> tx.query(CsvSql.POOLS).execute())
-      .compose(names -> {
-        names.forEach(row -> pools.add(row.getString("name")));
-        return vertx.executeBlocking(this::readBatch);
-      })
-      .compose(first -> importFrom(tx, first))
-      .compose(v -> AuditLog.record(tx, actor, "caller_id.import", null, null, counts()));
+  /**
+   * The first pass: every row checked, the rejected ones reported and remembered by line; the file is
+   * then opened again for the second pass, which imports the others.
+   */
+  private Void check() throws IOException {
+    open();
+    String[] cells;
+    while ((cells = next()) != null) {
+      int line = rows.getParser().currentTokenLocation().getLineNr();
+      if (++rowsRead > MAX_ROWS) {
+        throw new Bus.Failure(413, "body: more than " + MAX_ROWS + " rows; split the file");
+      }
+      try {
+        validate(cells, line);
+      } catch (Rejected r) {
+        rejected++;
+        rejectedLines.set(line);
+        if (rejections.size() < REPORT_LIMIT) {
+          rejections.add(new JsonObject().put("line", line).put("value", r.value).put("reason", r.getMessage()));
+        }
+      }
+    }
+    close();
+    open();
+    return null;
   }
 
   private Void open() throws IOException {
@@ -172,34 +197,62 @@ final class CsvImport {
     }
   }
 
-  /** Upserts {@code batch} while the next one is read, until the file ends. */
-  private Future<Void> importFrom(SqlConnection tx, Batch batch) {
-    if (batch.size() == 0) {
-      return Future.succeededFuture();
-    }
-    Future<Batch> next = batch.size() < BATCH ? Future.succeededFuture(new Batch()) : vertx.executeBlocking(this::readBatch);
-    return Future.all(upsert(tx, batch), next)
-      .compose(both -> importFrom(tx, next.result()));
+  /**
+   * Commits {@code batch} while the next one is read, then hands its changes to the Redis writes (in
+   * order, one batch after the other) and goes on with the next batch without waiting for them.
+   */
+  private Future<Void> importFrom(Batch batch) {
+    boolean last = batch.size() < BATCH;
+    Future<Batch> next = last ? null : vertx.executeBlocking(this::readBatch);
+    Future<List<String>> changed = pg.withTransaction(tx -> tx.query(CsvSql.GENERIC_PLANS)
+      .execute()
+      .compose(v -> upsert(tx, batch))
+      .compose(ids -> last ? audit(tx).map(ids) : Future.succeededFuture(ids)));
+    Future<Void> previous = redisWrites;
+    redisWrites = changed.compose(ids -> previous.compose(v -> writeToRedis(ids, 0)));
+    return changed.compose(ids -> {
+      committedRows += batch.size();
+      lastCommit = System.nanoTime();
+      return last ? Future.succeededFuture() : next.compose(this::importFrom);
+    });
   }
 
+  /** The rows of the second pass that the first one accepted, up to a batch. */
   private Batch readBatch() {
     Batch batch = new Batch();
     String[] cells;
     while (batch.size() < BATCH && (cells = next()) != null) {
       int line = rows.getParser().currentTokenLocation().getLineNr();
-      if (++rowsRead > MAX_ROWS) {
-        throw new Bus.Failure(413, "body: more than " + MAX_ROWS + " rows; split the file");
-      }
-      try {
+      if (!rejectedLines.get(line)) {
         batch.add(validate(cells, line));
-      } catch (Rejected r) {
-        rejected++;
-        if (rejections.size() < REPORT_LIMIT) {
-          rejections.add(new JsonObject().put("line", line).put("value", r.value).put("reason", r.getMessage()));
-        }
       }
     }
     return batch;
+  }
+
+  private Future<Void> audit(SqlConnection tx) {
+    return AuditLog.record(tx, actor, "caller_id.import", null, null, counts());
+  }
+
+  /**
+   * A failure once batches are committed leaves them in: the answer says so. A failure before that is
+   * answered as it is.
+   */
+  private Future<Void> stopped(Throwable e) {
+    Future<Void> settled = redisWrites.transform(ar -> Future.succeededFuture());
+    if (committedRows == 0 && !(e instanceof RedisWriteFailure)) {
+      return settled.compose(v -> Future.failedFuture(e));
+    }
+    int status = e instanceof Bus.Failure f ? f.status : e instanceof PgException ? 500 : 503;
+    if (!(e instanceof Bus.Failure)) {
+      LOG.error("CSV import stopped after {} committed rows", committedRows, e);
+    }
+    String what = e instanceof RedisWriteFailure
+      ? "the rows are committed in PostgreSQL, but Redis could not be updated (" + e.getMessage() + "): restart "
+        + "the server once Redis is back, it then reloads Redis from PostgreSQL"
+      : "the import stopped (" + e.getMessage() + ") after " + committedRows + " of the file's rows were "
+        + "committed; importing the file again completes it";
+    return settled.compose(v -> Future.failedFuture(new Bus.Failure(status, what)));
   }
 
   private ValidRow validate(String[] cells, int line) {
@@ -233,7 +286,7 @@ final class CsvImport {
     ValidRow number = new ValidRow(callerId.digits(), carrier, areaCode, limit(cells, HOURLY_LIMIT),
       limit(cells, DAILY_LIMIT), pool, active(cells), meta(cells));
     int first = seen.putIfAbsent(Long.parseLong(callerId.digits()), line);
-    if (first != 0) {
+    if (first != 0 && first != line) {
       throw new Rejected(shown(raw), "caller_id: " + callerId.digits() + " is already on line " + first);
     }
     return number;
@@ -297,7 +350,8 @@ final class CsvImport {
     }
   }
 
-  private Future<Void> upsert(SqlConnection tx, Batch batch) {
+  /** Upserts {@code batch}; answers the caller-IDs it changed. */
+  private Future<List<String>> upsert(SqlConnection tx, Batch batch) {
     Tuple columns = batch.tuple();
     return tx.preparedQuery(CsvSql.UPDATE_BATCH)
       .execute(columns)
@@ -307,50 +361,24 @@ final class CsvImport {
           updated += changedRows.size();
           inserted += newRows.size();
           unchanged += batch.size() - changedRows.size() - newRows.size();
-          changedRows.forEach(this::changed);
-          newRows.forEach(this::changed);
-          return null;
+          List<String> ids = new ArrayList<>(changedRows.size() + newRows.size());
+          changedRows.forEach(row -> ids.add(row.getString("caller_id")));
+          newRows.forEach(row -> ids.add(row.getString("caller_id")));
+          return ids;
         }));
   }
 
-  private void changed(Row row) {
-    if (changedCount == changed.length) {
-      changed = Arrays.copyOf(changed, changedCount * 2);
-    }
-    changed[changedCount++] = Long.parseLong(row.getString("caller_id"));
-  }
-
-  /** Writes the committed changes to Redis; the import stands in PostgreSQL whatever happens here. */
-  private Future<Void> syncChanged() {
-    if (changedCount == 0) {
+  /** Writes committed numbers to Redis as PostgreSQL now holds them, a page at a time (the sync script's shape). */
+  private Future<Void> writeToRedis(List<String> ids, int from) {
+    if (from >= ids.size()) {
       return Future.succeededFuture();
     }
-    return syncFrom(0, numbers(0))
-      .recover(e -> Future.failedFuture(new Bus.Failure(503, "the import is committed in PostgreSQL, but Redis "
-        + "could not be updated (" + e.getMessage() + "): restart the server once Redis is back, it then "
-        + "reloads Redis from PostgreSQL")));
-  }
-
-  /**
-   * Writes the changed numbers, as committed, to Redis a page at a time in the sync script's shape; the
-   * next page is read from PostgreSQL while Redis writes this one.
-   */
-  private Future<Void> syncFrom(int from, Future<RowSet<Row>> page) {
-    int to = Math.min(from + SYNC_PAGE, changedCount);
-    Future<RowSet<Row>> next = to < changedCount ? numbers(to) : null;
-    return page
-      .compose(sync::write)
-      .compose(v -> next == null ? Future.succeededFuture() : syncFrom(to, next));
-  }
-
-  private Future<RowSet<Row>> numbers(int from) {
-    int to = Math.min(from + SYNC_PAGE, changedCount);
-    String[] page = new String[to - from];
-    for (int i = from; i < to; i++) {
-      page[i - from] = Long.toString(changed[i]);
-    }
+    int to = Math.min(from + SYNC_PAGE, ids.size());
     return pg.preparedQuery(CsvSql.NUMBERS_FOR_SYNC)
-      .execute(Tuple.of(page));
+      .execute(Tuple.of(ids.subList(from, to).toArray(new String[0])))
+      .compose(sync::write)
+      .recover(e -> Future.failedFuture(e instanceof RedisWriteFailure ? e : new RedisWriteFailure(e)))
+      .compose(v -> writeToRedis(ids, to));
   }
 
   private JsonObject report() {
@@ -412,6 +440,14 @@ final class CsvImport {
         meta[i] = number.meta();
       }
       return Tuple.of(callerIds, carriers, areaCodes, hourly, daily, pools, active, meta);
+    }
+  }
+
+  /** Writing committed rows to Redis failed. */
+  private static final class RedisWriteFailure extends RuntimeException {
+
+    RedisWriteFailure(Throwable cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

@@ -4,15 +4,15 @@ package io.cidrotator.inventory;
 final class CsvSql {
 
   /**
-   * The pools a file may name. KEY SHARE keeps them from being deleted or renamed until the import
-   * commits, so a row accepted against this list cannot fail the foreign key of the whole batch.
+   * The pools a file may name, read before the first pass. A pool deleted while its numbers are being
+   * imported makes the foreign key fail that batch, which stops the import.
    */
   static final String POOLS = """
-    SELECT name FROM pools FOR KEY SHARE
+    SELECT name FROM pools
     """;
 
   /**
-   * For the import's transaction. A statement's first executions on a connection get a custom plan made
+   * For each batch's transaction. A statement's first executions on a connection get a custom plan made
    * for the actual 5,000-element arrays, and on a table whose statistics lag behind a bulk import that
    * plan hashes the whole table for every batch (measured: 140 ms a batch against 20 ms); the generic
    * plan looks each number up in the caller_id index.
