@@ -258,6 +258,23 @@ class CsvImportTest {
   }
 
   @Test
+  void aFileThatBreaksAfterTheFirstBatchChangesNothing() {
+    StringBuilder csv = new StringBuilder(HEADER);
+    for (int i = 0; i < 12_000; i++) {
+      csv.append(String.format("%d555%04d,telnyx,,,,,,%n", 201 + i / 10_000, i % 10_000));
+    }
+    csv.append("5125550100,\"unclosed,,,,,,\n");
+
+    HttpResponse<Buffer> response = importCsv(csv.toString());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getString("detail")).contains("not readable as UTF-8 CSV");
+    assertThat(api.rows("SELECT caller_id FROM caller_ids")).isEmpty();
+    assertThat(api.redisKeys("{cr}:n:*")).isEmpty();
+    assertThat(api.rows("SELECT id FROM audit_log")).isEmpty();
+  }
+
+  @Test
   void aBodyThatIsNotCsvIsA415() {
     HttpResponse<Buffer> response = api.admin(HttpMethod.POST, "/api/caller-ids/import")
       .sendJsonObject(new JsonObject().put("caller_id", "5125550100"))
@@ -361,6 +378,8 @@ class CsvImportTest {
     assertThat(api.redis(Request.cmd(Command.SCARD).arg("{cr}:all"))
       .toLong()).isEqualTo(100_000);
     assertThat(api.allocate("2105551234")).startsWith("210");
+    assertThat(api.rows("SELECT after FROM audit_log")).extracting(row -> row.getJsonObject("after"))
+      .containsExactly(counts(100_000, 0, 0, 0));
     assertThat(tempFiles()).isEmpty();
   }
 
