@@ -21,6 +21,9 @@ public final class Bus {
   public static final String RESERVATION_COUNT = "cidrotator.allocation.reservation-count";
   public static final String REDIS_PING = "cidrotator.allocation.ping";
 
+  public static final String CSV_IMPORT = "cidrotator.inventory.csv-import";
+  public static final String CSV_EXPORT_PAGE = "cidrotator.inventory.csv-export-page";
+
   public static final String ADD_NUMBER = "cidrotator.inventory.add";
   public static final String INVENTORY_COUNTS = "cidrotator.inventory.counts";
   public static final String INVENTORY_RELOAD = "cidrotator.inventory.reload";

@@ -100,6 +100,7 @@ public final class RouterVerticle extends VerticleBase {
     BodyHandler smallBody = BodyHandler.create().setBodyLimit(64 * 1024);
     router.post("/api/auth/token").handler(smallBody).respond(access::issueToken);
     router.delete("/api/reservation/:caller_id").handler(access.admin()).respond(this::adminRelease);
+    CsvRoutes.mount(vertx, router, access);
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
     CallerIdRoutes.mount(router, access, new CallerIdClient(vertx, 30_000));

@@ -91,6 +91,7 @@ public final class AdminVerticle extends VerticleBase {
       register(Bus.INVENTORY_RELOAD, this::reload),
       register(Bus.DATABASE_PING, this::ping),
       register(Bus.AUDIT_PAGE, query -> AuditLog.page(pg, query)),
+      new CsvTransfer(vertx, pg, sync).register(this::register),
       vertx.eventBus()
         .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
         .completion()));

@@ -6,10 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CallerIdsTest {
 
-  private static final String SECRET = "caller-ids-test-secret-of-32-characters!";
-
   @RegisterExtension
-  static final Api api = new Api(new JsonObject().put("SECRET_KEY", SECRET));
+  static final Api api = new Api(RoleTokens.serverSettings());
 
   @BeforeEach
   void emptyInventory() {
@@ -247,7 +241,7 @@ class CallerIdsTest {
   @Test
   void aViewerCanReadButNotWrite() {
     api.server().seed(TestServer.numbers("512", 1));
-    String viewer = "Bearer " + token("ops-lead", "viewer");
+    String viewer = RoleTokens.bearer("ops-lead");
 
     HttpResponse<Buffer> read = api.anonymous(HttpMethod.GET, "/api/caller-ids").putHeader("Authorization", viewer)
       .send().await();
@@ -269,7 +263,7 @@ class CallerIdsTest {
 
   @Test
   void everyWriteIsAuditedWithWhoWhatBeforeAndAfter() {
-    String admin = "Bearer " + token("maria", "admin");
+    String admin = RoleTokens.bearer("maria", "admin");
     api.anonymous(HttpMethod.POST, "/api/caller-ids").putHeader("Authorization", admin)
       .sendJsonObject(new JsonObject().put("caller_id", "5125550100")).await();
     api.anonymous(HttpMethod.PATCH, "/api/caller-ids/5125550100").putHeader("Authorization", admin)
@@ -317,12 +311,5 @@ class CallerIdsTest {
 
   private static List<String> callerIds(JsonArray items) {
     return items.stream().map(i -> ((JsonObject) i).getString("caller_id")).toList();
-  }
-
-  private static String token(String subject, String role) {
-    JWTAuth jwt = JWTAuth.create(api.server().vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-    return jwt.generateToken(new JsonObject().put("role", role), new JWTOptions()
-      .setSubject(subject).setIssuer("cid-rotator").setExpiresInMinutes(5));
   }
 }

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CampaignsTest {
 
   @RegisterExtension
-  static final Api api = new Api(ViewerToken.serverSettings());
+  static final Api api = new Api(RoleTokens.serverSettings());
 
   @BeforeEach
   void twoPools() {
@@ -217,7 +217,7 @@ class CampaignsTest {
   @Test
   void aViewerReadsCampaignsButCannotWriteThem() {
     putCampaign("sales", new JsonObject().put("pool", "east"));
-    String viewer = ViewerToken.bearer("vera");
+    String viewer = RoleTokens.bearer("vera");
 
     int list = api.anonymous(HttpMethod.GET, "/api/campaigns").putHeader("Authorization", viewer).send().await()
       .statusCode();

@@ -75,14 +75,14 @@ class JwtTest {
   }
 
   @Test
-  void aViewerTokenReadsStats() {
+  void aRoleTokensReadsStats() {
     HttpResponse<Buffer> response = stats(Tokens.hs256(Tokens.claims("victor", "viewer"), SECRET));
 
     assertThat(response.statusCode()).isEqualTo(200);
   }
 
   @Test
-  void aViewerTokenCannotAddANumber() {
+  void aRoleTokensCannotAddANumber() {
     HttpResponse<Buffer> response = addNumber(Tokens.hs256(Tokens.claims("victor", "viewer"), SECRET));
 
     assertThat(response.statusCode()).isEqualTo(403);
@@ -92,7 +92,7 @@ class JwtTest {
   }
 
   @Test
-  void aViewerTokenCannotReleaseAReservation() {
+  void aRoleTokensCannotReleaseAReservation() {
     api.server().seed(TestServer.numbers("512", 1));
     String callerId = api.allocate("5125551234");
 
@@ -156,7 +156,7 @@ class JwtTest {
   }
 
   @Test
-  void aViewerTokenWhosePayloadWasChangedToAdminIs401() {
+  void aRoleTokensWhosePayloadWasChangedToAdminIs401() {
     String viewer = Tokens.hs256(Tokens.claims("victor", "viewer"), SECRET);
     String tampered = Tokens.withPayload(viewer, Tokens.claims("victor", "admin"));
 

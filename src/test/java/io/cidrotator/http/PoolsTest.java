@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoolsTest {
 
   @RegisterExtension
-  static final Api api = new Api(ViewerToken.serverSettings());
+  static final Api api = new Api(RoleTokens.serverSettings());
 
   @BeforeEach
   void emptyInventory() {
@@ -336,7 +336,7 @@ class PoolsTest {
   @Test
   void aViewerReadsPoolsButCannotWriteThem() {
     createPool(new JsonObject().put("name", "east"));
-    String viewer = ViewerToken.bearer("vera");
+    String viewer = RoleTokens.bearer("vera");
 
     int list = api.anonymous(HttpMethod.GET, "/api/pools").putHeader("Authorization", viewer).send().await()
       .statusCode();

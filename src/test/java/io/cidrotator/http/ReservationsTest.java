@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReservationsTest {
 
   @RegisterExtension
-  static final Api api = new Api(ViewerToken.serverSettings());
+  static final Api api = new Api(RoleTokens.serverSettings());
 
   @BeforeEach
   void twoPools() {
@@ -214,7 +214,7 @@ class ReservationsTest {
   @Test
   void aViewerListsReservationsButCannotReleaseThem() {
     api.nextCid("to", "5125551234", "campaign", "stop");
-    String viewer = ViewerToken.bearer("vera");
+    String viewer = RoleTokens.bearer("vera");
 
     int listed = api.anonymous(HttpMethod.GET, "/api/reservations").putHeader("Authorization", viewer).send()
       .await().statusCode();

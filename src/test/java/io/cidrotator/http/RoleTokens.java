@@ -3,13 +3,13 @@ package io.cidrotator.http;
 import io.cidrotator.auth.Authenticator;
 import io.vertx.core.json.JsonObject;
 
-/** A viewer's JWT as the server itself would issue it: HS256 with the server's SECRET_KEY. */
-final class ViewerToken {
+/** JWTs as the server itself would issue them: HS256 with the server's SECRET_KEY, our issuer, a role. */
+final class RoleTokens {
 
   /** The SECRET_KEY the tests that mint tokens give their server. */
   static final String SECRET_KEY = "test-secret-key-of-at-least-32-characters-0123";
 
-  private ViewerToken() {
+  private RoleTokens() {
   }
 
   static JsonObject serverSettings() {
@@ -18,6 +18,11 @@ final class ViewerToken {
 
   /** {@code Authorization} header value of a viewer named {@code subject}, valid five minutes. */
   static String bearer(String subject) {
-    return "Bearer " + Tokens.hs256(Tokens.claims(subject, "viewer").put("iss", Authenticator.ISSUER), SECRET_KEY);
+    return bearer(subject, "viewer");
+  }
+
+  /** {@code Authorization} header value of {@code subject} with {@code role}, valid five minutes. */
+  static String bearer(String subject, String role) {
+    return "Bearer " + Tokens.hs256(Tokens.claims(subject, role).put("iss", Authenticator.ISSUER), SECRET_KEY);
   }
 }
