@@ -36,6 +36,7 @@ public final class Bus {
   public static final String CALLER_ID_UPDATE = "cidrotator.caller-ids.update";
   public static final String CALLER_ID_DELETE = "cidrotator.caller-ids.delete";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
+  public static final String AUDIT_RECORD = "cidrotator.audit.record";
 
   // Pools and campaign mappings (admin verticle), live reservations (allocators).
   public static final String POOL_LIST = "cidrotator.pools.list";

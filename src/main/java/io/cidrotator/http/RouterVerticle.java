@@ -51,6 +51,7 @@ public final class RouterVerticle extends VerticleBase {
   private AllocationClient allocation;
   private Allocator direct;
   private InventoryClient inventory;
+  private CallerIdClient callerIds;
   private DependencyHealth health;
   private HttpServer server;
   private Router router;
@@ -103,7 +104,8 @@ public final class RouterVerticle extends VerticleBase {
     CsvRoutes.mount(vertx, router, access);
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
-    CallerIdRoutes.mount(router, access, new CallerIdClient(vertx, 30_000));
+    callerIds = new CallerIdClient(vertx, 30_000);
+    CallerIdRoutes.mount(router, access, callerIds);
     router.post("/api/inventory/reload").handler(access.admin())
       .respond(ctx -> inventory.reload(Access.actor(ctx)));
     new PoolRoutes(vertx, access).mount(router);
@@ -223,6 +225,8 @@ public final class RouterVerticle extends VerticleBase {
   private Future<JsonObject> adminRelease(RoutingContext ctx) {
     NanpNumber callerId = Input.number("caller_id", ctx.pathParam("caller_id"));
     return allocation.release(AllocationClient.releaseRequest(callerId.digits(), null))
+      .compose(result -> callerIds.recordAudit("reservation.release", callerId.digits(),
+        new JsonObject().put("released", result.getBoolean("released")), Access.actor(ctx)).map(result))
       .map(result -> new JsonObject()
         .put("success", true)
         .put("message", result.getBoolean("released")

@@ -91,6 +91,7 @@ public final class AdminVerticle extends VerticleBase {
       register(Bus.INVENTORY_RELOAD, this::reload),
       register(Bus.DATABASE_PING, this::ping),
       register(Bus.AUDIT_PAGE, query -> AuditLog.page(pg, query)),
+      register(Bus.AUDIT_RECORD, this::recordAudit),
       new CsvTransfer(vertx, pg, sync).register(this::register),
       vertx.eventBus()
         .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.append(msg.body().events()))
@@ -162,6 +163,13 @@ public final class AdminVerticle extends VerticleBase {
           .put("total", row.getLong("total"))
           .put("active", row.getLong("active"));
       });
+  }
+
+  /** An admin write that happened in Redis only (a reservation ended): {@code {action, target, after, actor}}. */
+  private Future<JsonObject> recordAudit(JsonObject request) {
+    return AuditLog.record(pg, Actor.of(request), request.getString("action"), request.getString("target"), null,
+        request.getJsonObject("after"))
+      .map(new JsonObject());
   }
 
   /** A request naming an actor (an operator's reload) is audited; the server's own reloads are not. */

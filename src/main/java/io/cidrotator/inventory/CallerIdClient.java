@@ -58,6 +58,16 @@ public final class CallerIdClient {
     return request(Bus.AUDIT_PAGE, query);
   }
 
+  /** Records an admin write that happened outside PostgreSQL (in Redis) in the audit trail. */
+  public Future<Void> recordAudit(String action, String target, JsonObject after, Actor actor) {
+    return request(Bus.AUDIT_RECORD, new JsonObject()
+      .put("action", action)
+      .put("target", target)
+      .put("after", after)
+      .put("actor", actor.toJson()))
+      .mapEmpty();
+  }
+
   private Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus()
       .<JsonObject>request(address, body, options)

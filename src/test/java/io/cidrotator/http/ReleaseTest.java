@@ -116,6 +116,22 @@ class ReleaseTest {
   }
 
   @Test
+  void adminReleaseIsAudited() {
+    api.allocate("5125551234");
+
+    api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservation/5125550100").send().await());
+
+    assertThat(api.rows("SELECT actor, action, target, after FROM audit_log"))
+      .singleElement()
+      .satisfies(row -> {
+        assertThat(row.getString("actor")).isEqualTo("admin-token");
+        assertThat(row.getString("action")).isEqualTo("reservation.release");
+        assertThat(row.getString("target")).isEqualTo("5125550100");
+        assertThat(row.getJsonObject("after").getBoolean("released")).isTrue();
+      });
+  }
+
+  @Test
   void adminReleaseOfANumberWithoutReservationAnswersReleasedFromRedisFalse() {
     HttpResponse<Buffer> response = api.recordsHistory(
       api.admin(HttpMethod.DELETE, "/api/reservation/5125550100").send().await());
