@@ -87,10 +87,22 @@ public final class AllocationClient {
 
   /** The allocation request, as the bus carries it and {@link Allocator#allocate} takes it. */
   public static JsonObject request(NanpNumber destination, String campaign, String agent) {
+    return request(destination, campaign, agent, null, null);
+  }
+
+  /**
+   * The allocation request of an identified call: {@code callkey} is VICIdial's call id (CALLERID(name),
+   * e.g. V1126093015000012345), {@code uid} Asterisk's ${UNIQUEID}; either may be null. A repeated request
+   * with the same key while its reservation lives answers the same number and counts nothing twice.
+   */
+  public static JsonObject request(NanpNumber destination, String campaign, String agent, String callkey,
+                                   String uid) {
     return new JsonObject()
       .put("to", destination.digits())
       .put("campaign", campaign)
-      .put("agent", agent);
+      .put("agent", agent)
+      .put("callkey", callkey)
+      .put("uid", uid);
   }
 
   /**
@@ -105,9 +117,33 @@ public final class AllocationClient {
 
   /** The release request, as the bus carries it and {@link Allocator#release} takes it. */
   public static JsonObject releaseRequest(String callerId, String reservation) {
+    return releaseRequest(callerId, reservation, null, null, Outcome.NONE);
+  }
+
+  /**
+   * A release naming the call by caller_id (with its reservation, optionally), by callkey or by uid (one of
+   * them), with the call's outcome as the hangup handler knows it. A callkey or uid the server never
+   * allocated for (or whose reservation TTL passed long ago) fails 404.
+   */
+  public static JsonObject releaseRequest(String callerId, String reservation, String callkey, String uid,
+                                          Outcome outcome) {
     return new JsonObject()
       .put("caller_id", callerId)
-      .put("reservation", reservation);
+      .put("reservation", reservation)
+      .put("callkey", callkey)
+      .put("uid", uid)
+      .put("dialstatus", outcome.dialStatus())
+      .put("answered", outcome.answeredSeconds())
+      .put("cause", outcome.hangupCause());
+  }
+
+  /**
+   * How a call ended, from the hangup handler: ${DIALSTATUS} (ANSWER, BUSY, NOANSWER, ...), ${ANSWEREDTIME}
+   * in seconds and ${HANGUPCAUSE} (Q.850 code); each may be null.
+   */
+  public record Outcome(String dialStatus, Integer answeredSeconds, Integer hangupCause) {
+
+    public static final Outcome NONE = new Outcome(null, null, null);
   }
 
   /** How many reservations are live now. */
