@@ -10,6 +10,10 @@
 -- ARGV[9]  agent ('' = none)   ARGV[10] agent limit per minute   ARGV[11] minute window id
 -- ARGV[12] campaign ('' = none) ARGV[13] destination (10 digits) ARGV[14] allocation id
 -- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
+-- ARGV[16] callkey (VICIdial's call id; '' = none)   ARGV[17] uid (Asterisk's UNIQUEID; '' = none)
+-- ARGV[18] how long (ms) a call key outlives its reservation, so a late release still finds it
+--   A call key that names a live reservation makes this a retry: the same reply again, nothing counted
+--   (the 10th element is then 'repeat', and reserved_for is what is left of the reservation).
 -- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)}
 --       tier = 'area_code' | 'pool'
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
@@ -22,6 +26,31 @@ HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumb
 local npa = ARGV[3]
 local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local batch = tonumber(ARGV[15])
+
+local callkey, uid, key_grace = ARGV[16] or '', ARGV[17] or '', tonumber(ARGV[18] or '0')
+
+-- A retry of an identified call (the dialplan's CURL timed out, the call was re-dialed): its reservation, if live.
+local function earlier_allocation()
+  local known = callkey ~= '' and redis.call('GET', P .. 'k:c:' .. callkey) or nil
+  if not known and uid ~= '' then
+    known = redis.call('GET', P .. 'k:u:' .. uid)
+  end
+  if not known then
+    return nil
+  end
+  local cid, rid = string.match(known, '^(%d+) (.+)$')
+  local f = redis.call('HMGET', P .. 'n:' .. cid, 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last')
+  local expiry = f[1] == rid and redis.call('ZSCORE', P .. 'r:' .. f[2], cid)
+  if not expiry or tonumber(expiry) <= NOW then
+    return nil
+  end
+  return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat'}
+end
+
+local repeated = earlier_allocation()
+if repeated then
+  return repeated
+end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', P .. 'campaigns', ARGV[12]) or ARGV[2]
 local settings = redis.call('HMGET', P .. 'pool:' .. pool, 'ttl', 'fallback')
@@ -114,5 +143,11 @@ if rate_key then
   if redis.call('INCR', rate_key) == 1 then
     redis.call('PEXPIRE', rate_key, 120000)
   end
+end
+if callkey ~= '' then
+  redis.call('SET', P .. 'k:c:' .. callkey, cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
+end
+if uid ~= '' then
+  redis.call('SET', P .. 'k:u:' .. uid, cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
 end
 return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl}

@@ -54,7 +54,7 @@ public final class AllocationClient {
       .map(Message::body)
       .onComplete(reply -> {
         boolean inTime = reply.succeeded() ? answer.tryComplete(reply.result()) : answer.tryFail(reply.cause());
-        if (!inTime && reply.succeeded()) {
+        if (!inTime && reply.succeeded() && reply.result().getJsonObject("undo") != null) {
           // The dialplan already has its 503 (and dials with its own caller-ID): undo the allocation.
           vertx.eventBus().send(Bus.TAKE_BACK, reply.result().getJsonObject("undo"));
         }
@@ -92,7 +92,7 @@ public final class AllocationClient {
 
   /**
    * The allocation request of an identified call: {@code callkey} is VICIdial's call id (CALLERID(name),
-   * e.g. V1126093015000012345), {@code uid} Asterisk's ${UNIQUEID}; either may be null. A repeated request
+   * e.g. V1260930150000012345), {@code uid} Asterisk's ${UNIQUEID}; either may be null. A repeated request
    * with the same key while its reservation lives answers the same number and counts nothing twice.
    */
   public static JsonObject request(NanpNumber destination, String campaign, String agent, String callkey,

@@ -27,6 +27,8 @@ public final class Allocator {
   private static final String DEFAULT_POOL = "default";
   private static final int RECLAIM_BATCH = 8;
   private static final long HISTORY_FLUSH_MS = 100;
+  /** A call key outlives its reservation this long: a hangup handler's release still finds the call. */
+  private static final String CALL_KEY_GRACE_MS = Long.toString(15 * 60_000L);
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -81,7 +83,10 @@ public final class Allocator {
       Long.toString(now), DEFAULT_POOL, to.substring(0, 3), ttlMs,
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
       agent, agentLimit, w.minuteId(),
-      campaign, to, id, Integer.toString(RECLAIM_BATCH));
+      campaign, to, id, Integer.toString(RECLAIM_BATCH),
+      Objects.requireNonNullElse(request.getString("callkey"), ""),
+      Objects.requireNonNullElse(request.getString("uid"), ""),
+      CALL_KEY_GRACE_MS);
     return redis.run(LuaScript.ALLOCATE, KEYS, args)
       .compose(reply -> System.currentTimeMillis() > deadline && "OK".equals(reply.get(0).toString())
         ? takeBack(undoOf(reply, agent, w), false)
@@ -113,7 +118,8 @@ public final class Allocator {
   }
 
   private static JsonObject undoOf(Response reply, String agent, CapWindows allocationWindows) {
-    if (!"OK".equals(reply.get(0).toString())) {
+    // A retry's reservation belongs to the first request: a late answer to the retry must not end it.
+    if (!"OK".equals(reply.get(0).toString()) || isRepeat(reply)) {
       return null;
     }
     return new JsonObject()
@@ -136,11 +142,20 @@ public final class Allocator {
       .put("reservation", reply.get(5).toString())
       .put("reserved_for", reply.get(8).toLong() / 1000)
       .put("pool", reply.get(7).toString())
+      .put("repeat", isRepeat(reply))
       .put("undo", undo);
-    history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
-      request.getString("to"), request.getString("campaign"), request.getString("agent"),
-      result.getString("tier"), result.getString("pool"), now));
+    if (!isRepeat(reply)) {
+      history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
+        request.getString("to"), request.getString("campaign"), request.getString("agent"),
+        result.getString("tier"), result.getString("pool"), now,
+        HistoryEvent.Call.of(request.getString("callkey"), request.getString("uid"))));
+    }
     return result;
+  }
+
+  /** The reply of a retry names the earlier allocation of the same call key; nothing new was counted. */
+  private static boolean isRepeat(Response reply) {
+    return reply.size() > 9 && "repeat".equals(reply.get(9).toString());
   }
 
   private Bus.Failure failure(String reason, String pool, JsonObject request) {
@@ -167,24 +182,39 @@ public final class Allocator {
     };
   }
 
+  /**
+   * Ends the live reservation named by {@code request}: caller_id (and optionally its reservation), else the
+   * call key (callkey or uid) an allocation stored; with the call's outcome (dialstatus, answered, cause) for
+   * the history. Succeeds with caller_id and released; fails 404 for an unknown number or call key.
+   */
   public Future<JsonObject> release(JsonObject request) {
     long now = System.currentTimeMillis();
     CapWindows w = windowsAt(now);
-    String callerId = request.getString("caller_id");
+    String callerId = Objects.requireNonNullElse(request.getString("caller_id"), "");
     String reservation = Objects.requireNonNullElse(request.getString("reservation"), "");
     List<String> args = List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation);
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation,
+      Objects.requireNonNullElse(request.getString("callkey"), ""),
+      Objects.requireNonNullElse(request.getString("uid"), ""));
+    AllocationClient.Outcome outcome = new AllocationClient.Outcome(request.getString("dialstatus"),
+      request.getInteger("answered"), request.getInteger("cause"));
     return redis.run(LuaScript.RELEASE, KEYS, args)
-      .map(reply -> released(reply, callerId, now));
+      .map(reply -> released(reply, request, now, outcome));
   }
 
-  private JsonObject released(Response reply, String callerId, long now) {
+  private JsonObject released(Response reply, JsonObject request, long now, AllocationClient.Outcome outcome) {
     long code = reply.get(0).toLong();
-    if (code < 0) {
-      throw new Bus.Failure(404, "caller_id " + callerId + " is not in the inventory");
+    if (code == -1) {
+      throw new Bus.Failure(404, "caller_id " + request.getString("caller_id") + " is not in the inventory");
     }
+    if (code == -2) {
+      throw new Bus.Failure(404, (request.getString("callkey") != null
+        ? "callkey " + request.getString("callkey") : "uid " + request.getString("uid"))
+        + ": no allocation known for this call (never allocated, or ended more than 15 minutes ago)");
+    }
+    String callerId = reply.get(2).toString();
     if (code == 1) {
-      history.add(HistoryEvent.released(reply.get(1).toString(), callerId, now, "released"));
+      history.add(HistoryEvent.released(reply.get(1).toString(), callerId, now, "released", outcome));
     }
     return new JsonObject().put("caller_id", callerId).put("released", code == 1);
   }

@@ -11,13 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one mapping from a failure to an HTTP answer: HttpException keeps its status, a failed bus reply
  * keeps its failure code, a bus timeout or missing consumer is 503, anything else is a 500 logged once.
- * Bodies are {@code {"detail": "..."}} as in the old tool; in text format a failure has an empty body,
- * because Asterisk 13's CURL() hands back the body whatever the status.
+ * Bodies are {@code {"detail": "..."}} as in the old tool; the dialer routes' text and kv formats answer
+ * failures their own way ({@link DialplanFormat}).
  */
 final class ApiErrors {
-
-  /** Context key: the route answers in plain text. */
-  static final String TEXT_FORMAT = "cidrotator.text";
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
@@ -65,9 +62,7 @@ final class ApiErrors {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     ctx.response().setStatusCode(status);
-    if (Boolean.TRUE.equals(ctx.get(TEXT_FORMAT))) {
-      ctx.response().end();
-    } else {
+    if (!DialplanFormat.of(ctx).endFailure(ctx.response(), status, detail)) {
       ctx.json(new JsonObject().put("detail", detail));
     }
   }

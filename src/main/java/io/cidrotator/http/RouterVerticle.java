@@ -31,7 +31,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -83,14 +85,17 @@ public final class RouterVerticle extends VerticleBase {
     Handler<RoutingContext> dialer = dialers.open() ? RoutingContext::next : access.dialer();
     router.get("/next-cid").handler(this::measure).handler(dialer)
       .handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
-    router.get("/release").handler(dialer).handler(ctx -> release(ctx, allocation::release));
-    router.post("/release").handler(dialer).handler(ctx -> release(ctx, allocation::release));
+    router.get("/release").handler(DialplanFormat::mark).handler(dialer)
+      .handler(ctx -> release(ctx, allocation::release));
+    router.post("/release").handler(DialplanFormat::mark).handler(dialer)
+      .handler(ctx -> release(ctx, allocation::release));
     if (config.benchDirectRoute()) {
       // The same allocation without the bus hop, for scripts/bench to measure what the hop costs.
       direct = new Allocator(vertx, config, "bench-direct");
       router.get("/bench/next-cid-direct").handler(this::measure).handler(dialer)
         .handler(ctx -> nextCid(ctx, direct::allocate));
-      router.get("/bench/release-direct").handler(dialer).handler(ctx -> release(ctx, direct::release));
+      router.get("/bench/release-direct").handler(DialplanFormat::mark).handler(dialer)
+        .handler(ctx -> release(ctx, direct::release));
     }
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -150,15 +155,11 @@ public final class RouterVerticle extends VerticleBase {
   /** Counts the outcome and time of a /next-cid, refused ones included, and notes format=text for ApiErrors. */
   private void measure(RoutingContext ctx) {
     long started = System.nanoTime();
-    if ("text".equals(ctx.request().getParam("format"))) {
-      ctx.put(ApiErrors.TEXT_FORMAT, true);
-    }
     ctx.addEndHandler(v -> stats.record(outcome(ctx.response().getStatusCode()), System.nanoTime() - started));
-    ctx.next();
+    DialplanFormat.mark(ctx);
   }
 
   private void nextCid(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> allocate) {
-    boolean text = Boolean.TRUE.equals(ctx.get(ApiErrors.TEXT_FORMAT));
     String to = ctx.request().getParam("to");
     if (to == null || to.isBlank()) {
       ctx.fail(new HttpException(422, "to: required query parameter is missing"));
@@ -167,59 +168,124 @@ public final class RouterVerticle extends VerticleBase {
     NanpNumber destination;
     String campaign;
     String agent;
+    String callkey;
+    String uid;
     try {
       destination = NanpNumber.parse("to", to, config.dialPrefixes());
       campaign = Input.name("campaign", ctx.request().getParam("campaign"));
       agent = Input.name("agent", ctx.request().getParam("agent"));
+      callkey = Input.name("callkey", ctx.request().getParam("callkey"));
+      uid = Input.name("uid", ctx.request().getParam("uid"));
     } catch (IllegalArgumentException e) {
       ctx.fail(new HttpException(400, e.getMessage()));
       return;
     }
-    allocate.apply(AllocationClient.request(destination, campaign, agent))
-      .onSuccess(result -> {
-        if (text) {
-          ctx.response().putHeader("Content-Type", "text/plain").end(result.getString("caller_id"));
-        } else {
-          ctx.json(new JsonObject()
-            .put("success", true)
-            .put("caller_id", result.getString("caller_id"))
-            .put("area_code", result.getString("area_code"))
-            .put("carrier", result.getString("carrier"))
-            .put("reserved_for", result.getInteger("reserved_for"))
-            .put("destination", destination.digits())
-            .put("agent", agent)
-            .put("campaign", campaign)
-            .put("tier", result.getString("tier"))
-            .put("reservation", result.getString("reservation")));
-        }
-      })
+    allocate.apply(AllocationClient.request(destination, campaign, agent, callkey, uid))
+      .onSuccess(result -> answerAllocation(ctx, result, destination, campaign, agent))
       .onFailure(ctx::fail);
   }
 
+  private static void answerAllocation(RoutingContext ctx, JsonObject result, NanpNumber destination, String campaign,
+                                       String agent) {
+    switch (DialplanFormat.of(ctx)) {
+      case TEXT -> ctx.response().putHeader("Content-Type", "text/plain").end(result.getString("caller_id"));
+      case KV -> {
+        Map<String, Object> kv = new LinkedHashMap<>();
+        kv.put("caller_id", result.getString("caller_id"));
+        kv.put("reservation", result.getString("reservation"));
+        kv.put("tier", result.getString("tier"));
+        kv.put("reserved_for", result.getInteger("reserved_for"));
+        kv.put("area_code", result.getString("area_code"));
+        ctx.response().putHeader("Content-Type", "text/plain").end(DialplanFormat.kv(kv));
+      }
+      default -> ctx.json(new JsonObject()
+        .put("success", true)
+        .put("caller_id", result.getString("caller_id"))
+        .put("area_code", result.getString("area_code"))
+        .put("carrier", result.getString("carrier"))
+        .put("reserved_for", result.getInteger("reserved_for"))
+        .put("destination", destination.digits())
+        .put("agent", agent)
+        .put("campaign", campaign)
+        .put("tier", result.getString("tier"))
+        .put("reservation", result.getString("reservation"))
+        .put("repeat", result.getBoolean("repeat", false)));
+    }
+  }
+
+  /**
+   * {@code /release}: the call named by caller_id (optionally with its reservation), callkey or uid, with the
+   * outcome the hangup handler knows (dialstatus, answered, cause) for the history. Idempotent.
+   */
   private void release(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> release) {
-    String raw = ctx.request().getParam("caller_id");
-    if (raw == null || raw.isBlank()) {
-      ctx.fail(new HttpException(422, "caller_id: required query parameter is missing"));
-      return;
-    }
-    NanpNumber callerId;
+    JsonObject request;
     try {
-      callerId = NanpNumber.parse("caller_id", raw, List.of());
-    } catch (IllegalArgumentException e) {
-      ctx.fail(new HttpException(400, e.getMessage()));
+      request = releaseRequest(ctx);
+    } catch (HttpException e) {
+      ctx.fail(e);
       return;
     }
+    release.apply(request)
+      .onSuccess(result -> answerRelease(ctx, result))
+      .onFailure(ctx::fail);
+  }
+
+  private static JsonObject releaseRequest(RoutingContext ctx) {
+    String raw = ctx.request().getParam("caller_id");
+    String callkey = Input.name("callkey", ctx.request().getParam("callkey"));
+    String uid = Input.name("uid", ctx.request().getParam("uid"));
+    if ((raw == null || raw.isBlank()) && callkey == null && uid == null) {
+      throw new HttpException(422, "caller_id: required query parameter is missing (or give callkey or uid)");
+    }
+    String callerId = raw == null || raw.isBlank() ? null : Input.number("caller_id", raw).digits();
     String reservation = ctx.request().getParam("reservation");
     if (reservation != null && !reservation.matches("[0-9a-f-]{36}")) {
-      ctx.fail(new HttpException(400, "reservation: not a reservation id as /next-cid returns it"));
-      return;
+      throw new HttpException(400, "reservation: not a reservation id as /next-cid returns it");
     }
-    release.apply(AllocationClient.releaseRequest(callerId.digits(), reservation))
-      .onSuccess(result -> ctx.json(new JsonObject()
+    String dialStatus = ctx.request().getParam("dialstatus");
+    if (dialStatus != null && dialStatus.isEmpty()) {
+      dialStatus = null;
+    }
+    if (dialStatus != null && !dialStatus.matches("[A-Z_]{1,20}")) {
+      throw new HttpException(400, "dialstatus: an Asterisk DIALSTATUS such as ANSWER or BUSY, got '" + dialStatus + "'");
+    }
+    AllocationClient.Outcome outcome = new AllocationClient.Outcome(dialStatus,
+      bounded(ctx, "answered", 0, 7 * 24 * 3600), bounded(ctx, "cause", 0, 127));
+    return AllocationClient.releaseRequest(callerId, reservation, callkey, uid, outcome);
+  }
+
+  /** An optional integer parameter; empty counts as absent (an unset channel variable expands to nothing). */
+  private static Integer bounded(RoutingContext ctx, String name, int min, int max) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HttpException(400, name + ": an integer from " + min + " to " + max + ", got '" + raw + "'");
+  }
+
+  private static void answerRelease(RoutingContext ctx, JsonObject result) {
+    boolean released = result.getBoolean("released");
+    switch (DialplanFormat.of(ctx)) {
+      case TEXT -> ctx.response().putHeader("Content-Type", "text/plain").end(released ? "1" : "0");
+      case KV -> {
+        Map<String, Object> kv = new LinkedHashMap<>();
+        kv.put("released", released ? 1 : 0);
+        kv.put("caller_id", result.getString("caller_id"));
+        ctx.response().putHeader("Content-Type", "text/plain").end(DialplanFormat.kv(kv));
+      }
+      default -> ctx.json(new JsonObject()
         .put("success", true)
-        .put("caller_id", callerId.digits())
-        .put("released", result.getBoolean("released"))))
-      .onFailure(ctx::fail);
+        .put("caller_id", result.getString("caller_id"))
+        .put("released", released));
+    }
   }
 
   private Future<JsonObject> adminRelease(RoutingContext ctx) {

@@ -236,6 +236,10 @@ final class HistoryWriter {
     final List<String> tiers = new ArrayList<>();
     final List<String> pools = new ArrayList<>();
     final List<Long> times = new ArrayList<>();
+    final List<String> callKeys = new ArrayList<>();
+    final List<String> uids = new ArrayList<>();
+    final List<String> callTypes = new ArrayList<>();
+    final List<Long> leadIds = new ArrayList<>();
 
     void add(HistoryEvent event) {
       ids.add(UUID.fromString(event.id()));
@@ -247,6 +251,10 @@ final class HistoryWriter {
       tiers.add(event.tier());
       pools.add(event.pool());
       times.add(event.at());
+      callKeys.add(event.call().callKey());
+      uids.add(event.call().uid());
+      callTypes.add(event.call().callType());
+      leadIds.add(event.call().leadId());
     }
 
     Tuple tuple() {
@@ -259,7 +267,11 @@ final class HistoryWriter {
         .addArrayOfString(agents.toArray(new String[0]))
         .addArrayOfString(tiers.toArray(new String[0]))
         .addArrayOfString(pools.toArray(new String[0]))
-        .addArrayOfLong(times.toArray(new Long[0]));
+        .addArrayOfLong(times.toArray(new Long[0]))
+        .addArrayOfString(callKeys.toArray(new String[0]))
+        .addArrayOfString(uids.toArray(new String[0]))
+        .addArrayOfString(callTypes.toArray(new String[0]))
+        .addArrayOfLong(leadIds.toArray(new Long[0]));
     }
   }
 
@@ -268,6 +280,9 @@ final class HistoryWriter {
     final List<UUID> ids = new ArrayList<>();
     final List<Long> times = new ArrayList<>();
     final List<String> outcomes = new ArrayList<>();
+    final List<String> dialStatuses = new ArrayList<>();
+    final List<Integer> answered = new ArrayList<>();
+    final List<Short> causes = new ArrayList<>();
 
     void add(HistoryEvent event) {
       if (event.id().isEmpty()) {
@@ -277,13 +292,19 @@ final class HistoryWriter {
       ids.add(UUID.fromString(event.id()));
       times.add(event.at());
       outcomes.add(event.outcome());
+      dialStatuses.add(event.end().dialStatus());
+      answered.add(event.end().answeredSeconds());
+      causes.add(event.end().hangupCause() == null ? null : event.end().hangupCause().shortValue());
     }
 
     Tuple tuple() {
       return Tuple.tuple()
         .addArrayOfUUID(ids.toArray(new UUID[0]))
         .addArrayOfLong(times.toArray(new Long[0]))
-        .addArrayOfString(outcomes.toArray(new String[0]));
+        .addArrayOfString(outcomes.toArray(new String[0]))
+        .addArrayOfString(dialStatuses.toArray(new String[0]))
+        .addArrayOfInteger(answered.toArray(new Integer[0]))
+        .addArrayOfShort(causes.toArray(new Short[0]));
     }
 
     /** The release events whose id the update did not return. */

@@ -50,19 +50,23 @@ final class InventorySql {
   static final String PING = "SELECT 1";
 
   static final String INSERT_ALLOCATIONS = """
-    INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at)
+    INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at,
+                             call_key, uid, call_type, lead_id)
     SELECT id, caller_id, destination, area_code, campaign, agent, tier, pool,
-           timestamptz 'epoch' + at_ms * interval '1 millisecond'
+           timestamptz 'epoch' + at_ms * interval '1 millisecond', call_key, uid, call_type, lead_id
     FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
-                $7::text[], $8::text[], $9::int8[])
-         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms)
+                $7::text[], $8::text[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::int8[])
+         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms, call_key, uid, call_type,
+              lead_id)
     ON CONFLICT (id) DO NOTHING
     """;
 
   static final String RECORD_RELEASES = """
     UPDATE allocations a
-    SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome
-    FROM unnest($1::uuid[], $2::int8[], $3::text[]) AS r(id, at_ms, outcome)
+    SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome,
+        dial_status = r.dial_status, answered_seconds = r.answered_seconds, hangup_cause = r.hangup_cause
+    FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::int4[], $6::int2[])
+         AS r(id, at_ms, outcome, dial_status, answered_seconds, hangup_cause)
     WHERE a.id = r.id AND a.released_at IS NULL
     RETURNING a.id
     """;

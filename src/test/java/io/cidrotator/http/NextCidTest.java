@@ -36,7 +36,7 @@ class NextCidTest {
   }
 
   @Test
-  void nextCidAnswersWithTheOldFieldsPlusTierAndReservation() {
+  void nextCidAnswersWithTheOldFieldsPlusTierReservationAndRepeat() {
     api.server().seed(TestServer.numbers("512", 1));
 
     HttpResponse<Buffer> response = api.nextCid("to", "5125551234", "campaign", "sales", "agent", "alice");
@@ -45,7 +45,7 @@ class NextCidTest {
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");
     JsonObject body = response.bodyAsJsonObject();
     assertThat(body.fieldNames()).containsExactlyInAnyOrder("success", "caller_id", "area_code", "carrier",
-      "reserved_for", "destination", "agent", "campaign", "tier", "reservation");
+      "reserved_for", "destination", "agent", "campaign", "tier", "reservation", "repeat");
     String reservation = body.getString("reservation");
     assertThat(UUID.fromString(reservation).toString()).isEqualTo(reservation);
     assertThat(body.copy().put("reservation", "?")).isEqualTo(new JsonObject()
@@ -58,7 +58,8 @@ class NextCidTest {
       .put("agent", "alice")
       .put("campaign", "sales")
       .put("tier", "area_code")
-      .put("reservation", "?"));
+      .put("reservation", "?")
+      .put("repeat", false));
   }
 
   @Test
