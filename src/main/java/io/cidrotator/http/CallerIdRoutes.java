@@ -161,18 +161,8 @@ final class CallerIdRoutes {
   }
 
   private static int bounded(String name, String raw, int fallback, int min, int max) {
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new HttpException(400, name + ": must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+    Integer value = Input.integer(name, raw, min, max);
+    return value == null ? fallback : value;
   }
 
   private static Boolean bool(String name, String raw) {

@@ -85,6 +85,22 @@ final class Input {
     throw new HttpException(400, name + ": must be a positive integer, got '" + raw + "'");
   }
 
+  /** An integer parameter from {@code min} to {@code max}; null when absent or empty (an unset dialplan variable). */
+  static Integer integer(String name, String raw, int min, int max) {
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new HttpException(400, name + ": must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+  }
+
   /** A positive integer JSON field; null when absent or null (which means "the default"). */
   static Integer positive(JsonObject body, String name) {
     Object value = body.getValue(name);

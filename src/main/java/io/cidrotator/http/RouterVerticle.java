@@ -250,25 +250,9 @@ public final class RouterVerticle extends VerticleBase {
       throw new HttpException(400, "dialstatus: an Asterisk DIALSTATUS such as ANSWER or BUSY, got '" + dialStatus + "'");
     }
     AllocationClient.Outcome outcome = new AllocationClient.Outcome(dialStatus,
-      bounded(ctx, "answered", 0, 7 * 24 * 3600), bounded(ctx, "cause", 0, 127));
+      Input.integer("answered", ctx.request().getParam("answered"), 0, 7 * 24 * 3600),
+      Input.integer("cause", ctx.request().getParam("cause"), 0, 127));
     return AllocationClient.releaseRequest(callerId, reservation, callkey, uid, outcome);
-  }
-
-  /** An optional integer parameter; empty counts as absent (an unset channel variable expands to nothing). */
-  private static Integer bounded(RoutingContext ctx, String name, int min, int max) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new HttpException(400, name + ": an integer from " + min + " to " + max + ", got '" + raw + "'");
   }
 
   private static void answerRelease(RoutingContext ctx, JsonObject result) {
