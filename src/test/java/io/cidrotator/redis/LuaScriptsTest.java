@@ -486,6 +486,65 @@ class LuaScriptsTest {
       .containsExactly(2L, 1L, 1L);
   }
 
+  @Test
+  void aRetryWithTheSameCallKeyAnswersTheLiveReservationAgainAndCountsNothing() {
+    sync(number("5125550001"), number("5125550002"));
+
+    Response first = allocateCall(T0, "V1260930150000012345", "");
+    Response retry = allocateCall(T0 + 1000, "V1260930150000012345", "");
+
+    assertThat(callerIdOf(retry)).isEqualTo(callerIdOf(first));
+    assertThat(retry.get(5).toString()).isEqualTo(first.get(5).toString());
+    assertThat(retry.get(9).toString()).isEqualTo("repeat");
+    assertThat(retry.get(8).toLong()).isEqualTo(TTL - 1000);
+    assertThat(first.size()).isEqualTo(9);
+    assertThat(hget("{cr}:n:" + callerIdOf(first), "hc")).isEqualTo("1");
+    assertThat(redis.send(Request.cmd(Command.ZCARD).arg("{cr}:r:default")).await().toLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallKeyLivesAsLongAsItsReservationPlusTheGrace() {
+    sync(number("5125550001"));
+
+    allocateCall(T0, "", "1732612345.7");
+
+    long pttl = redis.send(Request.cmd(Command.PTTL).arg("{cr}:k:u:1732612345.7")).await().toLong();
+    assertThat(pttl).isBetween(TTL + GRACE - 5000, TTL + GRACE);
+    assertThat(redis.send(Request.cmd(Command.GET).arg("{cr}:k:u:1732612345.7")).await().toString())
+      .isEqualTo("5125550001 id-" + T0);
+  }
+
+  @Test
+  void aRetryAfterTheReservationEndedGetsANewAllocation() {
+    sync(number("5125550001"), number("5125550002"));
+    Response first = allocateCall(T0, "V1260930150000012345", "");
+    release(callerIdOf(first), T0 + 10);
+
+    Response again = allocateCall(T0 + 20, "V1260930150000012345", "");
+
+    assertThat(again.size()).isEqualTo(9);
+    assertThat(again.get(5).toString()).isEqualTo("id-" + (T0 + 20));
+  }
+
+  @Test
+  void releaseByCallKeyEndsThatCallsReservationAndAnUnknownKeyIsMinusTwo() {
+    sync(number("5125550001"));
+    Response allocated = allocateCall(T0, "V1260930150000012345", "");
+    CapWindows w = CapWindows.at(T0 + 10, ZONE);
+    List<String> byKey = List.of("", Long.toString(T0 + 10), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
+      Long.toString(w.dayEnd()), "", "V1260930150000012345", "");
+    List<String> unknown = List.of("", Long.toString(T0 + 10), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
+      Long.toString(w.dayEnd()), "", "", "1.1");
+
+    Response released = redis.run(LuaScript.RELEASE, KEYS, byKey).await();
+    Response again = redis.run(LuaScript.RELEASE, KEYS, byKey).await();
+
+    assertThat(List.of(released.get(0).toLong(), released.get(1).toString(), released.get(2).toString()))
+      .containsExactly(1L, allocated.get(5).toString(), "5125550001");
+    assertThat(again.get(0).toLong()).isZero();
+    assertThat(redis.run(LuaScript.RELEASE, KEYS, unknown).await().get(0).toLong()).isEqualTo(-2);
+  }
+
   private static JsonObject number(String callerId) {
     return new JsonObject().put("cid", callerId).put("npa", callerId.substring(0, 3));
   }
@@ -508,6 +567,18 @@ class LuaScriptsTest {
 
   private static Response allocate(long now, String npa, String agent, int agentLimit) {
     return allocate(now, npa, agent, agentLimit, "campaign-1");
+  }
+
+  private static final long GRACE = 900_000;
+
+  /** An identified call's allocation in area code 512: {@code callkey} and {@code uid} ('' = none). */
+  private static Response allocateCall(long now, String callkey, String uid) {
+    CapWindows w = CapWindows.at(now, ZONE);
+    return redis.run(LuaScript.ALLOCATE, KEYS, List.of(
+      Long.toString(now), "default", "512", Long.toString(TTL),
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
+      "", "100", w.minuteId(),
+      "", "5125551234", "id-" + now, "8", callkey, uid, Long.toString(GRACE))).await();
   }
 
   private static Response allocateFor(String campaign, long now, String npa) {
