@@ -58,8 +58,8 @@ public final class MainVerticle extends VerticleBase {
   }
 
   static void warnAboutOpenDialerRoutes(AppConfig config) {
-    boolean loopback = config.apiHost().equals("127.0.0.1") || config.apiHost().equals("::1")
-      || config.apiHost().equals("localhost");
+    boolean loopback = config.apiHost().equals("localhost") || config.apiHost().startsWith("127.")
+      || config.apiHost().equals("::1");
     if (!loopback && config.auth().dialerKeys().isEmpty() && config.auth().dialerNetworks().isEmpty()) {
       LOG.warn("API_HOST is {} and neither DIALER_KEYS nor ALLOWED_DIALER_IPS is set: anyone who reaches this "
         + "port can take caller-IDs from /next-cid", config.apiHost());

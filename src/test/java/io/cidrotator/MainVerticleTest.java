@@ -55,7 +55,7 @@ class MainVerticleTest {
 
   @Test
   void openDialerRoutesOnLoopbackAreNotWarnedAbout() {
-    for (String host : List.of("127.0.0.1", "::1", "localhost")) {
+    for (String host : List.of("127.0.0.1", "127.0.0.2", "::1", "localhost")) {
       MainVerticle.warnAboutOpenDialerRoutes(config(new JsonObject().put("API_HOST", host)));
     }
 

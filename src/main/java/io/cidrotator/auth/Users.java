@@ -64,7 +64,10 @@ public final class Users {
         throw new IllegalArgumentException("USERS_FILE: line " + (i + 1)
           + " is not name:role:bcrypt-hash with role admin or viewer");
       }
-      users.put(parts[0], new User(parts[0], role, parts[2]));
+      if (users.put(parts[0], new User(parts[0], role, parts[2])) != null) {
+        throw new IllegalArgumentException("USERS_FILE: line " + (i + 1) + " names " + parts[0]
+          + " again: one line per user");
+      }
     }
     return new Users(vertx, users);
   }

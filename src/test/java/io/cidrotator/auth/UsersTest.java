@@ -112,6 +112,12 @@ class UsersTest {
   }
 
   @Test
+  void aUserNamedTwiceIsRefusedNamingTheSecondLine() {
+    assertThatThrownBy(() -> load("alice:admin:" + hash("a"), "alice:viewer:" + hash("b")))
+      .hasMessageStartingWith("USERS_FILE: line 2 names alice again");
+  }
+
+  @Test
   void aLineWithoutAHashIsRefusedNamingTheLine() {
     assertThatThrownBy(() -> load("alice:admin"))
       .hasMessageStartingWith("USERS_FILE: line 1 ");
