@@ -7,6 +7,8 @@ COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline -DexcludeScope=test || true
 COPY src src
 COPY webroot webroot
+# The build packages the API description (served at /openapi.yaml) from docs/.
+COPY docs/openapi.yaml docs/openapi.yaml
 RUN mvn -B -ntp -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
