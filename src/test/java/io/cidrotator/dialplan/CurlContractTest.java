@@ -3,10 +3,9 @@ package io.cidrotator.dialplan;
 import io.cidrotator.EmbeddedServices;
 import io.cidrotator.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import redis.embedded.RedisServer;
@@ -31,40 +30,22 @@ class CurlContractTest {
   private static final int AGENT_LIMIT = 2;
   private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-  private static TestServer server;
-  private static List<String> seeded;
+  @RegisterExtension
+  static final DialerServer dialer = new DialerServer(new JsonObject()
+    .put("DIALER_KEYS", KEY)
+    .put("ALLOWED_DIALER_IPS", "127.0.0.1")
+    .put("DEFAULT_RATE_LIMIT_PER_AGENT", AGENT_LIMIT));
 
-  @BeforeAll
-  static void start() {
-    Curl.assumeInstalled();
-    server = TestServer.start(new JsonObject()
-      .put("DIALER_KEYS", KEY)
-      .put("ALLOWED_DIALER_IPS", "127.0.0.1")
-      .put("DEFAULT_RATE_LIMIT_PER_AGENT", AGENT_LIMIT));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  private List<String> seeded;
 
   @BeforeEach
   void threeNumbers() {
-    List<JsonObject> numbers = TestServer.numbers("512", 3);
-    seeded = numbers.stream().map(n -> n.getString("caller_id")).toList();
-    server.reset().seed(numbers);
-  }
-
-  /** The server's URL for {@code pathAndQuery}, with the dialer key as the dialplan passes it. */
-  private static String dialer(String pathAndQuery) {
-    return "http://127.0.0.1:" + server.config.apiPort() + pathAndQuery + "&key=" + KEY;
+    seeded = dialer.resetWithNumbers(3);
   }
 
   @Test
   void nextCidAnswersJsonWithTheReservationForVicidialsDialedString() {
-    Curl.Result result = Curl.get(dialer("/next-cid?to=915125551234&campaign=sales&agent=1001"));
+    Curl.Result result = Curl.get(dialer.url("/next-cid?to=915125551234&campaign=sales&agent=1001"));
 
     assertThat(result.exit()).isZero();
     assertThat(result.status()).isEqualTo(200);
@@ -84,7 +65,7 @@ class CurlContractTest {
 
   @Test
   void nextCidInTextFormatAnswersExactlyTenDigitsAndNothingElse() {
-    Curl.Result result = Curl.get(dialer("/next-cid?to=915125551234&campaign=sales&format=text"));
+    Curl.Result result = Curl.get(dialer.url("/next-cid?to=915125551234&campaign=sales&format=text"));
 
     assertThat(result.exit()).isZero();
     assertThat(result.status()).isEqualTo(200);
@@ -98,47 +79,47 @@ class CurlContractTest {
     "422, /next-cid?campaign=sales",
   })
   void nextCidRefusesInvalidInputWithAnEmptyTextBodyOrAJsonDetail(int status, String pathAndQuery) {
-    assertThat(refused(status, dialer(pathAndQuery))).isNotBlank();
+    assertThat(refused(status, dialer.url(pathAndQuery))).isNotBlank();
   }
 
   @Test
   void nextCidWithoutTheDialerKeyIs401() {
-    String detail = refused(401, "http://127.0.0.1:" + server.config.apiPort() + "/next-cid?to=5125551234");
+    String withoutKey = "http://127.0.0.1:" + dialer.server().config.apiPort() + "/next-cid?to=5125551234";
 
-    assertThat(detail).contains("key");
+    assertThat(refused(401, withoutKey)).contains("key");
   }
 
   @Test
   void nextCidFromAnAddressOutsideTheAllowlistIs403() {
     // Linux routes all of 127.0.0.0/8 to the loopback: 127.0.0.2 stands for a machine not in ALLOWED_DIALER_IPS.
-    assertThat(refused(403, dialer("/next-cid?to=5125551234"), "--interface", "127.0.0.2")).isNotBlank();
+    assertThat(refused(403, dialer.url("/next-cid?to=5125551234"), "--interface", "127.0.0.2")).isNotBlank();
   }
 
   @Test
   void nextCidForAnAgentOverItsLimitIs429() {
     awayFromMinuteEnd();
     for (int i = 0; i < AGENT_LIMIT; i++) {
-      assertThat(Curl.get(dialer("/next-cid?to=5125551234&agent=1001&format=text")).status()).isEqualTo(200);
+      assertThat(Curl.get(dialer.url("/next-cid?to=5125551234&agent=1001&format=text")).status()).isEqualTo(200);
     }
 
-    assertThat(refused(429, dialer("/next-cid?to=5125551234&agent=1001"))).contains("1001");
+    assertThat(refused(429, dialer.url("/next-cid?to=5125551234&agent=1001"))).contains("1001");
   }
 
   @Test
   void nextCidWhenEveryNumberIsOnALiveCallIs503() {
     for (int i = 0; i < seeded.size(); i++) {
-      assertThat(Curl.get(dialer("/next-cid?to=5125551234&format=text")).status()).isEqualTo(200);
+      assertThat(Curl.get(dialer.url("/next-cid?to=5125551234&format=text")).status()).isEqualTo(200);
     }
 
-    assertThat(refused(503, dialer("/next-cid?to=5125551234"))).contains("live call");
+    assertThat(refused(503, dialer.url("/next-cid?to=5125551234"))).contains("live call");
   }
 
   @Test
   void releaseEndsTheReservationOnceAndThenAnswersReleasedFalse() {
-    String callerId = Curl.get(dialer("/next-cid?to=5125551234&format=text")).body();
+    String callerId = Curl.get(dialer.url("/next-cid?to=5125551234&format=text")).body();
 
-    Curl.Result first = Curl.get(dialer("/release?caller_id=" + callerId));
-    Curl.Result again = Curl.get(dialer("/release?caller_id=" + callerId));
+    Curl.Result first = Curl.get(dialer.url("/release?caller_id=" + callerId));
+    Curl.Result again = Curl.get(dialer.url("/release?caller_id=" + callerId));
 
     assertThat(first.status()).isEqualTo(200);
     assertThat(new JsonObject(first.body())).isEqualTo(new JsonObject()
@@ -149,9 +130,9 @@ class CurlContractTest {
 
   @Test
   void releaseWithTheReservationIdEndsThatReservation() {
-    JsonObject allocation = new JsonObject(Curl.get(dialer("/next-cid?to=5125551234")).body());
+    JsonObject allocation = new JsonObject(Curl.get(dialer.url("/next-cid?to=5125551234")).body());
 
-    Curl.Result result = Curl.get(dialer("/release?caller_id=" + allocation.getString("caller_id")
+    Curl.Result result = Curl.get(dialer.url("/release?caller_id=" + allocation.getString("caller_id")
       + "&reservation=" + allocation.getString("reservation")));
 
     assertThat(result.status()).isEqualTo(200);
@@ -160,7 +141,7 @@ class CurlContractTest {
 
   @Test
   void releaseOfANumberNotInTheInventoryIs404WithADetail() {
-    Curl.Result result = Curl.get(dialer("/release?caller_id=7135550199"));
+    Curl.Result result = Curl.get(dialer.url("/release?caller_id=7135550199"));
 
     assertThat(result.status()).isEqualTo(404);
     assertThat(detailOf(result)).contains("7135550199");
@@ -241,7 +222,7 @@ class CurlContractTest {
   private static void awayFromMinuteEnd() {
     long msLeft = 60_000L - System.currentTimeMillis() % 60_000L;
     if (msLeft < 3000) {
-      server.vertx.timer(msLeft + 20).await();
+      dialer.server().vertx.timer(msLeft + 20).await();
     }
   }
 }
