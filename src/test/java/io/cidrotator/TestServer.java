@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -71,8 +72,24 @@ public final class TestServer implements AutoCloseable {
     return start(new JsonObject());
   }
 
-  /** Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). */
+  /**
+   * Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). Retried when PostgreSQL
+   * breaks a deadlock: a history batch of the previous test still being written can lock the tables in
+   * another order than the TRUNCATE, and PostgreSQL then aborts the TRUNCATE.
+   */
   public TestServer reset() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return resetOnce();
+      } catch (PgException e) {
+        if (!"40P01".equals(e.getSqlState()) || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private TestServer resetOnce() {
     // The history writer locks allocations before caller_ids: the same order avoids a deadlock.
     sql.query("TRUNCATE allocations, caller_ids, campaigns, audit_log").execute().await();
     sql.query("DELETE FROM pools WHERE name <> 'default'").execute().await();

@@ -10,7 +10,6 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -71,22 +70,11 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /**
-   * {@link TestServer#reset()}, retried when PostgreSQL breaks a deadlock: a history batch of the previous
-   * test still being written locks allocations then caller_ids, the fixture's TRUNCATE takes them the other
-   * way round, and PostgreSQL aborts the TRUNCATE. History of the previous test may still arrive after the
-   * reset; tests that read history or last_used use {@link #resetOnceHistoryIsWritten()}.
+   * {@link TestServer#reset()}. History of the previous test may still arrive after the reset; tests that
+   * read history or last_used use {@link #resetOnceHistoryIsWritten()}.
    */
   void reset() {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        server.reset();
-        return;
-      } catch (PgException e) {
-        if (!"40P01".equals(e.getSqlState()) || attempt == 3) {
-          throw e;
-        }
-      }
-    }
+    server.reset();
   }
 
   /** {@link #reset()}, once everything the previous test allocated or released is in PostgreSQL. */
