@@ -51,7 +51,7 @@ class CurlContractTest {
     assertThat(result.status()).isEqualTo(200);
     JsonObject body = new JsonObject(result.body());
     assertThat(body.fieldNames()).containsExactlyInAnyOrder("success", "caller_id", "area_code", "carrier",
-      "reserved_for", "destination", "agent", "campaign", "tier", "reservation");
+      "reserved_for", "destination", "agent", "campaign", "tier", "reservation", "repeat");
     assertThat(body.getBoolean("success")).isTrue();
     assertThat(body.getString("caller_id")).isIn(seeded);
     assertThat(body.getString("area_code")).isEqualTo("512");

@@ -2,7 +2,6 @@ package io.cidrotator.dialplan;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ${CALLERID(name)}) or Asterisk's ${UNIQUEID} ({@code uid}): a retry answers the same number and counts nothing
  * twice, and the hangup handler releases by the same key with the call's outcome.
  */
-@Disabled("enable when the allocator honours callkey/uid and format=kv (issue 4 server side)")
 class CurlNewContractTest {
 
   /** V + MMDDhhmmss + the 10-digit lead_id: what VICIdial puts in CALLERID(name) of an auto-dialed call. */
