@@ -39,11 +39,14 @@ local function earlier_allocation()
     return nil
   end
   local cid, rid = string.match(known, '^(%d+) (.+)$')
-  local f = redis.call('HMGET', P .. 'n:' .. cid, 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last')
-  local expiry = f[1] == rid and redis.call('ZSCORE', P .. 'r:' .. f[2], cid)
+  local f = redis.call('HMGET', P .. 'n:' .. cid, 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
+  local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', P .. 'r:' .. f[2], cid)
   if not expiry or tonumber(expiry) <= NOW then
+    -- Ended, or the number was deactivated meanwhile: the retry is allocated afresh.
     return nil
   end
+  -- The retry may dial with it: the first request's late answer must no longer take it back (undo.lua).
+  redis.call('HSET', P .. 'n:' .. cid, 'rrepeat', '1')
   return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat'}
 end
 
@@ -129,7 +132,7 @@ local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
-  'rtier', tier)
+  'rtier', tier, 'rrepeat', '0')
 redis.call('ZREM', P .. 'a:' .. pool .. ':' .. from_npa, cid)
 if head[3] then
   redis.call('ZADD', P .. 'h:' .. pool, head[4], from_npa)

@@ -2,8 +2,10 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.LuaScript;
 import io.cidrotator.redis.ScriptRunner;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -88,10 +90,15 @@ public final class Allocator {
       Objects.requireNonNullElse(request.getString("uid"), ""),
       CALL_KEY_GRACE_MS);
     return redis.run(LuaScript.ALLOCATE, KEYS, args)
-      .compose(reply -> System.currentTimeMillis() > deadline && "OK".equals(reply.get(0).toString())
-        ? takeBack(undoOf(reply, agent, w), false)
-          .transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")))
-        : Future.succeededFuture(allocated(reply, request, now, undoOf(reply, agent, w))));
+      .compose(reply -> {
+        JsonObject undo = undoOf(reply, agent, w);
+        if (System.currentTimeMillis() <= deadline || !"OK".equals(reply.get(0).toString())) {
+          return Future.succeededFuture(allocated(reply, request, now, undo));
+        }
+        // Too late for the caller: take the allocation back (a retry's reservation is the first request's).
+        Future<JsonObject> undone = undo == null ? Future.succeededFuture() : takeBack(undo, false);
+        return undone.transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")));
+      });
   }
 
   /**
@@ -204,8 +211,12 @@ public final class Allocator {
 
   private JsonObject released(Response reply, JsonObject request, long now, AllocationClient.Outcome outcome) {
     long code = reply.get(0).toLong();
+    countRelease(code == 1 ? "released" : code == 0 ? "nothing_live" : "unknown");
     if (code == -1) {
-      throw new Bus.Failure(404, "caller_id " + request.getString("caller_id") + " is not in the inventory");
+      String named = request.getString("caller_id") != null ? "caller_id " + request.getString("caller_id")
+        : request.getString("callkey") != null ? "the number of callkey " + request.getString("callkey")
+        : "the number of uid " + request.getString("uid");
+      throw new Bus.Failure(404, named + " is not in the inventory");
     }
     if (code == -2) {
       throw new Bus.Failure(404, (request.getString("callkey") != null
@@ -217,6 +228,19 @@ public final class Allocator {
       history.add(HistoryEvent.released(reply.get(1).toString(), callerId, now, "released", outcome));
     }
     return new JsonObject().put("caller_id", callerId).put("released", code == 1);
+  }
+
+  /**
+   * cidrotator_releases_total{outcome}: released, nothing_live (already released or expired: a hangup
+   * handler after the TTL, or a second release) and unknown (no such number or call key). Set against
+   * cidrotator_next_cid_seconds_count{outcome="ok"}, it shows calls that are never released.
+   */
+  private static void countRelease(String outcome) {
+    Counter.builder("cidrotator_releases")
+      .description("Releases by outcome")
+      .tag("outcome", outcome)
+      .register(Metrics.registry())
+      .increment();
   }
 
   public Future<JsonObject> reservationCount(JsonObject request) {

@@ -3,6 +3,7 @@ package io.cidrotator.http;
 import io.cidrotator.AppConfig;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.allocation.Allocator;
+import io.cidrotator.allocation.VicidialCallId;
 import io.cidrotator.auth.Authenticator;
 import io.cidrotator.auth.DialerAccess;
 import io.cidrotator.auth.LoginThrottle;
@@ -174,7 +175,7 @@ public final class RouterVerticle extends VerticleBase {
       destination = NanpNumber.parse("to", to, config.dialPrefixes());
       campaign = Input.name("campaign", ctx.request().getParam("campaign"));
       agent = Input.name("agent", ctx.request().getParam("agent"));
-      callkey = Input.name("callkey", ctx.request().getParam("callkey"));
+      callkey = callKey(ctx);
       uid = Input.name("uid", ctx.request().getParam("uid"));
     } catch (IllegalArgumentException e) {
       ctx.fail(new HttpException(400, e.getMessage()));
@@ -232,10 +233,11 @@ public final class RouterVerticle extends VerticleBase {
 
   private static JsonObject releaseRequest(RoutingContext ctx) {
     String raw = ctx.request().getParam("caller_id");
-    String callkey = Input.name("callkey", ctx.request().getParam("callkey"));
+    String callkey = callKey(ctx);
     String uid = Input.name("uid", ctx.request().getParam("uid"));
     if ((raw == null || raw.isBlank()) && callkey == null && uid == null) {
-      throw new HttpException(422, "caller_id: required query parameter is missing (or give callkey or uid)");
+      throw new HttpException(422, "caller_id: required query parameter is missing (or give uid, or callkey with "
+        + "VICIdial's call id)");
     }
     String callerId = raw == null || raw.isBlank() ? null : Input.number("caller_id", raw).digits();
     String reservation = ctx.request().getParam("reservation");
@@ -253,6 +255,15 @@ public final class RouterVerticle extends VerticleBase {
       Input.integer("answered", ctx.request().getParam("answered"), 0, 7 * 24 * 3600),
       Input.integer("cause", ctx.request().getParam("cause"), 0, 127));
     return AllocationClient.releaseRequest(callerId, reservation, callkey, uid, outcome);
+  }
+
+  /**
+   * The callkey, when it is a VICIdial call id (unique per call); anything else in CALLERID(name) (a phone's
+   * display name, the same on every call it makes) would make two calls one, so it is ignored, not refused.
+   */
+  private static String callKey(RoutingContext ctx) {
+    String raw = ctx.request().getParam("callkey");
+    return VicidialCallId.parse(raw) == null ? null : raw;
   }
 
   private static void answerRelease(RoutingContext ctx, JsonObject result) {

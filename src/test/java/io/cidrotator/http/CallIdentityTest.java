@@ -176,13 +176,26 @@ class CallIdentityTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dialstatus=answer|dialstatus:", "answered=-1|answered:", "answered=x|answered:",
-    "cause=128|cause:", "callkey=has%20space|callkey:"})
+    "cause=128|cause:", "uid=has%20space|uid:"})
   void releaseWithABadOutcomeIs400NamingTheParameter(String testCase) {
     String[] parts = testCase.split("\\|");
     HttpResponse<Buffer> response = api.getRaw("/release?caller_id=5125550100&" + parts[0]);
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.bodyAsJsonObject().getString("detail")).startsWith(parts[1]);
+  }
+
+  @Test
+  void aCallkeyThatIsNoVicidialCallIdIsIgnoredSoTwoCallsFromOnePhoneStayTwo() {
+    api.server().seed(TestServer.numbers("512", 2));
+
+    String first = api.getRaw("/next-cid?to=5125559999&callkey=John%20Smith").bodyAsJsonObject()
+      .getString("caller_id");
+    HttpResponse<Buffer> second = api.getRaw("/next-cid?to=5125559999&callkey=John%20Smith");
+
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.bodyAsJsonObject().getString("caller_id")).isNotEqualTo(first);
+    assertThat(second.bodyAsJsonObject().getBoolean("repeat")).isFalse();
   }
 
   @Test

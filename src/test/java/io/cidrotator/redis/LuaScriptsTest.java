@@ -503,6 +503,34 @@ class LuaScriptsTest {
   }
 
   @Test
+  void aLateAnswerToTheFirstRequestCannotTakeBackWhatItsRetryHandedOut() {
+    sync(number("5125550001"), number("5125550002"));
+    Response first = allocateCall(T0, "V1260930150000012345", "");
+    allocateCall(T0 + 600, "V1260930150000012345", "");
+    CapWindows w = CapWindows.at(T0 + 700, ZONE);
+
+    long undone = redis.run(LuaScript.UNDO, KEYS, List.of(callerIdOf(first), first.get(5).toString(),
+      first.get(6).toString(), Long.toString(T0 + 700), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
+      Long.toString(w.dayEnd()), "", w.minuteId())).await().toLong();
+
+    assertThat(undone).isZero();
+    assertThat(redis.send(Request.cmd(Command.ZSCORE).arg("{cr}:r:default").arg(callerIdOf(first))).await())
+      .isNotNull();
+  }
+
+  @Test
+  void aRetryAfterTheNumberWasDeactivatedGetsAnotherNumber() {
+    sync(number("5125550001"), number("5125550002"));
+    Response first = allocateCall(T0, "V1260930150000012345", "");
+    sync(number(callerIdOf(first)).put("active", "0"));
+
+    Response retry = allocateCall(T0 + 10, "V1260930150000012345", "");
+
+    assertThat(retry.size()).isEqualTo(9);
+    assertThat(callerIdOf(retry)).isNotEqualTo(callerIdOf(first));
+  }
+
+  @Test
   void aCallKeyLivesAsLongAsItsReservationPlusTheGrace() {
     sync(number("5125550001"));
 
