@@ -25,6 +25,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Turns a bearer credential into an {@link Identity}: the static ADMIN_TOKEN (compared in constant time) or
@@ -178,8 +179,17 @@ public final class Authenticator {
 
   /** A token for {@code identity}, valid TOKEN_TTL_MINUTES; answers {@code {token, token_type, expires_in, role}}. */
   public JsonObject issue(Identity identity) {
+    return issue(identity, System.currentTimeMillis() / 1000);
+  }
+
+  /**
+   * A token for {@code identity} whose session began at {@code authTime} (epoch seconds, kept across refreshes
+   * in the {@code auth_time} claim, so no chain of refreshes outlives {@link #MAX_SESSION_SECONDS}).
+   */
+  private JsonObject issue(Identity identity, long authTime) {
     int seconds = settings.tokenTtlMinutes() * 60;
-    String token = jwt.generateToken(new JsonObject().put("role", identity.role().label()), new JWTOptions()
+    JsonObject claims = new JsonObject().put("role", identity.role().label()).put("auth_time", authTime);
+    String token = jwt.generateToken(claims, new JWTOptions()
       .setAlgorithm("HS256")
       .setSubject(identity.subject())
       .setIssuer(ISSUER)
@@ -190,6 +200,39 @@ public final class Authenticator {
       .put("expires_in", seconds)
       .put("subject", identity.subject())
       .put("role", identity.role().label());
+  }
+
+  /** How long a login lasts, refreshes included: after this the password (or admin token) is asked again. */
+  public static final long MAX_SESSION_SECONDS = 12 * 3600;
+
+  /**
+   * A new token for a still valid one of ours (not the admin token itself, not an identity provider's: their
+   * sessions are theirs to end), within {@link #MAX_SESSION_SECONDS} of its login. {@code currentRole} says
+   * what the subject may be now (USERS_FILE may have changed since); null refuses the refresh.
+   */
+  public Future<JsonObject> refresh(String header, Function<Identity, Role> currentRole) {
+    String credential = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+      ? header.substring(7).trim() : "";
+    if (!signedWithSecretKey(credential)) {
+      return Future.failedFuture(new AuthFailure("only a token from POST /api/auth/token can be refreshed"));
+    }
+    return verify(credential)
+      .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
+      .compose(user -> {
+        JsonObject claims = user.attributes().getJsonObject("accessToken");
+        Object authTime = claims.getValue("auth_time");
+        long now = System.currentTimeMillis() / 1000;
+        if (!(authTime instanceof Number started) || now - started.longValue() > MAX_SESSION_SECONDS) {
+          return Future.failedFuture(new AuthFailure("the session is over: log in again"));
+        }
+        return identity(claims, true)
+          .compose(identity -> {
+            Role role = currentRole.apply(identity);
+            return role == null
+              ? Future.failedFuture(new AuthFailure(identity.subject() + " may no longer log in"))
+              : Future.succeededFuture(issue(new Identity(identity.subject(), role), started.longValue()));
+          });
+      });
   }
 
   /** Whether {@code credential} is the static admin token, in constant time. */

@@ -72,6 +72,12 @@ public final class Users {
     return new Users(vertx, users);
   }
 
+  /** The role {@code name} has in the file now; null when the file has no such user. */
+  public Role roleOf(String name) {
+    User user = users.get(name);
+    return user == null ? null : user.role();
+  }
+
   public int size() {
     return users.size();
   }

@@ -89,7 +89,15 @@ final class Access {
   Future<JsonObject> issueToken(RoutingContext ctx) {
     String remote = ctx.request().remoteAddress().hostAddress();
     Login login = login(ctx);
-    long wait = throttle.attempt(remote, System.currentTimeMillis());
+    if (login.bearer() != null && !authenticator.isAdminToken(bearerCredential(login.bearer()))) {
+      return authenticator.refresh(login.bearer(), this::currentRole)
+        .recover(e -> Future.failedFuture(e instanceof AuthFailure auth
+          ? new HttpException(401, auth.getMessage()) : e));
+    }
+    // Failures count per address and name: a colleague behind the same NAT, or a viewer's own good login,
+    // neither slows down nor clears the guesses at another name.
+    String attempt = remote + "|" + (login.username() != null ? login.username() : Identity.ADMIN_TOKEN_SUBJECT);
+    long wait = throttle.attempt(attempt, System.currentTimeMillis());
     if (wait > 0) {
       long seconds = (wait + 999) / 1000;
       ctx.response().putHeader("Retry-After", Long.toString(seconds));
@@ -101,9 +109,14 @@ final class Access {
         if (identity == null) {
           return Future.failedFuture(new HttpException(401, "wrong user name or password"));
         }
-        throttle.succeeded(remote);
+        throttle.succeeded(attempt);
         return Future.succeededFuture(authenticator.issue(identity));
       });
+  }
+
+  /** What a refreshed token may be: the admin token's holder stays admin; a user keeps the role USERS_FILE gives. */
+  private Role currentRole(Identity identity) {
+    return identity.subject().equals(Identity.ADMIN_TOKEN_SUBJECT) ? Role.ADMIN : users.roleOf(identity.subject());
   }
 
   /** What a login presents: a bearer to refresh, the admin token, or a user name and password. */
@@ -128,14 +141,15 @@ final class Access {
     return new Login(null, null, name, password);
   }
 
-  /** The identity of a login; null when its credentials are wrong. */
+  private static String bearerCredential(String header) {
+    return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+
+  /** The identity of a password or admin-token login (in the body or as the bearer); null when it is wrong. */
   private Future<Identity> identify(Login login) {
-    if (login.bearer() != null) {
-      return authenticator.authenticate(login.bearer())
-        .recover(e -> e instanceof AuthFailure ? Future.succeededFuture(null) : Future.failedFuture(e));
-    }
     if (login.username() == null) {
-      return Future.succeededFuture(authenticator.isAdminToken(login.adminToken())
+      String token = login.adminToken() != null ? login.adminToken() : bearerCredential(login.bearer());
+      return Future.succeededFuture(authenticator.isAdminToken(token)
         ? new Identity(Identity.ADMIN_TOKEN_SUBJECT, Role.ADMIN)
         : null);
     }

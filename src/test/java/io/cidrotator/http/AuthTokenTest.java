@@ -204,6 +204,16 @@ class AuthTokenTest {
   }
 
   @Test
+  void anotherUsersGoodLoginFromTheSameAddressNeitherClearsNorSuffersTheGuesses() {
+    for (int i = 0; i < 5; i++) {
+      login("alice", "guess-" + i);
+    }
+
+    assertThat(login("victor", "victor-password").statusCode()).isEqualTo(200);
+    assertThat(login("alice", "guess-5").statusCode()).isEqualTo(429);
+  }
+
+  @Test
   void parallelGuessesAreSlowedDownLikeSequentialOnes() {
     List<Future<HttpResponse<Buffer>>> guesses = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

@@ -230,4 +230,42 @@ class JwtTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void aTokenOfAUserTheServerDoesNotKnowIsNotRefreshed() {
+    String token = Tokens.hs256(Tokens.claims("ghost", "admin").put("iss", "cid-rotator")
+      .put("auth_time", System.currentTimeMillis() / 1000), SECRET);
+
+    HttpResponse<Buffer> response = refresh(token);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.bodyAsJsonObject().getString("detail")).contains("ghost may no longer log in");
+  }
+
+  @Test
+  void aSessionOlderThanTwelveHoursIsNotRefreshed() {
+    String token = Tokens.hs256(Tokens.claims("admin-token", "admin").put("iss", "cid-rotator")
+      .put("auth_time", System.currentTimeMillis() / 1000 - 12 * 3600 - 60), SECRET);
+    String withoutStart = Tokens.hs256(Tokens.claims("admin-token", "admin").put("iss", "cid-rotator"), SECRET);
+
+    assertThat(refresh(token).bodyAsJsonObject().getString("detail")).contains("session is over");
+    assertThat(refresh(withoutStart).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aRefreshKeepsTheSessionStartAndTheAdminTokensRole() {
+    String token = Tokens.hs256(Tokens.claims("admin-token", "admin").put("iss", "cid-rotator")
+      .put("auth_time", 1_000L + System.currentTimeMillis() / 1000 - 3600), SECRET);
+
+    HttpResponse<Buffer> response = refresh(token);
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    JsonObject claims = Tokens.payload(response.bodyAsJsonObject().getString("token"));
+    assertThat(claims.getLong("auth_time")).isEqualTo(Tokens.payload(token).getLong("auth_time"));
+    assertThat(claims.getString("role")).isEqualTo("admin");
+  }
+
+  private static HttpResponse<Buffer> refresh(String token) {
+    return api.bearer(HttpMethod.POST, "/api/auth/token", token).send().await();
+  }
 }
