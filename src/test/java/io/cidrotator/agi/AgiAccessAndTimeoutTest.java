@@ -6,10 +6,9 @@ import io.cidrotator.agi.ScriptedAsterisk.Transcript;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,23 +25,14 @@ class AgiAccessAndTimeoutTest {
   private static final int SESSION_TIMEOUT_MS = 1000;
   private static final String KEY = "agi-dialer-key-0123456789";
 
-  private static TestServer server;
-  private static ScriptedAsterisk asterisk;
+  @RegisterExtension
+  static final AgiServer AGI = new AgiServer(new JsonObject()
+    .put("AGI_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS)
+    .put("DIALER_KEYS", KEY)
+    .put("ALLOWED_DIALER_IPS", "127.0.0.1"));
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject()
-      .put("AGI_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS)
-      .put("DIALER_KEYS", KEY)
-      .put("ALLOWED_DIALER_IPS", "127.0.0.1"));
-    asterisk = new ScriptedAsterisk(server.config.agiPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    asterisk.close();
-    server.close();
-  }
+  private final TestServer server = AGI.server();
+  private final ScriptedAsterisk asterisk = AGI.asterisk();
 
   @BeforeEach
   void reset() {

@@ -9,10 +9,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,23 +32,14 @@ class AgiVerticleTest {
   private static final String RESERVED = "{cr}:r:default";
   private static final String UUID = "[0-9a-f-]{36}";
 
-  private static TestServer server;
-  private static ScriptedAsterisk asterisk;
+  @RegisterExtension
+  static final AgiServer AGI = new AgiServer(new JsonObject()
+    .put("AGI_SESSION_TIMEOUT_MS", 20_000)
+    .put("ALLOCATION_TIMEOUT_MS", 10_000)
+    .put("DEFAULT_RESERVATION_TTL", 3600));
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject()
-      .put("AGI_SESSION_TIMEOUT_MS", 20_000)
-      .put("ALLOCATION_TIMEOUT_MS", 10_000)
-      .put("DEFAULT_RESERVATION_TTL", 3600));
-    asterisk = new ScriptedAsterisk(server.config.agiPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    asterisk.close();
-    server.close();
-  }
+  private final TestServer server = AGI.server();
+  private final ScriptedAsterisk asterisk = AGI.asterisk();
 
   @BeforeEach
   void reset() {
@@ -140,7 +130,7 @@ class AgiVerticleTest {
 
     assertThat(transcript.commands()).singleElement().asString().startsWith("SET VARIABLE CIDROTATOR_RESERVATION");
     assertThat(channel.variables).doesNotContainKeys("CALLERID(num)", "CIDROTATOR_STATUS");
-    assertThat(poll(AgiVerticleTest::reservedCount, 0L)).as("live reservations").isZero();
+    assertThat(poll(this::reservedCount, 0L)).as("live reservations").isZero();
   }
 
   @Test
@@ -235,7 +225,7 @@ class AgiVerticleTest {
     return List.of("SET VARIABLE CIDROTATOR_STATUS \"FAILED\"", "SET VARIABLE CIDROTATOR_REASON \"" + reason + "\"");
   }
 
-  private static List<JsonObject> reservations() {
+  private List<JsonObject> reservations() {
     JsonObject body = server.http.get("/api/reservations")
       .putHeader("Authorization", server.bearer())
       .send()
@@ -245,12 +235,12 @@ class AgiVerticleTest {
     return items.stream().map(JsonObject.class::cast).toList();
   }
 
-  private static long reservedCount() {
+  private long reservedCount() {
     return server.redis.send(Request.cmd(Command.ZCARD).arg(RESERVED)).await().toLong();
   }
 
   /** Reads {@code value} every 50 ms until it is {@code expected} or 5 s passed; the last value read. */
-  private static long poll(java.util.function.Supplier<Long> value, long expected) {
+  private long poll(java.util.function.Supplier<Long> value, long expected) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
     long last = value.get();
     while (last != expected && Instant.now().isBefore(deadline)) {
