@@ -82,15 +82,21 @@ public final class AgiVerticle extends VerticleBase {
     long timer = vertx.setTimer(config.agiSessionTimeoutMs(), id -> session.end(new AgiException("timeout",
       "no end within AGI_SESSION_TIMEOUT_MS")));
     session.environment()
-      .compose(env -> run(session, env, remote)
-        .recover(e -> Future.succeededFuture(outcomeOf(e)))
-        .onSuccess(outcome -> count(scriptLabel(env), outcome)))
       .onFailure(e -> count("none", outcomeOf(e)))
+      .compose(env -> serve(session, env, remote))
       .onComplete(done -> {
         vertx.cancelTimer(timer);
         // Asterisk goes on with the dialplan once the connection closes.
         session.end(new AgiException("done", "session complete"));
       });
+  }
+
+  /** Runs the script and counts its outcome; completes when the script is done, failed or not. */
+  private Future<Void> serve(AgiSession session, AgiEnvironment env, String remote) {
+    return run(session, env, remote)
+      .recover(e -> Future.succeededFuture(outcomeOf(e)))
+      .onSuccess(outcome -> count(scriptLabel(env), outcome))
+      .mapEmpty();
   }
 
   private Future<String> run(AgiSession session, AgiEnvironment env, String remote) {
@@ -111,8 +117,9 @@ public final class AgiVerticle extends VerticleBase {
   }
 
   /**
-   * Arguments win over the script's query string: agi_arg_1 the destination (else agi_extension), agi_arg_2
-   * the campaign, agi_arg_3 the agent; an empty argument falls back to {@code ?to=&campaign=&agent=}.
+   * Arguments win over the script's query string: agi_arg_1 the destination, agi_arg_2 the campaign, agi_arg_3
+   * the agent; an absent or empty argument falls back to {@code ?to=&campaign=&agent=}, the destination then to
+   * agi_extension (the dialed digits, outside-line prefix and all).
    */
   private Future<String> nextCid(AgiSession session, AgiEnvironment env) {
     JsonObject request;
