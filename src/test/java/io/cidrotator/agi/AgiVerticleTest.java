@@ -153,6 +153,24 @@ class AgiVerticleTest {
   }
 
   @Test
+  void aLateReleaseOfAnEarlierCallLeavesTheNextCallsReservationAlone() {
+    server.reset().seed(TestServer.numbers("512", 1));
+    Channel first = new Channel(12, "next-cid");
+    asterisk.run(first).await();
+    asterisk.run(first.script("release")).await();
+    Channel second = new Channel(13, "next-cid");
+    asterisk.run(second).await();
+    assertThat(second.variables.get("CALLERID(num)")).isEqualTo(first.variables.get("CALLERID(num)"));
+
+    asterisk.run(first).await();
+
+    assertThat(first.variables).containsEntry("CIDROTATOR_STATUS", "OK");
+    assertThat(reservations()).singleElement()
+      .satisfies(reservation -> assertThat(reservation.getString("reservation"))
+        .isEqualTo(second.variables.get("CIDROTATOR_RESERVATION")));
+  }
+
+  @Test
   void releaseOfANumberOutsideTheInventoryFails() {
     Channel channel = new Channel(9, "release");
     channel.variables.put("CIDROTATOR_CALLERID", "2145550000");
