@@ -46,7 +46,9 @@ public record AppConfig(
   int lastUsedFlushSeconds,
   boolean benchDirectRoute,
   AuthSettings auth,
-  boolean devMode) {
+  boolean devMode,
+  int agiPort,
+  int agiSessionTimeoutMs) {
 
   /** Every key the server reads; only these are taken from the environment. */
   public static final List<String> KEYS = List.of(
@@ -57,7 +59,8 @@ public record AppConfig(
     "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "EVENT_LOOPS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE",
     "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_ROLE_CLAIM",
-    "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS");
+    "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS",
+    "AGI_PORT", "AGI_SESSION_TIMEOUT_MS");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -107,7 +110,9 @@ public record AppConfig(
       r.integer("LAST_USED_FLUSH_SECONDS", 60, 1, 3600),
       r.bool("BENCH_DIRECT_ROUTE", false),
       authSettings(r, devMode),
-      devMode);
+      devMode,
+      r.integer("AGI_PORT", 4573, 0, 65535),
+      r.integer("AGI_SESSION_TIMEOUT_MS", 3000, 100, 60_000));
     config.checkRequired();
     return config;
   }

@@ -1,5 +1,6 @@
 package io.cidrotator;
 
+import io.cidrotator.agi.AgiVerticle;
 import io.cidrotator.allocation.AllocatorVerticle;
 import io.cidrotator.allocation.HistoryBatch;
 import io.cidrotator.auth.LoginThrottle;
@@ -52,6 +53,8 @@ public final class MainVerticle extends VerticleBase {
         vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop),
         vertx.deployVerticle(() -> new AllocatorVerticle(config),
           new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
+      .compose(ids -> config.agiPort() == 0 ? Future.<String>succeededFuture() : vertx.deployVerticle(
+        () -> new AgiVerticle(config), new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, throttle, users, version()),
         new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));

@@ -255,4 +255,15 @@ class AppConfigTest {
     assertThat(config.toString()).doesNotContain(SECRET, DIALER_KEY);
     assertThat(config.auth().toString()).doesNotContain(SECRET, DIALER_KEY);
   }
+
+  @Test
+  void theFastAgiListenerTakesPort4573AndBoundsASessionToThreeSecondsByDefault() {
+    AppConfig config = AppConfig.from(minimal());
+
+    assertThat(config.agiPort()).isEqualTo(4573);
+    assertThat(config.agiSessionTimeoutMs()).isEqualTo(3000);
+    assertThat(AppConfig.from(minimal().put("AGI_PORT", "0")).agiPort()).as("0 turns it off").isZero();
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("AGI_SESSION_TIMEOUT_MS", "0")))
+      .hasMessage("AGI_SESSION_TIMEOUT_MS: must be between 100 and 60000, got 0");
+  }
 }

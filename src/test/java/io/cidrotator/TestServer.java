@@ -56,6 +56,7 @@ public final class TestServer implements AutoCloseable {
   public static JsonObject baseConfig() {
     return EmbeddedServices.forTests()
       .put("API_PORT", EmbeddedServices.freePort())
+      .put("AGI_PORT", EmbeddedServices.freePort())
       .put("ADMIN_TOKEN", ADMIN_TOKEN)
       .put("TIMEZONE", "America/Chicago");
   }

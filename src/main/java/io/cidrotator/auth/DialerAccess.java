@@ -22,9 +22,14 @@ public final class DialerAccess {
     return keyDigests.isEmpty() && networks.isEmpty();
   }
 
+  /** Whether ALLOWED_DIALER_IPS (when set) lets {@code remoteAddress} in; keys are not looked at. */
+  public boolean admits(String remoteAddress) {
+    return networks.isEmpty() || networks.stream().anyMatch(n -> n.contains(remoteAddress));
+  }
+
   /** Null when allowed; otherwise the reason, for a 401 (key) or 403 (address) body. */
   public AuthFailure check(String key, String remoteAddress) {
-    if (!networks.isEmpty() && networks.stream().noneMatch(n -> n.contains(remoteAddress))) {
+    if (!admits(remoteAddress)) {
       return new AuthFailure.Forbidden("client address " + remoteAddress + " is not in ALLOWED_DIALER_IPS");
     }
     if (!keyDigests.isEmpty()) {
