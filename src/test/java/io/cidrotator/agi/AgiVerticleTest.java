@@ -153,6 +153,19 @@ class AgiVerticleTest {
   }
 
   @Test
+  void aReleaseThatOnlyKnowsTheCallIdEndsThatCallsReservation() {
+    asterisk.run(new Channel(14, "next-cid")).await();
+    assertThat(reservedCount()).isOne();
+    // Another channel of the same call (a Local channel's other half): the call id and unique id, no variables.
+    Channel hangupSide = new Channel(14, "release");
+
+    asterisk.run(hangupSide).await();
+
+    assertThat(hangupSide.variables).containsEntry("CIDROTATOR_STATUS", "OK");
+    assertThat(reservedCount()).isZero();
+  }
+
+  @Test
   void aLateReleaseOfAnEarlierCallLeavesTheNextCallsReservationAlone() {
     server.reset().seed(TestServer.numbers("512", 1));
     Channel first = new Channel(12, "next-cid");
