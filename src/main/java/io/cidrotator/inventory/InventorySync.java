@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Copies the inventory from PostgreSQL (the source of truth) into the Redis index. Idempotent: live
@@ -38,6 +39,7 @@ final class InventorySync {
   private final AppConfig config;
   private Future<Integer> loading;
   private Future<Void> settingsWritten = Future.succeededFuture();
+  private Future<?> lastTurn = Future.succeededFuture();
 
   InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
     this.pg = pg;
@@ -52,8 +54,8 @@ final class InventorySync {
   Future<Integer> loadAll() {
     if (loading == null) {
       long started = System.nanoTime();
-      loading = writeSettings()
-        .compose(v -> loadFrom(null, "", 0))
+      loading = inTurn(() -> writeSettings()
+        .compose(v -> loadFrom(null, "", 0)))
         .compose(count -> prune("0", 0)
           .compose(removed -> markLoaded())
           .map(v -> count))
@@ -69,7 +71,18 @@ final class InventorySync {
 
   /** Writes the numbers of {@code pool} to Redis again (its caps changed, or its name); succeeds with how many. */
   Future<Integer> loadPool(String pool) {
-    return loadFrom(pool, "", 0);
+    return inTurn(() -> loadFrom(pool, "", 0));
+  }
+
+  /**
+   * Runs Redis writes of numbers one after the other, each reading PostgreSQL in its turn. Without it a full
+   * load that read a page before an admin write committed could write that page after the admin write,
+   * and a number deactivated meanwhile would be back in rotation.
+   */
+  private <T> Future<T> inTurn(Supplier<Future<T>> write) {
+    Future<T> turn = lastTurn.transform(ar -> write.get());
+    lastTurn = turn;
+    return turn;
   }
 
   /** Keyset pages of the numbers of {@code pool}, or of every number when it is null. */
@@ -81,7 +94,7 @@ final class InventorySync {
           return Future.succeededFuture(loaded);
         }
         String last = lastCallerId(rows);
-        return write(rows)
+        return writeRows(rows)
           .compose(v -> rows.size() < PAGE
             ? Future.succeededFuture(loaded + rows.size())
             : loadFrom(pool, last, loaded + rows.size()));
@@ -121,8 +134,12 @@ final class InventorySync {
       .mapEmpty();
   }
 
-  /** Writes rows (in PAGE_FOR_SYNC's columns) to Redis; a change is written before it is acknowledged. */
+  /** Writes rows (in PAGE_FOR_SYNC's columns) to Redis, in turn; a change is written before it is acknowledged. */
   Future<Void> write(RowSet<Row> rows) {
+    return inTurn(() -> writeRows(rows));
+  }
+
+  private Future<Void> writeRows(RowSet<Row> rows) {
     long now = System.currentTimeMillis();
     CapWindows w = CapWindows.at(now, config.timezone());
     List<String> args = new ArrayList<>(5 + rows.size() * 8);
@@ -149,14 +166,14 @@ final class InventorySync {
 
   /** Writes one number from PostgreSQL to Redis, after its change committed; a missing row writes nothing. */
   Future<Void> writeNumber(String callerId) {
-    return pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
+    return inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
       .execute(Tuple.of(callerId))
-      .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : write(rows));
+      .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : writeRows(rows)));
   }
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
   Future<Void> removeNumber(String callerId) {
-    return redis.run(LuaScript.PRUNE, KEYS, List.of(callerId)).mapEmpty();
+    return inTurn(() -> redis.run(LuaScript.PRUNE, KEYS, List.of(callerId)).mapEmpty());
   }
 
   /**
