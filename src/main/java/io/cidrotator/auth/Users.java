@@ -20,8 +20,11 @@ import java.util.Map;
  */
 public final class Users {
 
-  /** Checked when the name is unknown, so a wrong name costs the same time as a wrong password. */
-  private static final String DECOY = BCrypt.withDefaults().hashToString(10, "decoy".toCharArray());
+  /**
+   * Checked when the name is unknown, so a wrong name costs the same time as a wrong password: the same cost
+   * as the hashes scripts/cidctl makes.
+   */
+  private static final String DECOY = BCrypt.withDefaults().hashToString(12, "decoy".toCharArray());
 
   /**
    * bcrypt reads 72 bytes of a password; a longer one is compared on those, as htpasswd and OpenBSD do,
