@@ -38,6 +38,9 @@ public final class Allocator {
   private final String agentLimit;
   private final ScriptRunner redis;
   private final LiveReservations reservations;
+  private final Counter releasedCount = releaseCounter("released");
+  private final Counter nothingLiveCount = releaseCounter("nothing_live");
+  private final Counter unknownCount = releaseCounter("unknown");
   private CapWindows windows;
   private List<HistoryEvent> history = new ArrayList<>();
   private long timer;
@@ -211,7 +214,7 @@ public final class Allocator {
 
   private JsonObject released(Response reply, JsonObject request, long now, AllocationClient.Outcome outcome) {
     long code = reply.get(0).toLong();
-    countRelease(code == 1 ? "released" : code == 0 ? "nothing_live" : "unknown");
+    (code == 1 ? releasedCount : code == 0 ? nothingLiveCount : unknownCount).increment();
     if (code == -1) {
       String named = request.getString("caller_id") != null ? "caller_id " + request.getString("caller_id")
         : request.getString("callkey") != null ? "the number of callkey " + request.getString("callkey")
@@ -235,12 +238,11 @@ public final class Allocator {
    * handler after the TTL, or a second release) and unknown (no such number or call key). Set against
    * cidrotator_next_cid_seconds_count{outcome="ok"}, it shows calls that are never released.
    */
-  private static void countRelease(String outcome) {
-    Counter.builder("cidrotator_releases")
+  private static Counter releaseCounter(String outcome) {
+    return Counter.builder("cidrotator_releases")
       .description("Releases by outcome")
       .tag("outcome", outcome)
-      .register(Metrics.registry())
-      .increment();
+      .register(Metrics.registry());
   }
 
   public Future<JsonObject> reservationCount(JsonObject request) {

@@ -75,6 +75,21 @@ class HealthTest {
   }
 
   @Test
+  void metricsCountReleasesByOutcome() {
+    String callerId = api.allocate("5125551234");
+    api.release(callerId);
+    api.release(callerId);
+    api.release("2125550000");
+
+    String metrics = api.get("/metrics").bodyAsString();
+
+    assertThat(metrics.lines()).anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"released\".*} [1-9].*"));
+    assertThat(metrics.lines())
+      .anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"nothing_live\".*} [1-9].*"));
+    assertThat(metrics.lines()).anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"unknown\".*} [1-9].*"));
+  }
+
+  @Test
   void metricsCountNextCidRequestsByOutcome() {
     api.allocate("5125551234");
     api.nextCid("to", "123");
