@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /health in the old tool's shape, and GET /metrics for Prometheus. */
@@ -83,10 +85,10 @@ class HealthTest {
 
     String metrics = api.get("/metrics").bodyAsString();
 
-    assertThat(metrics.lines()).anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"released\".*} [1-9].*"));
-    assertThat(metrics.lines())
-      .anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"nothing_live\".*} [1-9].*"));
-    assertThat(metrics.lines()).anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"unknown\".*} [1-9].*"));
+    for (String outcome : List.of("released", "nothing_live", "unknown")) {
+      assertThat(metrics.lines()).as(outcome)
+        .anyMatch(line -> line.matches("cidrotator_releases_total\\{.*outcome=\"" + outcome + "\".*} [1-9].*"));
+    }
   }
 
   @Test
