@@ -25,7 +25,7 @@ USER cidrotator
 ENV API_HOST=0.0.0.0 \
     API_PORT=8000 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75"
-EXPOSE 8000
+EXPOSE 8000 4573
 HEALTHCHECK --interval=10s --timeout=2s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/health >/dev/null || exit 1
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cid-rotator.jar"]

@@ -65,7 +65,7 @@ public final class MainVerticle extends VerticleBase {
       || config.apiHost().equals("::1");
     if (!loopback && config.auth().dialerKeys().isEmpty() && config.auth().dialerNetworks().isEmpty()) {
       LOG.warn("API_HOST is {} and neither DIALER_KEYS nor ALLOWED_DIALER_IPS is set: anyone who reaches this "
-        + "port can take caller-IDs from /next-cid", config.apiHost());
+        + "address can take caller-IDs from /next-cid and the FastAGI port", config.apiHost());
     }
   }
 
