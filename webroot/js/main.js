@@ -1,0 +1,126 @@
+// The dashboard's entry point: login and logout, the views behind the #hash, the live stream.
+
+import { $ } from './dom.js';
+import { login, logout, session, isAdmin, whenExpired, scheduleRefresh } from './api.js';
+import { openLive } from './live.js';
+import { showStats, showAllocation, showRelease, loadCharts, loadStatsFallback } from './overview.js';
+import { initNumbers, loadNumbers } from './numbers.js';
+import { initReservations, loadReservations } from './reservations.js';
+import { initPools, loadPools } from './pools.js';
+
+const VIEWS = ['overview', 'numbers', 'reservations', 'pools'];
+const LOADERS = { overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools };
+
+let stopLive = null;
+let chartTimer = null;
+let reservationsTimer = null;
+let noticeTimer = null;
+
+function notice(text, isError = false) {
+  const node = $('notice');
+  node.textContent = text;
+  node.classList.toggle('error', isError);
+  clearTimeout(noticeTimer);
+  if (!isError) noticeTimer = setTimeout(() => { node.textContent = ''; }, 8000);
+}
+
+function currentView() {
+  const name = location.hash.replace('#', '');
+  return VIEWS.includes(name) ? name : 'overview';
+}
+
+function showView() {
+  const view = currentView();
+  for (const name of VIEWS) {
+    $(`view-${name}`).hidden = name !== view;
+  }
+  for (const link of document.querySelectorAll('nav a[data-view]')) {
+    if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  clearInterval(chartTimer);
+  if (view === 'overview') chartTimer = setInterval(loadCharts, 60_000);
+  LOADERS[view]();
+}
+
+/** The reservations view follows the stream, at most once a second. */
+function reservationsChanged() {
+  if (currentView() !== 'reservations' || reservationsTimer) return;
+  reservationsTimer = setTimeout(() => { reservationsTimer = null; loadReservations(); }, 1000);
+}
+
+function enter() {
+  const s = session();
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('who').textContent = `${s.subject} (${s.role}${s.role === 'admin' ? '' : ', read-only'})`;
+  for (const node of document.querySelectorAll('.admin-only')) node.hidden = !isAdmin();
+  document.body.classList.toggle('read-only', !isAdmin());
+  scheduleRefresh();
+  loadStatsFallback();
+  stopLive = openLive({
+    stats: showStats,
+    allocation: (a) => { showAllocation(a); reservationsChanged(); },
+    release: (r) => { showRelease(r); reservationsChanged(); },
+  }, (text, ok) => {
+    const node = $('stream-status');
+    node.textContent = `Live: ${text}`;
+    node.classList.toggle('bad', !ok);
+  });
+  showView();
+}
+
+function leave(message) {
+  if (stopLive) stopLive();
+  stopLive = null;
+  clearInterval(chartTimer);
+  $('app').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message || '';
+  $('login-password').value = '';
+  $('login-admin-token').value = '';
+  $('feed').replaceChildren();
+  $('feed-empty').hidden = false;
+  $('login-username').focus();
+}
+
+async function submitLogin(e) {
+  e.preventDefault();
+  const username = $('login-username').value.trim();
+  const password = $('login-password').value;
+  const adminToken = $('login-admin-token').value;
+  const error = $('login-error');
+  let credentials;
+  if (adminToken) credentials = { admin_token: adminToken };
+  else if (username && password) credentials = { username, password };
+  else {
+    error.textContent = 'Enter a user name and password, or the admin token.';
+    return;
+  }
+  $('login-submit').disabled = true;
+  error.textContent = '';
+  try {
+    await login(credentials);
+    enter();
+  } catch (err) {
+    error.textContent = `Sign-in failed: ${err.message}`;
+  } finally {
+    $('login-submit').disabled = false;
+    $('login-password').value = '';
+    $('login-admin-token').value = '';
+  }
+}
+
+function start() {
+  initNumbers(notice);
+  initReservations(notice);
+  initPools(notice);
+  whenExpired((message) => leave(message));
+  $('login-form').addEventListener('submit', submitLogin);
+  $('logout').addEventListener('click', () => { logout(); leave('You are signed out.'); });
+  window.addEventListener('hashchange', () => { if (session()) showView(); });
+  if (session()) enter();
+  else leave('');
+}
+
+start();

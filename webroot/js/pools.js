@@ -1,0 +1,148 @@
+// Pools and campaign mappings: view for everyone, create / edit / delete for admins.
+
+import { $, el, fill, orDash } from './dom.js';
+import { getJson, sendJson, isAdmin } from './api.js';
+
+let notify = () => {};
+
+export function initPools(notice) {
+  notify = notice;
+  $('pool-form').addEventListener('submit', createPool);
+  $('campaign-form').addEventListener('submit', saveCampaign);
+}
+
+export async function loadPools() {
+  try {
+    const [pools, campaigns] = await Promise.all([getJson('/api/pools'), getJson('/api/campaigns')]);
+    fill($('pools-body'), pools.items.length ? pools.items.map(poolRow)
+      : el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No pools.')));
+    fill($('campaigns-body'), campaigns.items.length ? campaigns.items.map(campaignRow)
+      : el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No campaign is mapped: every campaign uses the pool default.')));
+  } catch (e) {
+    notify(`Pools could not be loaded: ${e.message}`, true);
+  }
+}
+
+function numberOrNull(v) {
+  const s = String(v ?? '').trim();
+  return s === '' ? null : Number(s);
+}
+
+function textOrNull(v) {
+  const s = String(v ?? '').trim();
+  return s === '' ? null : s;
+}
+
+function poolRow(p) {
+  const cells = [p.name, orDash(p.reservation_ttl ?? 'default'), orDash(p.hourly_limit ?? 'default'),
+    orDash(p.daily_limit ?? 'default'), orDash(p.fallback), orDash(p.description)].map((c) => el('td', {}, c));
+  const actions = el('td', { class: 'actions' });
+  if (isAdmin()) {
+    actions.append(
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit pool ${p.name}`,
+        onclick: () => editPool(p, tr) }, 'Edit'),
+      p.name === 'default' ? null : el('button', { type: 'button', class: 'danger',
+        'aria-label': `Delete pool ${p.name}`, onclick: () => deletePool(p.name) }, 'Delete'));
+  }
+  const tr = el('tr', {}, cells, actions);
+  return tr;
+}
+
+function editPool(p, tr) {
+  const field = (label, value, type = 'text') => el('input', { type, value: value ?? '', 'aria-label': label,
+    size: 8, placeholder: 'default' });
+  const ttl = field(`TTL of ${p.name}`, p.reservation_ttl, 'number');
+  const hourly = field(`Hourly cap of ${p.name}`, p.hourly_limit, 'number');
+  const daily = field(`Daily cap of ${p.name}`, p.daily_limit, 'number');
+  const fallback = field(`Fallback of ${p.name}`, p.fallback);
+  const description = field(`Description of ${p.name}`, p.description);
+  const save = async () => {
+    try {
+      await sendJson('PATCH', `/api/pools/${encodeURIComponent(p.name)}`, {
+        reservation_ttl: numberOrNull(ttl.value), hourly_limit: numberOrNull(hourly.value),
+        daily_limit: numberOrNull(daily.value), fallback: textOrNull(fallback.value),
+        description: textOrNull(description.value),
+      });
+      notify(`Pool ${p.name} saved.`);
+      loadPools();
+    } catch (e) {
+      notify(`Pool ${p.name} not saved: ${e.message}`, true);
+    }
+  };
+  fill(tr, el('td', {}, p.name), [ttl, hourly, daily, fallback, description].map((i) => el('td', {}, i)),
+    el('td', { class: 'actions' }, el('button', { type: 'button', onclick: save }, 'Save'),
+      el('button', { type: 'button', class: 'secondary', onclick: loadPools }, 'Cancel')));
+  ttl.focus();
+}
+
+async function deletePool(name) {
+  if (!window.confirm(`Delete pool ${name}?`)) return;
+  try {
+    await sendJson('DELETE', `/api/pools/${encodeURIComponent(name)}`);
+    notify(`Pool ${name} deleted.`);
+  } catch (e) {
+    notify(`Pool ${name} not deleted: ${e.message}`, true);
+  }
+  loadPools();
+}
+
+async function createPool(e) {
+  e.preventDefault();
+  const body = { name: $('pool-name').value.trim() };
+  const optional = {
+    reservation_ttl: numberOrNull($('pool-ttl').value), hourly_limit: numberOrNull($('pool-hourly').value),
+    daily_limit: numberOrNull($('pool-daily').value), fallback: textOrNull($('pool-fallback').value),
+    description: textOrNull($('pool-description').value),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== null) body[k] = v;
+  try {
+    await sendJson('POST', '/api/pools', body);
+    notify(`Pool ${body.name} created.`);
+    e.target.reset();
+    loadPools();
+  } catch (err) {
+    notify(`Pool ${body.name} not created: ${err.message}`, true);
+  }
+}
+
+function campaignRow(c) {
+  const actions = el('td', { class: 'actions' });
+  if (isAdmin()) {
+    actions.append(
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit mapping of ${c.name}`, onclick: () => {
+        $('campaign-name').value = c.name;
+        $('campaign-pool').value = c.pool;
+        $('campaign-description').value = c.description ?? '';
+        $('campaign-pool').focus();
+      } }, 'Edit'),
+      el('button', { type: 'button', class: 'danger', 'aria-label': `Remove mapping of ${c.name}`,
+        onclick: () => deleteCampaign(c.name) }, 'Remove'));
+  }
+  return el('tr', {}, el('td', {}, c.name), el('td', {}, c.pool), el('td', {}, orDash(c.description)), actions);
+}
+
+async function saveCampaign(e) {
+  e.preventDefault();
+  const name = $('campaign-name').value.trim();
+  const body = { pool: $('campaign-pool').value.trim() };
+  const description = textOrNull($('campaign-description').value);
+  if (description !== null) body.description = description;
+  try {
+    await sendJson('PUT', `/api/campaigns/${encodeURIComponent(name)}`, body);
+    notify(`Campaign ${name} now uses pool ${body.pool}.`);
+    e.target.reset();
+    loadPools();
+  } catch (err) {
+    notify(`Campaign ${name} not saved: ${err.message}`, true);
+  }
+}
+
+async function deleteCampaign(name) {
+  try {
+    await sendJson('DELETE', `/api/campaigns/${encodeURIComponent(name)}`);
+    notify(`Campaign ${name} uses the pool default again.`);
+  } catch (e) {
+    notify(`Mapping of ${name} not removed: ${e.message}`, true);
+  }
+  loadPools();
+}
