@@ -1,0 +1,288 @@
+package io.cidrotator.dashboard;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.cidrotator.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in webroot/, driven in Debian's headless Chromium against a real server: login, CSV import,
+ * the live feed, releasing a reservation, deactivating a number, the viewer's read-only view. Every wait is
+ * an explicit WebDriverWait; screenshots of the views land in target/screenshots.
+ */
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final String ADMIN = "olivia";
+  private static final String ADMIN_PASSWORD = "olivia-password";
+  private static final String VIEWER = "victor";
+  private static final String VIEWER_PASSWORD = "victor-password";
+
+  private static TestServer server;
+  private static ChromeDriverService service;
+  private static ChromeDriver driver;
+  private static Path profile;
+  private static String base;
+
+  private WebDriverWait wait;
+
+  @BeforeAll
+  static void startServerAndBrowser() throws IOException {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+      "browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    Path users = Files.createTempFile("dashboard-users", null);
+    users.toFile().deleteOnExit();
+    Files.writeString(users, String.join("\n",
+      ADMIN + ":admin:" + BCrypt.withDefaults().hashToString(4, ADMIN_PASSWORD.toCharArray()),
+      VIEWER + ":viewer:" + BCrypt.withDefaults().hashToString(4, VIEWER_PASSWORD.toCharArray())));
+    server = TestServer.start(new JsonObject().put("USERS_FILE", users.toString()));
+    base = "http://127.0.0.1:" + server.config.apiPort();
+
+    profile = Files.createTempDirectory("dashboard-chromium");
+    // The driver and the browser are named explicitly, so Selenium Manager never looks for (or downloads) one.
+    service = new ChromeDriverService.Builder()
+      .usingDriverExecutable(CHROMEDRIVER.toFile())
+      .usingAnyFreePort()
+      .build();
+    ChromeOptions options = new ChromeOptions()
+      .setBinary(CHROMIUM.toString())
+      .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,900", "--user-data-dir=" + profile);
+    driver = new ChromeDriver(service, options);
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stopBrowserAndServer() throws IOException {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (service != null) {
+      service.stop();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (profile != null) {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  @BeforeEach
+  void signedOutWithAnEmptyInventory() {
+    server.reset();
+    wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    driver.get(base + "/");
+    driver.executeScript("sessionStorage.clear()");
+    driver.get(base + "/#overview");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+  }
+
+  @AfterEach
+  void signOut() {
+    driver.executeScript("sessionStorage.clear()");
+  }
+
+  @Test
+  void aWrongPasswordShowsTheServersReasonAndStaysOnTheLoginForm() {
+    fillLogin(ADMIN, "not-the-password");
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "wrong user name or password"));
+    assertThat(driver.findElement(By.id("app")).isDisplayed()).isFalse();
+    assertThat(token()).isNull();
+    screenshot("login");
+  }
+
+  @Test
+  void numbersImportedFromACsvThroughThePageAppearInTheTable() throws IOException {
+    login(ADMIN, ADMIN_PASSWORD);
+    open("numbers");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("numbers-empty")));
+    Path csv = Files.createTempFile("dashboard-import", ".csv");
+    csv.toFile().deleteOnExit();
+    Files.writeString(csv, "caller_id,carrier,area_code,hourly_limit,daily_limit\n"
+      + "5125550100,acme,512,,\n5125550101,acme,512,10,100\nnot-a-number,acme,,,\n");
+
+    driver.findElement(By.id("import-file")).sendKeys(csv.toAbsolutePath().toString());
+    driver.findElement(By.id("import-submit")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-summary"),
+      "2 new, 0 updated, 0 unchanged, 1 rejected"));
+    wait.until(d -> rowCids("numbers-body").equals(List.of("5125550100", "5125550101")));
+    assertThat(driver.findElement(By.cssSelector("#import-result table.rejected tbody")).getText())
+      .contains("not-a-number");
+    assertThat(driver.findElement(By.id("import-progress")).getAttribute("value")).isEqualTo("100");
+    screenshot("numbers");
+  }
+
+  @Test
+  void theLiveFeedShowsAnAllocationAndItsReleaseAsTheDialerMakesThem() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "Live: connected"));
+
+    HttpResponse<Buffer> next = server.http.get("/next-cid?to=5125559876&campaign=sales&agent=a1").send().await();
+    assertThat(next.statusCode()).isEqualTo(200);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), "5125550100"));
+    assertThat(driver.findElement(By.cssSelector("#feed tr:first-child")).getText())
+      .contains("allocated", "5125550100", "512", "sales");
+
+    server.http.get("/release?caller_id=5125550100").send().await();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#feed tr:first-child"), "released"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stat-total"), "1"));
+    screenshot("overview");
+  }
+
+  @Test
+  void releasingAReservationFromTheListEndsIt() {
+    server.seed(TestServer.numbers("512", 2));
+    assertThat(server.http.get("/next-cid?to=5125559876&campaign=sales").send().await().statusCode()).isEqualTo(200);
+    login(ADMIN, ADMIN_PASSWORD);
+    open("reservations");
+    WebElement release = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#reservations-body button.release")));
+    String callerId = release.getAttribute("data-cid");
+    screenshot("reservations");
+
+    release.click();
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reservations-empty")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), callerId));
+    JsonObject reservations = server.http.get("/api/reservations").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
+    assertThat(reservations.getInteger("total")).isZero();
+  }
+
+  @Test
+  void aNumberDeactivatedOnThePageIsNoLongerHandedOut() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    open("numbers");
+    WebElement deactivate = wait.until(ExpectedConditions.elementToBeClickable(
+      By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.toggle")));
+    assertThat(deactivate.getText()).isEqualTo("Deactivate");
+
+    deactivate.click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(
+      By.cssSelector("#numbers-body tr[data-cid='5125550100'] td.state"), "no"));
+    assertThat(server.http.get("/next-cid?to=5125559876&campaign=sales").send().await().statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void aViewerSeesNoEditControlsAndTheApiRefusesTheirEdits() {
+    server.seed(TestServer.numbers("512", 2));
+    assertThat(server.http.get("/next-cid?to=5125559876&campaign=sales").send().await().statusCode()).isEqualTo(200);
+    login(VIEWER, VIEWER_PASSWORD);
+    assertThat(driver.findElement(By.id("who")).getText()).contains("victor", "read-only");
+
+    open("numbers");
+    wait.until(d -> rowCids("numbers-body").size() == 2);
+    assertThat(driver.findElements(By.cssSelector("#numbers-body button.toggle"))).isEmpty();
+    assertThat(driver.findElement(By.id("import")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("export")).isDisplayed()).isTrue();
+    open("reservations");
+    wait.until(d -> rowCids("reservations-body").size() == 1);
+    assertThat(driver.findElements(By.cssSelector("#reservations-body button"))).isEmpty();
+    assertThat(driver.findElement(By.id("release-campaign")).isDisplayed()).isFalse();
+    open("pools");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "default"));
+    assertThat(driver.findElements(By.cssSelector("#pools-body button"))).isEmpty();
+    assertThat(driver.findElement(By.id("pool-form")).isDisplayed()).isFalse();
+    screenshot("pools-viewer");
+
+    HttpResponse<Buffer> patch = server.http.request(HttpMethod.PATCH, "/api/caller-ids/5125550100")
+      .putHeader("Authorization", "Bearer " + token())
+      .sendJsonObject(new JsonObject().put("active", false)).await();
+    assertThat(patch.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void loggingOutForgetsTheToken() {
+    login(ADMIN, ADMIN_PASSWORD);
+    assertThat(token()).isNotBlank();
+    assertThat(driver.getCurrentUrl()).doesNotContain(token());
+
+    driver.findElement(By.id("logout")).click();
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    assertThat(token()).isNull();
+  }
+
+  private void fillLogin(String username, String password) {
+    driver.findElement(By.id("login-username")).sendKeys(username);
+    driver.findElement(By.id("login-password")).sendKeys(password);
+    driver.findElement(By.id("login-submit")).click();
+  }
+
+  private void login(String username, String password) {
+    fillLogin(username, password);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
+  }
+
+  /** Follows the navigation link to a view, as a user would. */
+  private void open(String view) {
+    driver.findElement(By.cssSelector("nav a[data-view='" + view + "']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+  }
+
+  private List<String> rowCids(String tbody) {
+    return driver.findElements(By.cssSelector("#" + tbody + " tr[data-cid]")).stream()
+      .map(row -> row.getAttribute("data-cid"))
+      .toList();
+  }
+
+  /** The token the page keeps for the tab, or null. */
+  private String token() {
+    Object session = ((JavascriptExecutor) driver).executeScript(
+      "const s = sessionStorage.getItem('cidrotator.session'); return s ? JSON.parse(s).token : null;");
+    return (String) session;
+  }
+
+  private void screenshot(String name) {
+    try {
+      Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+        SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
