@@ -120,6 +120,7 @@ public final class RouterVerticle extends VerticleBase {
     new ReservationRoutes(vertx, access).mount(router);
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+      .handler(DashboardHeaders::add)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ApiErrors::handle);
