@@ -29,6 +29,8 @@ public final class Bus {
   public static final String INVENTORY_RELOAD = "cidrotator.inventory.reload";
   public static final String DATABASE_PING = "cidrotator.inventory.ping";
   public static final String HISTORY_APPEND = "cidrotator.history.append";
+  /** Published: every HistoryBatch the allocators hand over, for the open /api/live streams. */
+  public static final String FEED = "cidrotator.history.feed";
 
   public static final String CALLER_ID_LIST = "cidrotator.caller-ids.list";
   public static final String CALLER_ID_GET = "cidrotator.caller-ids.get";

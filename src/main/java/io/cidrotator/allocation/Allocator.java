@@ -272,6 +272,8 @@ public final class Allocator {
     HistoryBatch batch = new HistoryBatch(history);
     history = new ArrayList<>();
     vertx.eventBus().send(Bus.HISTORY_APPEND, batch);
+    // The same batch, by reference, to the live streams: one publish per 100 ms, nothing per allocation.
+    vertx.eventBus().publish(Bus.FEED, batch);
   }
 
   /**

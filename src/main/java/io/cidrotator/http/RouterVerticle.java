@@ -109,6 +109,8 @@ public final class RouterVerticle extends VerticleBase {
     router.delete("/api/reservation/:caller_id").handler(access.admin()).respond(this::adminRelease);
     CsvRoutes.mount(vertx, router, access);
     router.get("/api/stats").handler(access.viewer()).respond(this::stats);
+    LiveStream.Sources live = new LiveStream.Sources(vertx, stats, inventory, allocation, health);
+    router.get("/api/live").handler(access.viewer()).handler(ctx -> LiveStream.open(live, ctx));
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
     callerIds = new CallerIdClient(vertx, 30_000);
     CallerIdRoutes.mount(router, access, callerIds);
@@ -118,6 +120,7 @@ public final class RouterVerticle extends VerticleBase {
     new ReservationRoutes(vertx, access).mount(router);
 
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+      .handler(DashboardHeaders::add)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ApiErrors::handle);
