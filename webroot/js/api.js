@@ -40,7 +40,7 @@ async function errorOf(response) {
   } catch {
     // not JSON: keep the status line
   }
-  if (response.status === 404 && detail.startsWith('404')) detail = 'this server does not offer that yet (404)';
+  if (response.status === 404 && detail === 'not found') detail = 'not found on this server (404)';
   return new ApiError(response.status, detail);
 }
 

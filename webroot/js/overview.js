@@ -32,14 +32,21 @@ function addFeedRow(cells, kind) {
   $('feed-empty').hidden = true;
 }
 
+/** The latest allocation per number, so a release row can say which call it ended. */
+const lastAllocation = new Map();
+
 export function showAllocation(a) {
+  lastAllocation.set(a.caller_id, a);
+  if (lastAllocation.size > FEED_ROWS) lastAllocation.delete(lastAllocation.keys().next().value);
   addFeedRow([shortTime(a.at), 'allocated', a.caller_id, orDash(a.area_code), orDash(a.campaign),
     orDash(a.tier), '-'], 'allocation');
 }
 
 export function showRelease(r) {
-  addFeedRow([shortTime(r.at), `released${r.outcome ? ` (${r.outcome})` : ''}`, r.caller_id, '-', '-', '-',
-    r.hold_seconds === null || r.hold_seconds === undefined ? '-' : `${r.hold_seconds} s`], 'release');
+  const a = lastAllocation.get(r.caller_id) || {};
+  const hold = r.hold_seconds === null || r.hold_seconds === undefined ? '-' : `${Number(r.hold_seconds).toFixed(1)} s`;
+  addFeedRow([shortTime(r.at), r.outcome && r.outcome !== 'released' ? `released (${r.outcome})` : 'released',
+    r.caller_id, orDash(a.area_code), orDash(a.campaign), orDash(a.tier), hold], 'release');
 }
 
 async function chart(container, path, draw) {

@@ -167,6 +167,9 @@ class DashboardBrowserTest {
 
     server.http.get("/release?caller_id=5125550100").send().await();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#feed tr:first-child"), "released"));
+    assertThat(driver.findElement(By.cssSelector("#feed tr:first-child")).getText())
+      .contains("5125550100", "512", "sales").containsPattern("\\d+\\.\\d s");
+    assertThat(driver.findElements(By.cssSelector("#feed tr"))).hasSize(2);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stat-total"), "1"));
     screenshot("overview");
   }
@@ -232,6 +235,24 @@ class DashboardBrowserTest {
       .putHeader("Authorization", "Bearer " + token())
       .sendJsonObject(new JsonObject().put("active", false)).await();
     assertThat(patch.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void onATabletEveryViewFitsTheWidthWithoutScrollingSideways() {
+    server.seed(TestServer.numbers("512", 3));
+    login(ADMIN, ADMIN_PASSWORD);
+    driver.manage().window().setSize(new Dimension(820, 1180));
+    try {
+      for (String view : List.of("overview", "numbers", "reservations", "pools")) {
+        open(view);
+        Object overflow = driver.executeScript(
+          "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(((Number) overflow).longValue()).as(view).isLessThanOrEqualTo(0);
+      }
+      screenshot("pools-tablet");
+    } finally {
+      driver.manage().window().setSize(new Dimension(1280, 900));
+    }
   }
 
   @Test
