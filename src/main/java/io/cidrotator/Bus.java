@@ -37,6 +37,7 @@ public final class Bus {
   public static final String CALLER_ID_CREATE = "cidrotator.caller-ids.create";
   public static final String CALLER_ID_UPDATE = "cidrotator.caller-ids.update";
   public static final String CALLER_ID_DELETE = "cidrotator.caller-ids.delete";
+  public static final String CALLER_ID_HISTORY = "cidrotator.caller-ids.history";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
   public static final String AUDIT_RECORD = "cidrotator.audit.record";
 
@@ -54,6 +55,11 @@ public final class Bus {
   public static final String RESERVATION_LIST = "cidrotator.allocation.reservations";
   public static final String RESERVATION_RELEASE_CAMPAIGN = "cidrotator.allocation.release-campaign";
   public static final String RESERVATION_RELEASE_AUDIT = "cidrotator.campaigns.release-audit";
+
+  // The dashboard's charts (admin verticle).
+  public static final String CHART_ALLOCATIONS = "cidrotator.charts.allocations";
+  public static final String CHART_AREA_CODES = "cidrotator.charts.area-codes";
+  public static final String CHART_USAGE_TODAY = "cidrotator.charts.usage-today";
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 

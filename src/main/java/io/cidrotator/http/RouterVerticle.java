@@ -10,6 +10,7 @@ import io.cidrotator.auth.LoginThrottle;
 import io.cidrotator.auth.Users;
 import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.inventory.CallerIdClient;
+import io.cidrotator.inventory.ChartClient;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
@@ -114,6 +115,7 @@ public final class RouterVerticle extends VerticleBase {
     router.post("/add-number").handler(smallBody).handler(access.admin()).respond(this::addNumber);
     callerIds = new CallerIdClient(vertx, 30_000);
     CallerIdRoutes.mount(router, access, callerIds);
+    DashboardRoutes.mount(router, access, new ChartClient(vertx, 30_000));
     router.post("/api/inventory/reload").handler(access.admin())
       .respond(ctx -> inventory.reload(Access.actor(ctx)));
     new PoolRoutes(vertx, access).mount(router);

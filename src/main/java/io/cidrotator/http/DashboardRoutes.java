@@ -1,0 +1,55 @@
+package io.cidrotator.http;
+
+import io.cidrotator.inventory.ChartClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What the dashboard reads besides the live stream: {@code /api/charts/*} from the allocation history,
+ * and {@code /api/caller-ids/{caller_id}/history}. Viewer role; parameters are checked here (400 naming one).
+ */
+final class DashboardRoutes {
+
+  private final ChartClient charts;
+
+  private DashboardRoutes(ChartClient charts) {
+    this.charts = charts;
+  }
+
+  static void mount(Router router, Access access, ChartClient charts) {
+    DashboardRoutes routes = new DashboardRoutes(charts);
+    router.get("/api/charts/allocations").handler(access.viewer()).respond(routes::allocations);
+    router.get("/api/charts/area-codes").handler(access.viewer()).respond(routes::areaCodes);
+    router.get("/api/charts/usage-today").handler(access.viewer()).respond(routes::usageToday);
+    router.get("/api/caller-ids/:caller_id/history").handler(access.viewer()).respond(routes::history);
+  }
+
+  private Future<JsonObject> allocations(RoutingContext ctx) {
+    return charts.allocationsPerHour(hours(ctx));
+  }
+
+  private Future<JsonObject> areaCodes(RoutingContext ctx) {
+    return charts.areaCodes(hours(ctx));
+  }
+
+  private Future<JsonObject> usageToday(RoutingContext ctx) {
+    return charts.usageToday(bounded(ctx, "limit", 50, 1, 500));
+  }
+
+  private Future<JsonObject> history(RoutingContext ctx) {
+    String callerId = Input.number("caller_id", ctx.pathParam("caller_id")).digits();
+    return charts.history(callerId, bounded(ctx, "limit", 20, 1, 200));
+  }
+
+  /** {@code hours}: 1 to 168 (a week), 24 when absent. */
+  private static int hours(RoutingContext ctx) {
+    return bounded(ctx, "hours", 24, 1, 168);
+  }
+
+  private static int bounded(RoutingContext ctx, String name, int fallback, int min, int max) {
+    Integer value = Input.integer(name, ctx.request().getParam(name), min, max);
+    return value == null ? fallback : value;
+  }
+}
