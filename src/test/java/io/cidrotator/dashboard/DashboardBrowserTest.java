@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -171,7 +172,36 @@ class DashboardBrowserTest {
       .contains("5125550100", "512", "sales").containsPattern("\\d+\\.\\d s");
     assertThat(driver.findElements(By.cssSelector("#feed tr"))).hasSize(2);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stat-total"), "1"));
+    screenshot("live-feed");
+  }
+
+  @Test
+  void theOverviewDrawsTheChartsAndANumbersDetailShowsItsHistory() {
+    server.seed(TestServer.numbers("512", 2));
+    allocateAndRelease("5125559876", "sales");
+    allocateAndRelease("2145559876", "retention");
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> historyOf("5125550100").size() == 1);
+    login(ADMIN, ADMIN_PASSWORD);
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#chart-allocations .legend"), "sales: 1"));
+    assertThat(driver.findElement(By.cssSelector("#chart-allocations .legend")).getText()).contains("retention: 1");
+    assertThat(driver.findElements(By.cssSelector("#chart-allocations svg rect"))).hasSize(2);
+    assertThat(driver.findElements(By.cssSelector("#chart-area-codes svg rect.fallback"))).hasSize(1);
+    assertThat(driver.findElement(By.cssSelector("#chart-area-codes svg text.warn")).getText()).isEqualTo("214");
+    assertThat(driver.findElements(By.cssSelector("#chart-usage svg rect.used"))).hasSize(2);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "Live: connected"));
+    allocateAndRelease("5125551234", "sales");
+    wait.until(d -> d.findElements(By.cssSelector("#feed tr")).size() == 2);
     screenshot("overview");
+
+    open("numbers");
+    wait.until(ExpectedConditions.elementToBeClickable(
+      By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.link"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("number-detail")));
+    assertThat(driver.findElement(By.id("detail-title")).getText()).isEqualTo("Number 5125550100");
+    assertThat(driver.findElement(By.id("detail-live")).getText()).contains("available");
+    assertThat(driver.findElement(By.id("detail-history")).getText()).contains("5125559876", "sales", "area_code");
+    screenshot("number-detail");
   }
 
   @Test
@@ -207,6 +237,25 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(
       By.cssSelector("#numbers-body tr[data-cid='5125550100'] td.state"), "no"));
     assertThat(server.http.get("/next-cid?to=5125559876&campaign=sales").send().await().statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void capsEditedInANumbersDetailAreSaved() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    open("numbers");
+    wait.until(ExpectedConditions.elementToBeClickable(
+      By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.link"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("limits-form")));
+
+    driver.findElement(By.id("edit-hourly")).sendKeys("7");
+    driver.findElement(By.id("edit-daily")).sendKeys("70");
+    driver.findElement(By.id("save-limits")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-live"), "0 of 7"));
+    JsonObject row = server.http.get("/api/caller-ids/5125550100").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
+    assertThat(List.of(row.getInteger("hourly_limit"), row.getInteger("daily_limit"))).containsExactly(7, 70);
   }
 
   @Test
@@ -265,6 +314,20 @@ class DashboardBrowserTest {
 
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     assertThat(token()).isNull();
+  }
+
+  private static void allocateAndRelease(String destination, String campaign) {
+    HttpResponse<Buffer> next = server.http.get("/next-cid").addQueryParam("to", destination)
+      .addQueryParam("campaign", campaign).send().await();
+    assertThat(next.statusCode()).isEqualTo(200);
+    String callerId = next.bodyAsJsonObject().getString("caller_id");
+    assertThat(server.http.get("/release").addQueryParam("caller_id", callerId).send().await().statusCode())
+      .isEqualTo(200);
+  }
+
+  private static JsonArray historyOf(String callerId) {
+    return server.http.get("/api/caller-ids/" + callerId + "/history").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject().getJsonArray("items");
   }
 
   private void fillLogin(String username, String password) {
