@@ -71,13 +71,13 @@ function keep(answer) {
   scheduleRefresh();
 }
 
-/** Refreshes the token a minute before it expires (or at 80 % of a shorter life). */
+/** Refreshes the token a minute before it expires, or at 80 % of what is left when that is under 5 minutes. */
 export function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const s = session();
   if (!s) return;
   const left = s.expiresAt - Date.now();
-  const delay = Math.max(1000, Math.min(left - 60_000, left * 0.8));
+  const delay = Math.max(1000, left > 300_000 ? left - 60_000 : left * 0.8);
   refreshTimer = setTimeout(refresh, delay);
 }
 

@@ -12,7 +12,7 @@ const VIEWS = ['overview', 'numbers', 'reservations', 'pools'];
 const LOADERS = { overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools };
 
 let stopLive = null;
-let chartTimer = null;
+let viewTimer = null; // the view's own refresh
 let reservationsTimer = null;
 let noticeTimer = null;
 
@@ -38,8 +38,10 @@ function showView() {
     if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  clearInterval(chartTimer);
-  if (view === 'overview') chartTimer = setInterval(loadCharts, 60_000);
+  // Charts change slowly; reservations also end by expiry, which the feed does not announce.
+  clearInterval(viewTimer);
+  if (view === 'overview') viewTimer = setInterval(loadCharts, 60_000);
+  if (view === 'reservations') viewTimer = setInterval(loadReservations, 10_000);
   LOADERS[view]();
 }
 
@@ -73,7 +75,7 @@ function enter() {
 function leave(message) {
   if (stopLive) stopLive();
   stopLive = null;
-  clearInterval(chartTimer);
+  clearInterval(viewTimer);
   $('app').hidden = true;
   $('login').hidden = false;
   $('login-error').textContent = message || '';
