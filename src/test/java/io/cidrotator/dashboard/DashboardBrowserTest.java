@@ -33,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +58,7 @@ class DashboardBrowserTest {
   private static ChromeDriverService service;
   private static ChromeDriver driver;
   private static Path profile;
+  private static Path downloads;
   private static String base;
 
   private WebDriverWait wait;
@@ -84,6 +86,10 @@ class DashboardBrowserTest {
       .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,900", "--user-data-dir=" + profile);
+    downloads = Files.createDirectories(profile.resolve("downloads"));
+    options.setExperimentalOption("prefs", Map.of(
+      "download.default_directory", downloads.toString(),
+      "download.prompt_for_download", false));
     driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1280, 900));
     Files.createDirectories(SCREENSHOTS);
@@ -152,6 +158,13 @@ class DashboardBrowserTest {
       .contains("not-a-number");
     assertThat(driver.findElement(By.id("import-progress")).getAttribute("value")).isEqualTo("100");
     screenshot("numbers");
+
+    driver.findElement(By.id("export")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Export downloaded"));
+    Path exported = downloads.resolve("caller-ids.csv");
+    wait.until(d -> Files.exists(exported) && readString(exported).contains("5125550101"));
+    assertThat(readString(exported)).startsWith("caller_id,carrier,area_code,hourly_limit,daily_limit")
+      .contains("5125550100").doesNotContain("not-a-number");
   }
 
   @Test
@@ -221,6 +234,50 @@ class DashboardBrowserTest {
     JsonObject reservations = server.http.get("/api/reservations").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(reservations.getInteger("total")).isZero();
+  }
+
+  @Test
+  void releasingAllOfACampaignEndsOnlyThatCampaignsReservations() {
+    server.seed(TestServer.numbers("512", 3));
+    for (String campaign : List.of("sales", "sales", "retention")) {
+      assertThat(server.http.get("/next-cid?to=5125559876&campaign=" + campaign).send().await().statusCode())
+        .isEqualTo(200);
+    }
+    login(ADMIN, ADMIN_PASSWORD);
+    open("reservations");
+    wait.until(d -> rowCids("reservations-body").size() == 3);
+
+    driver.findElement(By.id("release-campaign-name")).sendKeys("sales");
+    driver.findElement(By.cssSelector("#release-campaign button[type=submit]")).click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "2 reservations of sales released"));
+    wait.until(d -> rowCids("reservations-body").size() == 1);
+    assertThat(driver.findElement(By.id("reservations-body")).getText()).contains("retention");
+  }
+
+  @Test
+  void anAdminCreatesAPoolAndMapsACampaignToIt() {
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "default"));
+
+    driver.findElement(By.id("pool-name")).sendKeys("spanish");
+    driver.findElement(By.id("pool-daily")).sendKeys("80");
+    driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "spanish"));
+    driver.findElement(By.id("campaign-name")).sendKeys("ventas");
+    driver.findElement(By.id("campaign-pool")).sendKeys("spanish");
+    driver.findElement(By.cssSelector("#campaign-form button[type=submit]")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("campaigns-body"), "ventas"));
+    screenshot("pools");
+    JsonObject pool = server.http.get("/api/pools/spanish").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
+    assertThat(pool.getInteger("daily_limit")).isEqualTo(80);
+    JsonObject mapping = server.http.get("/api/campaigns/ventas").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
+    assertThat(mapping.getString("pool")).isEqualTo("spanish");
   }
 
   @Test
@@ -359,6 +416,14 @@ class DashboardBrowserTest {
     Object session = ((JavascriptExecutor) driver).executeScript(
       "const s = sessionStorage.getItem('cidrotator.session'); return s ? JSON.parse(s).token : null;");
     return (String) session;
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void screenshot(String name) {
