@@ -21,6 +21,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,6 +37,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +91,9 @@ class DashboardBrowserTest {
       .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,900", "--user-data-dir=" + profile);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     downloads = Files.createDirectories(profile.resolve("downloads"));
     options.setExperimentalOption("prefs", Map.of(
       "download.default_directory", downloads.toString(),
@@ -131,11 +138,19 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
   }
 
+  /** A script error or a Content-Security-Policy refusal fails the test (refused requests are the API's answers). */
   @AfterEach
-  void signOut() {
-    if (driver != null) {
-      driver.executeScript("sessionStorage.clear()");
+  void noScriptErrorsThenSignOut() {
+    if (driver == null) {
+      return;
     }
+    List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+      .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+      .map(LogEntry::getMessage)
+      .filter(message -> !message.contains("Failed to load resource"))
+      .toList();
+    driver.executeScript("sessionStorage.clear()");
+    assertThat(errors).as("browser console errors").isEmpty();
   }
 
   @Test
