@@ -44,7 +44,11 @@ public final class RequestStats {
 
   /** Records one request with its outcome (ok, bad_request, rate_limited, unavailable, ...). */
   public void record(String outcome, long elapsedNanos) {
-    long minute = System.currentTimeMillis() / 60_000L;
+    record(outcome, elapsedNanos, System.currentTimeMillis());
+  }
+
+  void record(String outcome, long elapsedNanos, long nowMs) {
+    long minute = nowMs / 60_000L;
     int slot = (int) (minute % MINUTES);
     long seen = minuteOf.get(slot);
     if (seen != minute && minuteOf.compareAndSet(slot, seen, minute)) {
@@ -95,7 +99,11 @@ public final class RequestStats {
    * rate_limited and bad_request always present) and p50_ms / p99_ms (null without requests).
    */
   public JsonObject lastMinute() {
-    long minute = System.currentTimeMillis() / 60_000L - 1;
+    return lastMinute(System.currentTimeMillis());
+  }
+
+  JsonObject lastMinute(long nowMs) {
+    long minute = nowMs / 60_000L - 1;
     int slot = (int) (minute % MINUTES);
     boolean current = minuteOf.get(slot) == minute;
     JsonObject byOutcome = new JsonObject();

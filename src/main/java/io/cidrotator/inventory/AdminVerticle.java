@@ -98,7 +98,7 @@ public final class AdminVerticle extends VerticleBase {
         .completion()));
     callerIds.handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
     pools.handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
-    new Charts(pg, config).handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
+    new Charts(pg, redis, config).handlers().forEach((address, handler) -> consumers.add(register(address, handler)));
     return consumers;
   }
 

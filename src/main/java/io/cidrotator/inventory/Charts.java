@@ -2,9 +2,14 @@ package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -27,12 +33,15 @@ import java.util.function.Function;
 final class Charts {
 
   private static final long HOUR_S = 3600;
+  private static final String DEFAULT_POOL = "default";
 
   private final Pool pg;
+  private final ScriptRunner redis;
   private final AppConfig config;
 
-  Charts(Pool pg, AppConfig config) {
+  Charts(Pool pg, ScriptRunner redis, AppConfig config) {
     this.pg = pg;
+    this.redis = redis;
     this.config = config;
   }
 
@@ -84,7 +93,29 @@ final class Charts {
         .put("area_code", row.getString("area_code"))
         .put("demand", row.getLong("demand"))
         .put("fallbacks", row.getLong("fallbacks"))
-        .put("local_numbers", row.getLong("local_numbers"))));
+        .put("local_numbers", row.getLong("local_numbers"))))
+      .compose(this::withAvailableNow);
+  }
+
+  /**
+   * Adds available_now to each area code: the size of the default pool's index of free numbers of it in
+   * Redis (a number whose reservation ran out without a release returns to it when an allocation reclaims
+   * it, so this may count a few short). Without Redis the chart goes out without the field.
+   */
+  private Future<JsonObject> withAvailableNow(JsonObject chart) {
+    List<JsonObject> items = chart.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+    List<Future<Response>> sizes = items.stream()
+      .map(item -> redis.send(Request.cmd(Command.ZCARD)
+        .arg(AllocatorVerticle.KEY_PREFIX + "a:" + DEFAULT_POOL + ":" + item.getString("area_code"))))
+      .toList();
+    return Future.all(sizes)
+      .map(all -> {
+        for (int i = 0; i < items.size(); i++) {
+          items.get(i).put("available_now", sizes.get(i).result().toLong());
+        }
+        return chart;
+      })
+      .otherwise(chart);
   }
 
   /** {@code {limit}}: the numbers with the most allocations since midnight in TIMEZONE. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -29,7 +30,7 @@ class ChartsTest {
 
   @BeforeEach
   void emptyInventory() {
-    api.reset();
+    api.resetOnceHistoryIsWritten();
   }
 
   private static HttpResponse<Buffer> view(String uri) {
@@ -100,7 +101,7 @@ class ChartsTest {
   }
 
   @Test
-  void areaCodesListDemandFallbacksAndLocalSupplyMostDemandedFirst() {
+  void areaCodesListDemandFallbacksLocalSupplyAndFreeNumbersMostDemandedFirst() {
     api.server().seed(List.of(
       new JsonObject().put("caller_id", "5125550100"),
       new JsonObject().put("caller_id", "5125550101"),
@@ -113,13 +114,19 @@ class ChartsTest {
     allocation("3055551234", "sales", "pool", now.minusSeconds(30));
     allocation("3055551235", null, "pool", now.minusSeconds(20));
     allocation("5125551237", "sales", "area_code", now.minus(30, ChronoUnit.HOURS));
+    // A live call: one of the two 512 numbers is not free now; its allocation is demand too.
+    api.allocate("5125559999");
+    api.poll(() -> api.rows("SELECT 1 FROM allocations").size(), n -> n == 7, Duration.ofSeconds(5));
 
     JsonObject body = ok("/api/charts/area-codes?hours=24");
 
     assertThat(body.getJsonArray("items")).containsExactly(
-      new JsonObject().put("area_code", "512").put("demand", 3).put("fallbacks", 1).put("local_numbers", 2),
-      new JsonObject().put("area_code", "305").put("demand", 2).put("fallbacks", 2).put("local_numbers", 0),
-      new JsonObject().put("area_code", "713").put("demand", 0).put("fallbacks", 0).put("local_numbers", 1));
+      new JsonObject().put("area_code", "512").put("demand", 4).put("fallbacks", 1).put("local_numbers", 2)
+        .put("available_now", 1),
+      new JsonObject().put("area_code", "305").put("demand", 2).put("fallbacks", 2).put("local_numbers", 0)
+        .put("available_now", 0),
+      new JsonObject().put("area_code", "713").put("demand", 0).put("fallbacks", 0).put("local_numbers", 1)
+        .put("available_now", 1));
   }
 
   @Test

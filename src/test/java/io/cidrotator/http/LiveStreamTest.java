@@ -1,6 +1,7 @@
 package io.cidrotator.http;
 
 import io.cidrotator.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -8,12 +9,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -138,6 +141,40 @@ class LiveStreamTest {
     assertThat(release.getString("outcome")).isEqualTo("released");
     assertThat(release.getDouble("hold_seconds")).isBetween(0.0, 5.0);
     assertThat(release.getString("at")).isNotBlank();
+  }
+
+  @Test
+  void aBurstBeyondTheFeedBudgetIsDroppedAndCountedInTheNextStats() {
+    int burst = 150;
+    api.server().seed(TestServer.numbers("512", burst));
+    Stream stream = open(RoleTokens.bearer("ann"));
+    api.poll(() -> stream.find("stats", null), Optional::isPresent, Duration.ofSeconds(5));
+    WebClient parallel = api.clientFrom("127.0.0.1");
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < burst; i++) {
+      calls.add(parallel.get("/next-cid").addQueryParam("to", "5125551234").send());
+    }
+    Future.all(calls).await();
+    calls.forEach(call -> api.recordsHistory(call.result()));
+    // Under a loaded machine some answers may be late (503, taken back): only the answered ones are sure
+    // to be in the feed.
+    long answered = calls.stream().filter(call -> call.result().statusCode() == 200).count();
+
+    long seen = api.poll(() -> feedEvents(stream) + dropped(stream), n -> n >= answered, Duration.ofSeconds(10));
+
+    assertThat(seen).isGreaterThanOrEqualTo(answered);
+    assertThat(dropped(stream)).isPositive();
+  }
+
+  private static long feedEvents(Stream stream) {
+    return stream.events().stream().filter(e -> !e.getString("event").equals("stats")).count();
+  }
+
+  private static long dropped(Stream stream) {
+    return stream.events().stream()
+      .filter(e -> e.getString("event").equals("stats"))
+      .mapToLong(e -> e.getJsonObject("data").getLong("dropped"))
+      .sum();
   }
 
   @Test
