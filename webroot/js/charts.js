@@ -68,7 +68,7 @@ export function areaCodeChart(container, data) {
     return;
   }
   const max = Math.max(1, ...items.map((i) => i.demand));
-  const { root, row, left, barW } = barFrame(items.length, 20, 48, 150,
+  const { root, row, left, barW } = barFrame(items.length, 20, 48, 200,
     'Calls per destination area code and how many fell back to non-local numbers');
   items.forEach((item, i) => {
     const y = i * row + 2;
@@ -87,7 +87,8 @@ export function areaCodeChart(container, data) {
         svg('title', {}, note)));
     }
     root.append(svg('text', { x: left + w + 6, y: y + 13, class: bad ? 'tick warn' : 'tick' },
-      `${item.demand}` + (bad ? ` (${item.fallbacks} non-local)` : '') + ` · ${item.local_numbers} local`));
+      `${item.demand}` + (bad ? ` (${item.fallbacks} non-local)` : '') + ` · ${item.local_numbers} local`
+      + (item.available_now !== undefined && item.available_now !== null ? `, ${item.available_now} free` : '')));
   });
   const legend = el('ul', { class: 'legend' },
     el('li', {}, el('span', { class: 'swatch local', 'aria-hidden': 'true' }), 'served by a local number'),

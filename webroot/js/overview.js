@@ -25,28 +25,57 @@ function health(node, value) {
   node.classList.toggle('bad', !/^(up|ok|healthy|connected)$/i.test(text));
 }
 
-function addFeedRow(cells, kind) {
+/**
+ * Rows stay ordered by time, newest first, a release above the allocation of the same instant: each allocator
+ * publishes its own batches, so a release can arrive before the allocation it ends.
+ */
+function addFeedRow(at, cells, kind, callerId) {
   const body = $('feed');
-  body.prepend(el('tr', { class: kind }, cells.map((c) => el('td', {}, c))));
+  const time = Date.parse(at) || Date.now();
+  const row = el('tr', { class: kind, 'data-at': time, 'data-cid': callerId }, cells.map((c) => el('td', {}, c)));
+  const before = Array.from(body.rows).find((r) => {
+    const other = Number(r.dataset.at);
+    return other < time || (other === time && kind === 'release' && r.classList.contains('allocation'));
+  });
+  body.insertBefore(row, before || null);
   while (body.rows.length > FEED_ROWS) body.deleteRow(body.rows.length - 1);
   $('feed-empty').hidden = true;
+  return row;
 }
 
 /** The latest allocation per number, so a release row can say which call it ended. */
 const lastAllocation = new Map();
 
+/** Whether allocation {@code a} started the call a release at {@code releasedAt} after {@code hold} s ended. */
+function startedCall(a, releasedAt, hold) {
+  const allocatedAt = Date.parse(a.at) || 0;
+  if (hold === null || hold === undefined || Number.isNaN(hold)) return allocatedAt <= releasedAt;
+  return Math.abs(releasedAt - hold * 1000 - allocatedAt) < 1000;
+}
+
 export function showAllocation(a) {
   lastAllocation.set(a.caller_id, a);
   if (lastAllocation.size > FEED_ROWS) lastAllocation.delete(lastAllocation.keys().next().value);
-  addFeedRow([shortTime(a.at), 'allocated', a.caller_id, orDash(a.area_code), orDash(a.campaign),
-    orDash(a.tier), '-'], 'allocation');
+  const details = [orDash(a.area_code), orDash(a.campaign), orDash(a.tier)];
+  addFeedRow(a.at, [shortTime(a.at), 'allocated', a.caller_id, ...details, '-'], 'allocation', a.caller_id);
+  // A release that arrived first is completed with what this allocation knows.
+  for (const r of $('feed').querySelectorAll('tr.release.pending')) {
+    const hold = r.dataset.hold === '' ? null : Number(r.dataset.hold);
+    if (r.dataset.cid === a.caller_id && startedCall(a, Number(r.dataset.at), hold)) {
+      details.forEach((text, i) => { r.cells[3 + i].textContent = text; });
+      r.classList.remove('pending');
+    }
+  }
 }
 
 export function showRelease(r) {
-  const a = lastAllocation.get(r.caller_id) || {};
+  const last = lastAllocation.get(r.caller_id);
+  const a = last && startedCall(last, Date.parse(r.at) || Date.now(), r.hold_seconds) ? last : null;
   const hold = r.hold_seconds === null || r.hold_seconds === undefined ? '-' : `${Number(r.hold_seconds).toFixed(1)} s`;
-  addFeedRow([shortTime(r.at), r.outcome && r.outcome !== 'released' ? `released (${r.outcome})` : 'released',
-    r.caller_id, orDash(a.area_code), orDash(a.campaign), orDash(a.tier), hold], 'release');
+  const row = addFeedRow(r.at, [shortTime(r.at), r.outcome && r.outcome !== 'released' ? `released (${r.outcome})` : 'released',
+    r.caller_id, orDash(a && a.area_code), orDash(a && a.campaign), orDash(a && a.tier), hold], 'release', r.caller_id);
+  row.dataset.hold = r.hold_seconds ?? '';
+  if (!a) row.classList.add('pending');
 }
 
 async function chart(container, path, draw) {

@@ -226,10 +226,14 @@ class DashboardBrowserTest {
     assertThat(driver.findElements(By.cssSelector("#chart-allocations svg rect"))).hasSize(2);
     assertThat(driver.findElements(By.cssSelector("#chart-area-codes svg rect.fallback"))).hasSize(1);
     assertThat(driver.findElement(By.cssSelector("#chart-area-codes svg text.warn")).getText()).isEqualTo("214");
+    assertThat(driver.findElement(By.id("chart-area-codes")).getText()).contains("1 · 2 local, 2 free");
     assertThat(driver.findElements(By.cssSelector("#chart-usage svg rect.used"))).hasSize(2);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-status"), "Live: connected"));
     allocateAndRelease("5125551234", "sales");
     wait.until(d -> d.findElements(By.cssSelector("#feed tr")).size() == 2);
+    // Whichever allocator's batch arrives first, the release is on top and names the call it ended.
+    assertThat(driver.findElement(By.cssSelector("#feed tr:first-child")).getText()).contains("released", "512", "sales");
+    assertThat(driver.findElement(By.cssSelector("#feed tr:last-child")).getText()).contains("allocated");
     screenshot("overview");
 
     open("numbers");
