@@ -24,13 +24,17 @@ function notice(text, isError = false) {
   if (!isError) noticeTimer = setTimeout(() => { node.textContent = ''; }, 8000);
 }
 
+let activeView = 'overview';
+
+/** The view the #hash names; another hash (the skip link's #main) keeps the view that is open. */
 function currentView() {
   const name = location.hash.replace('#', '');
-  return VIEWS.includes(name) ? name : 'overview';
+  return VIEWS.includes(name) ? name : activeView;
 }
 
 function showView() {
   const view = currentView();
+  activeView = view;
   for (const name of VIEWS) {
     $(`view-${name}`).hidden = name !== view;
   }
@@ -120,7 +124,9 @@ function start() {
   whenExpired((message) => leave(message));
   $('login-form').addEventListener('submit', submitLogin);
   $('logout').addEventListener('click', () => { logout(); leave('You are signed out.'); });
-  window.addEventListener('hashchange', () => { if (session()) showView(); });
+  window.addEventListener('hashchange', () => {
+    if (session() && VIEWS.includes(location.hash.replace('#', ''))) showView();
+  });
   if (session()) enter();
   else leave('');
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -388,6 +389,20 @@ class DashboardBrowserTest {
     } finally {
       driver.manage().window().setSize(new Dimension(1280, 900));
     }
+  }
+
+  @Test
+  void theKeyboardAloneSignsInMovesBetweenViewsAndSkipsToTheContent() {
+    driver.findElement(By.id("login-username")).sendKeys(ADMIN, Keys.TAB, ADMIN_PASSWORD, Keys.ENTER);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), ADMIN));
+
+    driver.findElement(By.cssSelector("nav a[data-view='numbers']")).sendKeys(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-numbers")));
+    driver.findElement(By.cssSelector("a.skip")).sendKeys(Keys.ENTER);
+
+    wait.until(d -> "main".equals(d.switchTo().activeElement().getAttribute("id")));
+    assertThat(driver.findElement(By.id("view-numbers")).isDisplayed()).isTrue();
+    assertThat(driver.findElement(By.id("view-overview")).isDisplayed()).isFalse();
   }
 
   @Test
