@@ -58,7 +58,7 @@ public record AppConfig(
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
     "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "EVENT_LOOPS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "BENCH_DIRECT_ROUTE", "DEV_MODE",
-    "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_ROLE_CLAIM",
+    "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ROLE_CLAIM",
     "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS",
     "AGI_PORT", "AGI_SESSION_TIMEOUT_MS");
 
@@ -221,7 +221,7 @@ public record AppConfig(
         throw new IllegalArgumentException("ALLOWED_DIALER_IPS: " + e.getMessage());
       }
     }
-    return new AuthSettings(secret, algorithm, publicKeyFile, jwksFile, r.string("JWT_ISSUER", null), roleClaim,
+    return new AuthSettings(secret, algorithm, publicKeyFile, jwksFile, r.string("JWT_ISSUER", null), r.string("JWT_AUDIENCE", null), roleClaim,
       r.integer("TOKEN_TTL_MINUTES", 60, 1, 24 * 60), r.file("USERS_FILE"), dialerKeys, dialerNetworks);
   }
 

@@ -10,6 +10,8 @@ import java.util.List;
  * @param algorithm          JWT_ALGORITHM: HS256 (only our own tokens), or RS256 / ES256 to also accept tokens of the
  *                           call center's identity provider, verified with {@code publicKeyFile} or {@code jwksFile}
  * @param issuer             JWT_ISSUER: the {@code iss} an identity provider's token must carry (null = not checked)
+ * @param audience           JWT_AUDIENCE: a value an identity provider's token must have in {@code aud}, so a token
+ *                           it issued to another application is refused (null = not checked)
  * @param roleClaim          JWT_ROLE_CLAIM: the claim that holds {@code admin} or {@code viewer}
  * @param tokenTtlMinutes    TOKEN_TTL_MINUTES: lifetime of the tokens we issue
  * @param usersFile          USERS_FILE: {@code name:role:bcrypt-hash} lines, or null
@@ -22,6 +24,7 @@ public record AuthSettings(
   String publicKeyFile,
   String jwksFile,
   String issuer,
+  String audience,
   String roleClaim,
   int tokenTtlMinutes,
   String usersFile,

@@ -161,6 +161,9 @@ public final class Authenticator {
     if (!ours && settings.issuer() != null && !settings.issuer().equals(claims.getString("iss"))) {
       return Future.failedFuture(new AuthFailure("invalid token: unexpected issuer"));
     }
+    if (!ours && settings.audience() != null && !audienceHolds(claims.getValue("aud"), settings.audience())) {
+      return Future.failedFuture(new AuthFailure("invalid token: it is not meant for this server (aud)"));
+    }
     String subject = claims.getString("sub");
     if (subject == null || subject.isBlank()) {
       return Future.failedFuture(new AuthFailure("invalid token: it has no subject (sub)"));
@@ -171,6 +174,10 @@ public final class Authenticator {
       return Future.failedFuture(new AuthFailure.Forbidden("the token carries no admin or viewer role"));
     }
     return Future.succeededFuture(new Identity(subject, role));
+  }
+
+  private static boolean audienceHolds(Object aud, String audience) {
+    return aud instanceof JsonArray list ? list.contains(audience) : audience.equals(aud);
   }
 
   private static Role highest(JsonArray roles) {

@@ -34,7 +34,7 @@ class AuthenticatorTest {
   Path dir;
 
   private static AuthSettings settings(String algorithm, String publicKeyFile, String jwksFile) {
-    return new AuthSettings("authenticator-test-secret-0123456789", algorithm, publicKeyFile, jwksFile, null, "role",
+    return new AuthSettings("authenticator-test-secret-0123456789", algorithm, publicKeyFile, jwksFile, null, null, "role",
       10, null, List.of(), List.of());
   }
 

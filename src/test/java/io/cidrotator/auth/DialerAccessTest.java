@@ -12,7 +12,7 @@ class DialerAccessTest {
   private static final String KEY = "dialer-key-one-0123456789";
 
   private static DialerAccess access(List<String> keys, List<String> networks) {
-    return new DialerAccess(new AuthSettings(null, "HS256", null, null, null, "role", 60, null, keys, networks));
+    return new DialerAccess(new AuthSettings(null, "HS256", null, null, null, null, "role", 60, null, keys, networks));
   }
 
   @Test

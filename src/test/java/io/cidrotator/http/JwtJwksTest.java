@@ -20,6 +20,7 @@ class JwtJwksTest {
 
   private static final String ISSUER = "https://idp.example/realms/floor";
   private static final String ROLE_CLAIM = "cid_roles";
+  private static final String AUDIENCE = "cid-rotator-floor-7";
   private static final KeyPair CURRENT = Tokens.ecKeys();
   private static final KeyPair PREVIOUS = Tokens.ecKeys();
 
@@ -27,6 +28,7 @@ class JwtJwksTest {
   static final Api api = new Api(new JsonObject()
     .put("JWT_ALGORITHM", "ES256")
     .put("JWT_ISSUER", ISSUER)
+    .put("JWT_AUDIENCE", AUDIENCE)
     .put("JWT_ROLE_CLAIM", ROLE_CLAIM)
     .put("JWT_JWKS_FILE", Tokens.file("idp-jwks", new JsonObject().put("keys", new JsonArray()
       .add(Tokens.jwk(CURRENT.getPublic(), "current"))
@@ -34,7 +36,7 @@ class JwtJwksTest {
 
   /** A token of the provider: its issuer, the role in its claim, signed with {@code keys}. */
   private static String providerToken(String role, KeyPair keys, String kid) {
-    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", ISSUER).put(ROLE_CLAIM, role);
+    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", ISSUER).put("aud", AUDIENCE).put(ROLE_CLAIM, role);
     claims.remove("role");
     return Tokens.es256(claims, keys.getPrivate(), kid);
   }
@@ -79,7 +81,7 @@ class JwtJwksTest {
 
   @Test
   void aRoleListInJwtRoleClaimCounts() {
-    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", ISSUER)
+    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", ISSUER).put("aud", AUDIENCE)
       .put(ROLE_CLAIM, new JsonArray().add("offline_access").add("viewer"));
 
     assertThat(stats(Tokens.es256(claims, CURRENT.getPrivate(), "current")).statusCode()).isEqualTo(200);
@@ -87,7 +89,7 @@ class JwtJwksTest {
 
   @Test
   void aProviderTokenWithTheRoleOnlyInTheRoleClaimIs403() {
-    JsonObject claims = Tokens.claims("alice@idp", "admin").put("iss", ISSUER);
+    JsonObject claims = Tokens.claims("alice@idp", "admin").put("iss", ISSUER).put("aud", AUDIENCE);
 
     HttpResponse<Buffer> response = stats(Tokens.es256(claims, CURRENT.getPrivate(), "current"));
 
@@ -97,7 +99,8 @@ class JwtJwksTest {
 
   @Test
   void aTokenOfAnotherIssuerIs401() {
-    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", "https://evil.example").put(ROLE_CLAIM, "admin");
+    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", "https://evil.example").put("aud", AUDIENCE)
+      .put(ROLE_CLAIM, "admin");
 
     HttpResponse<Buffer> response = stats(Tokens.es256(claims, CURRENT.getPrivate(), "current"));
 
@@ -107,7 +110,7 @@ class JwtJwksTest {
 
   @Test
   void aTokenWithoutIssuerIs401() {
-    JsonObject claims = Tokens.claims("alice@idp", null).put(ROLE_CLAIM, "admin");
+    JsonObject claims = Tokens.claims("alice@idp", null).put("aud", AUDIENCE).put(ROLE_CLAIM, "admin");
 
     assertThat(stats(Tokens.es256(claims, CURRENT.getPrivate(), "current")).statusCode()).isEqualTo(401);
   }
@@ -121,9 +124,31 @@ class JwtJwksTest {
 
   @Test
   void anHs256TokenWithTheJwksAsSecretIs401() {
-    JsonObject claims = Tokens.claims("mallory", null).put("iss", ISSUER).put(ROLE_CLAIM, "admin");
+    JsonObject claims = Tokens.claims("mallory", null).put("iss", ISSUER).put("aud", AUDIENCE)
+      .put(ROLE_CLAIM, "admin");
     String jwk = Tokens.jwk(CURRENT.getPublic(), "current").encode();
 
     assertThat(stats(Tokens.hs256(claims, jwk)).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aTokenTheProviderIssuedToAnotherApplicationIs401() {
+    JsonObject other = Tokens.claims("alice@idp", null).put("iss", ISSUER).put("aud", "payroll")
+      .put(ROLE_CLAIM, "admin");
+    JsonObject none = Tokens.claims("alice@idp", null).put("iss", ISSUER).put(ROLE_CLAIM, "admin");
+
+    HttpResponse<Buffer> response = stats(Tokens.es256(other, CURRENT.getPrivate(), "current"));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.bodyAsJsonObject().getString("detail")).contains("(aud)");
+    assertThat(stats(Tokens.es256(none, CURRENT.getPrivate(), "current")).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anAudienceListNamingThisServerIsAccepted() {
+    JsonObject claims = Tokens.claims("alice@idp", null).put("iss", ISSUER)
+      .put("aud", new JsonArray().add("account").add(AUDIENCE)).put(ROLE_CLAIM, "admin");
+
+    assertThat(stats(Tokens.es256(claims, CURRENT.getPrivate(), "current")).statusCode()).isEqualTo(200);
   }
 }
