@@ -54,7 +54,6 @@ public final class Bus {
   public static final String CAMPAIGN_DELETE = "cidrotator.campaigns.delete";
   public static final String RESERVATION_LIST = "cidrotator.allocation.reservations";
   public static final String RESERVATION_RELEASE_CAMPAIGN = "cidrotator.allocation.release-campaign";
-  public static final String RESERVATION_RELEASE_AUDIT = "cidrotator.campaigns.release-audit";
 
   // The dashboard's charts (admin verticle).
   public static final String CHART_ALLOCATIONS = "cidrotator.charts.allocations";

@@ -1,7 +1,7 @@
 package io.cidrotator.http;
 
 import io.cidrotator.allocation.ReservationClient;
-import io.cidrotator.inventory.PoolClient;
+import io.cidrotator.inventory.CallerIdClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +20,12 @@ final class ReservationRoutes {
   private static final long TIMEOUT_MS = 10_000;
 
   private final ReservationClient reservations;
-  private final PoolClient audit;
+  private final CallerIdClient audit;
   private final Access access;
 
   ReservationRoutes(Vertx vertx, Access access) {
     this.reservations = new ReservationClient(vertx, TIMEOUT_MS);
-    this.audit = new PoolClient(vertx, TIMEOUT_MS);
+    this.audit = new CallerIdClient(vertx, TIMEOUT_MS);
     this.access = access;
   }
 
@@ -57,7 +57,7 @@ final class ReservationRoutes {
       throw new HttpException(400, "campaign: required (the campaign whose reservations to release)");
     }
     return reservations.releaseCampaign(campaign)
-      .compose(result -> audit.recordRelease(result, Access.actor(ctx)).map(result))
+      .compose(result -> audit.recordAudit("reservations.release", campaign, result, Access.actor(ctx)).map(result))
       .map(result -> new JsonObject()
         .put("success", true)
         .put("campaign", campaign)

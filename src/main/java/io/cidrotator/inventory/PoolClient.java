@@ -74,12 +74,6 @@ public final class PoolClient {
     return request(Bus.CAMPAIGN_DELETE, new JsonObject().put("name", name).put("actor", actor.toJson()));
   }
 
-  /** Records in the audit trail a release of a campaign's reservations ({@code released}: what it released). */
-  public Future<JsonObject> recordRelease(JsonObject released, Actor actor) {
-    return request(Bus.RESERVATION_RELEASE_AUDIT, new JsonObject().put("released", released)
-      .put("actor", actor.toJson()));
-  }
-
   private Future<JsonObject> request(String address, JsonObject body) {
     return vertx.eventBus()
       .<JsonObject>request(address, body, options)

@@ -55,8 +55,7 @@ final class Pools {
       Map.entry(Bus.CAMPAIGN_GET, this::campaign),
       Map.entry(Bus.CAMPAIGN_CREATE, this::createCampaign),
       Map.entry(Bus.CAMPAIGN_PUT, this::putCampaign),
-      Map.entry(Bus.CAMPAIGN_DELETE, this::deleteCampaign),
-      Map.entry(Bus.RESERVATION_RELEASE_AUDIT, this::recordRelease));
+      Map.entry(Bus.CAMPAIGN_DELETE, this::deleteCampaign));
   }
 
   private Future<JsonObject> listPools(JsonObject request) {
@@ -215,15 +214,6 @@ final class Pools {
             .compose(v -> audited(tx, request, "campaign.delete", name, before, null))
             .map(before)))
       .compose(deleted -> sync.writeSettings().map(new JsonObject().put("deleted", deleted)));
-  }
-
-  /**
-   * Records in the audit trail that an admin released a campaign's reservations ({@code released}: the
-   * allocators' answer). The release lives in Redis only, so there is no transaction to share.
-   */
-  private Future<JsonObject> recordRelease(JsonObject request) {
-    JsonObject released = request.getJsonObject("released");
-    return audited(pg, request, "reservations.release", released.getString("campaign"), null, released);
   }
 
   private static Tuple campaignParams(JsonObject campaign) {
