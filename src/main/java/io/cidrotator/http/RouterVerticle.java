@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -83,21 +84,18 @@ public final class RouterVerticle extends VerticleBase {
         .allowedHeader("Authorization")
         .allowedHeader("Content-Type"));
     }
-    // measure runs before the dialer check, so a refusal is counted and has the empty text-format body.
-    Handler<RoutingContext> dialer = dialers.open() ? RoutingContext::next : access.dialer();
-    router.get("/next-cid").handler(this::measure).handler(dialer)
-      .handler(ctx -> nextCid(ctx, request -> allocation.allocate(request)));
-    router.get("/release").handler(DialplanFormat::mark).handler(dialer)
-      .handler(ctx -> release(ctx, allocation::release));
-    router.post("/release").handler(DialplanFormat::mark).handler(dialer)
-      .handler(ctx -> release(ctx, allocation::release));
+    // measure (or mark, for releases) runs before the dialer check, so a refusal is counted and has the
+    // empty text-format body. With the dialer routes open there is no check at all on the hot path.
+    Handler<RoutingContext> gate = dialers.open() ? null : access.dialer();
+    dialerRoute(router.get("/next-cid"), this::measure, gate, ctx -> nextCid(ctx, allocation::allocate));
+    dialerRoute(router.get("/release"), DialplanFormat::mark, gate, ctx -> release(ctx, allocation::release));
+    dialerRoute(router.post("/release"), DialplanFormat::mark, gate, ctx -> release(ctx, allocation::release));
     if (config.benchDirectRoute()) {
       // The same allocation without the bus hop, for scripts/bench to measure what the hop costs.
       direct = new Allocator(vertx, config, "bench-direct");
-      router.get("/bench/next-cid-direct").handler(this::measure).handler(dialer)
-        .handler(ctx -> nextCid(ctx, direct::allocate));
-      router.get("/bench/release-direct").handler(DialplanFormat::mark).handler(dialer)
-        .handler(ctx -> release(ctx, direct::release));
+      dialerRoute(router.get("/bench/next-cid-direct"), this::measure, gate, ctx -> nextCid(ctx, direct::allocate));
+      dialerRoute(router.get("/bench/release-direct"), DialplanFormat::mark, gate,
+        ctx -> release(ctx, direct::release));
     }
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -137,6 +135,16 @@ public final class RouterVerticle extends VerticleBase {
       .requestHandler(router)
       .listen())
       .onSuccess(s -> server = s);
+  }
+
+  /** {@code first}, then the dialer check when there is one ({@code gate} null: none), then {@code serve}. */
+  private static void dialerRoute(Route route, Handler<RoutingContext> first, Handler<RoutingContext> gate,
+                                  Handler<RoutingContext> serve) {
+    route.handler(first);
+    if (gate != null) {
+      route.handler(gate);
+    }
+    route.handler(serve);
   }
 
   /**
