@@ -55,8 +55,8 @@ final class CallerIdRoutes {
       throw new HttpException(400, "area_code: must be 3 digits starting with 2-9, got '" + areaCode + "'");
     }
     return callerIds.list(new JsonObject()
-      .put("page", bounded("page", params.get("page"), 1, 1, Integer.MAX_VALUE / MAX_PAGE_SIZE))
-      .put("size", bounded("size", params.get("size"), 50, 1, MAX_PAGE_SIZE))
+      .put("page", Input.integer("page", params.get("page"), 1, 1, Integer.MAX_VALUE / MAX_PAGE_SIZE))
+      .put("size", Input.integer("size", params.get("size"), 50, 1, MAX_PAGE_SIZE))
       .put("area_code", areaCode)
       .put("pool", Input.name("pool", params.get("pool")))
       .put("carrier", shortText("carrier", params.get("carrier")))
@@ -148,7 +148,7 @@ final class CallerIdRoutes {
       .put("target", shortText("target", params.get("target")))
       .put("since", time("since", params.get("since")))
       .put("until", time("until", params.get("until")))
-      .put("limit", bounded("limit", params.get("limit"), 100, 1, MAX_PAGE_SIZE)));
+      .put("limit", Input.integer("limit", params.get("limit"), 100, 1, MAX_PAGE_SIZE)));
   }
 
   private static void onlyParams(MultiMap params, Set<String> allowed) {
@@ -158,11 +158,6 @@ final class CallerIdRoutes {
           + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
     }
-  }
-
-  private static int bounded(String name, String raw, int fallback, int min, int max) {
-    Integer value = Input.integer(name, raw, min, max);
-    return value == null ? fallback : value;
   }
 
   private static Boolean bool(String name, String raw) {
@@ -206,11 +201,10 @@ final class CallerIdRoutes {
   }
 
   private static String pool(JsonObject body) {
-    Object value = body.getValue("pool");
-    if (!(value instanceof String name) || !name.matches("[A-Za-z0-9_.-]{1,64}")) {
+    if (!(body.getValue("pool") instanceof String name) || name.isEmpty()) {
       throw new HttpException(400, "pool: a pool name of 1 to 64 letters, digits, '_', '.' or '-'");
     }
-    return name;
+    return PoolRoutes.poolName("pool", name);
   }
 
   private static JsonObject meta(JsonObject body) {

@@ -35,21 +35,16 @@ final class DashboardRoutes {
   }
 
   private Future<JsonObject> usageToday(RoutingContext ctx) {
-    return charts.usageToday(bounded(ctx, "limit", 50, 1, 500));
+    return charts.usageToday(Input.integer("limit", ctx.request().getParam("limit"), 50, 1, 500));
   }
 
   private Future<JsonObject> history(RoutingContext ctx) {
     String callerId = Input.number("caller_id", ctx.pathParam("caller_id")).digits();
-    return charts.history(callerId, bounded(ctx, "limit", 20, 1, 200));
+    return charts.history(callerId, Input.integer("limit", ctx.request().getParam("limit"), 20, 1, 200));
   }
 
   /** {@code hours}: 1 to 168 (a week), 24 when absent. */
   private static int hours(RoutingContext ctx) {
-    return bounded(ctx, "hours", 24, 1, 168);
-  }
-
-  private static int bounded(RoutingContext ctx, String name, int fallback, int min, int max) {
-    Integer value = Input.integer(name, ctx.request().getParam(name), min, max);
-    return value == null ? fallback : value;
+    return Input.integer("hours", ctx.request().getParam("hours"), 24, 1, 168);
   }
 }

@@ -101,6 +101,12 @@ final class Input {
     throw new HttpException(400, name + ": must be an integer from " + min + " to " + max + ", got '" + raw + "'");
   }
 
+  /** {@link #integer(String, String, int, int)}, or {@code fallback} when absent. */
+  static int integer(String name, String raw, int fallback, int min, int max) {
+    Integer value = integer(name, raw, min, max);
+    return value == null ? fallback : value;
+  }
+
   /** A positive integer JSON field; null when absent or null (which means "the default"). */
   static Integer positive(JsonObject body, String name) {
     Object value = body.getValue(name);
