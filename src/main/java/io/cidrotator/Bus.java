@@ -3,6 +3,7 @@ package io.cidrotator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -86,6 +87,13 @@ public final class Bus {
         reply(msg, result);
       })
       .completion();
+  }
+
+  /** Sends {@code body} to the consumer of {@code address}; succeeds with its JSON answer. */
+  public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, DeliveryOptions options) {
+    return vertx.eventBus()
+      .<JsonObject>request(address, body, options)
+      .map(Message::body);
   }
 
   /**

@@ -4,7 +4,6 @@ import io.cidrotator.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the messages about live reservations (listing, bulk release). */
@@ -37,8 +36,6 @@ public final class ReservationClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus()
-      .<JsonObject>request(address, body, options)
-      .map(Message::body);
+    return Bus.request(vertx, address, body, options);
   }
 }

@@ -5,7 +5,6 @@ import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the caller-ID admin messages and the audit queries of the bus. */
@@ -69,8 +68,6 @@ public final class CallerIdClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus()
-      .<JsonObject>request(address, body, options)
-      .map(Message::body);
+    return Bus.request(vertx, address, body, options);
   }
 }

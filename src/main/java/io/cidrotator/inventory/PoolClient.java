@@ -5,7 +5,6 @@ import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -75,8 +74,6 @@ public final class PoolClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus()
-      .<JsonObject>request(address, body, options)
-      .map(Message::body);
+    return Bus.request(vertx, address, body, options);
   }
 }
