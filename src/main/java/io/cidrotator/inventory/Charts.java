@@ -33,7 +33,6 @@ import java.util.function.Function;
 final class Charts {
 
   private static final long HOUR_S = 3600;
-  private static final String DEFAULT_POOL = "default";
 
   private final Pool pg;
   private final ScriptRunner redis;
@@ -106,7 +105,7 @@ final class Charts {
     List<JsonObject> items = chart.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
     List<Future<Response>> sizes = items.stream()
       .map(item -> redis.send(Request.cmd(Command.ZCARD)
-        .arg(AllocatorVerticle.KEY_PREFIX + "a:" + DEFAULT_POOL + ":" + item.getString("area_code"))))
+        .arg(AllocatorVerticle.KEY_PREFIX + "a:" + Pools.DEFAULT_POOL + ":" + item.getString("area_code"))))
       .toList();
     return Future.all(sizes)
       .map(all -> {
