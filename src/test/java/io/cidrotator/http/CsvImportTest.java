@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -324,21 +325,23 @@ class CsvImportTest {
   }
 
   @Test
-  void aDeclaredLengthOverTheLimitIsA413BeforeAnyOfTheBodyIsRead() {
-    HttpClient client = api.server().vertx.createHttpClient();
-    String answer = client.request(HttpMethod.POST, api.server().config.apiPort(), "127.0.0.1",
-        "/api/caller-ids/import")
-      .compose(request -> request
-        .putHeader("Authorization", api.server().bearer())
-        .putHeader("Content-Type", "text/csv")
-        .putHeader("Content-Length", Long.toString(CsvRoutes.MAX_BODY + 1))
-        .sendHead()
-        .compose(v -> request.response()))
-      .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
-      .await();
+  void aDeclaredLengthOverTheLimitIsA413BeforeAnyOfTheBodyIsRead() throws IOException {
+    // A plain socket: the head only, then read what the server says and that it closes the connection.
+    // (An HTTP client left holding an unsent body is not what is tested here, and under load it hung.)
+    String answer;
+    try (Socket socket = new Socket("127.0.0.1", api.server().config.apiPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST /api/caller-ids/import HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\n"
+        + "Authorization: " + api.server().bearer() + "\r\n"
+        + "Content-Type: text/csv\r\n"
+        + "Content-Length: " + (CsvRoutes.MAX_BODY + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
 
-    assertThat(answer).isEqualTo("413 {\"detail\":\"body: the file is over 50 MB; split it\"}");
-    client.close().await();
+    assertThat(answer).startsWith("HTTP/1.1 413 ")
+      .endsWith("\r\n\r\n{\"detail\":\"body: the file is over 50 MB; split it\"}");
   }
 
   @Test
