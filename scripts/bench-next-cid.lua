@@ -1,4 +1,5 @@
--- wrk script of scripts/bench: GET <path>?to=<random 10-digit NANP destination in a seeded area code>.
+-- wrk script of scripts/bench: GET <path>?to=<random 10-digit NANP destination in a seeded area code>
+-- &campaign=<one of 4>&agent=<one of 200>: the request a VICIdial dialplan sends.
 --
 --   wrk -t2 -c64 -d20s -s scripts/bench-next-cid.lua http://127.0.0.1:PORT -- PATH MODE AREA_CODES_FILE
 --
@@ -22,6 +23,8 @@ function setup(thread)
 end
 
 local DESTINATIONS = 4096
+local CAMPAIGNS = {"SALESA", "SALESB", "RENEW", "SURVEY"}
+local AGENTS = 200
 
 function init(args)
   path, mode = args[1], args[2]
@@ -42,7 +45,11 @@ function init(args)
   allocations = {}
   for i = 1, DESTINATIONS do
     local to = codes[math.random(#codes)] .. math.random(200, 999) .. string.format("%04d", math.random(0, 9999))
-    allocations[i] = wrk.format("GET", path .. "?to=" .. to)
+    -- As VICIdial sends it: the campaign (unmapped campaigns use the default pool) and the agent's user id
+    -- (each agent's per-minute rate limit is counted in the same script call).
+    local campaign = CAMPAIGNS[math.random(#CAMPAIGNS)]
+    local agent = tostring(1000 + math.random(AGENTS))
+    allocations[i] = wrk.format("GET", path .. "?to=" .. to .. "&campaign=" .. campaign .. "&agent=" .. agent)
   end
   -- The direct run releases without the bus too, so the two runs differ only by the bus hop.
   local release_path = path:find("direct", 1, true) and "/bench/release-direct" or "/release"

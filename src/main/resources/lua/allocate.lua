@@ -1,6 +1,8 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
--- The campaign's pool (P..'campaigns', else ARGV[2]) and that pool's settings (P..'pool:'..pool) are read
--- here, in the same atomic call, so a settings change applies from the next allocation on.
+-- include: keys, index
+-- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.pool_settings) are read here, in
+-- the same atomic call, so a settings change applies from the next allocation on.
+-- Java: io.cidrotator.redis.AllocateScript (Args in this order, Reply from these positions).
 -- KEYS[1]  key prefix carrying the hash tag, e.g. '{cr}:'
 -- ARGV[1]  now (ms)            ARGV[2] pool of a campaign without a mapping ('default')
 -- ARGV[3]  destination area code (NPA)
@@ -13,40 +15,39 @@
 -- ARGV[16] callkey (VICIdial's call id; '' = none)   ARGV[17] uid (Asterisk's UNIQUEID; '' = none)
 -- ARGV[18] how long (ms) a call key outlives its reservation, so a late release still finds it
 --   A call key that names a live reservation makes this a retry: the same reply again, nothing counted
---   (the 10th element is then 'repeat', and reserved_for is what is left of the reservation).
--- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)}
+--   (the 10th element is then 'repeat', and the ttl is what is left of the reservation).
+-- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)[, 'repeat']}
 --       tier = 'area_code' | 'pool'
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
 --       no_local_number: the pool's fallback is 'area_code' and the destination's area code has no number
 --       available while other area codes of the pool have.
-P = KEYS[1]
 NOW = tonumber(ARGV[1])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
 local npa = ARGV[3]
 local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local batch = tonumber(ARGV[15])
 
-local callkey, uid, key_grace = ARGV[16] or '', ARGV[17] or '', tonumber(ARGV[18] or '0')
+local callkey, uid, key_grace = ARGV[16], ARGV[17], tonumber(ARGV[18])
 
 -- A retry of an identified call (the dialplan's CURL timed out, the call was re-dialed): its reservation, if live.
 local function earlier_allocation()
-  local known = callkey ~= '' and redis.call('GET', P .. 'k:c:' .. callkey) or nil
+  local known = callkey ~= '' and redis.call('GET', K.call_key(callkey)) or nil
   if not known and uid ~= '' then
-    known = redis.call('GET', P .. 'k:u:' .. uid)
+    known = redis.call('GET', K.uid(uid))
   end
   if not known then
     return nil
   end
   local cid, rid = string.match(known, '^(%d+) (.+)$')
-  local f = redis.call('HMGET', P .. 'n:' .. cid, 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
-  local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', P .. 'r:' .. f[2], cid)
+  local f = redis.call('HMGET', K.number(cid), 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
+  local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', K.reserved(f[2]), cid)
   if not expiry or tonumber(expiry) <= NOW then
     -- Ended, or the number was deactivated meanwhile: the retry is allocated afresh.
     return nil
   end
   -- The retry may dial with it: the first request's late answer must no longer take it back (undo.lua).
-  redis.call('HSET', P .. 'n:' .. cid, 'rrepeat', '1')
+  redis.call('HSET', K.number(cid), 'rrepeat', '1')
   return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat'}
 end
 
@@ -55,14 +56,14 @@ if repeated then
   return repeated
 end
 
-local pool = ARGV[12] ~= '' and redis.call('HGET', P .. 'campaigns', ARGV[12]) or ARGV[2]
-local settings = redis.call('HMGET', P .. 'pool:' .. pool, 'ttl', 'fallback')
+local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
+local settings = redis.call('HMGET', K.pool_settings(pool), 'ttl', 'fallback')
 local ttl = tonumber(settings[1] or ARGV[4])
 local fallback = settings[2] or 'area_code,pool'
 
 local rate_key
 if agent ~= '' then
-  rate_key = P .. 'rl:' .. agent .. ':' .. minute
+  rate_key = K.rate(agent, minute)
   if tonumber(redis.call('GET', rate_key) or '0') >= agent_limit then
     return {'ERR', 'rate_limited', pool}
   end
@@ -71,8 +72,8 @@ end
 -- Returns to service what is due (expired reservations, ended caps), at most `limit` of each; true when
 -- more may be due.
 local function reclaim_due(limit)
-  local reserved = reclaim(pool, 'r', limit)
-  local capped = reclaim(pool, 'c', limit)
+  local reserved = reclaim(K.reserved(pool), true, limit)
+  local capped = reclaim(K.capped(pool), false, limit)
   return reserved == limit or capped == limit
 end
 
@@ -84,17 +85,17 @@ local more_due = reclaim_due(batch)
 -- comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
 local function pick()
   if fallback ~= 'pool' then
-    local head = redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
+    local head = redis.call('ZRANGE', K.available(pool, npa), 0, 1, 'WITHSCORES')
     if head[1] or fallback == 'area_code' then
       return npa, head, 'area_code'
     end
   end
   -- The pool's LRU number heads the area code whose LRU number is the least recently used.
-  local lru_npa = redis.call('ZRANGE', P .. 'h:' .. pool, 0, 0)[1]
+  local lru_npa = redis.call('ZRANGE', K.area_codes(pool), 0, 0)[1]
   if not lru_npa then
     return nil, {}, 'pool'
   end
-  return lru_npa, redis.call('ZRANGE', P .. 'a:' .. pool .. ':' .. lru_npa, 0, 1, 'WITHSCORES'), 'pool'
+  return lru_npa, redis.call('ZRANGE', K.available(pool, lru_npa), 0, 1, 'WITHSCORES'), 'pool'
 end
 
 local from_npa, head, tier = pick()
@@ -108,14 +109,14 @@ end
 local cid = head[1]
 
 if not cid then
-  if redis.call('EXISTS', P .. 'loaded') == 0 then
+  if redis.call('EXISTS', K.LOADED) == 0 then
     return {'ERR', 'not_loaded', pool}
   end
-  if fallback == 'area_code' and redis.call('EXISTS', P .. 'h:' .. pool) == 1 then
+  if fallback == 'area_code' and redis.call('EXISTS', K.area_codes(pool)) == 1 then
     return {'ERR', 'no_local_number', pool}
   end
-  local reserved = redis.call('ZCARD', P .. 'r:' .. pool) > 0
-  local capped = redis.call('ZCARD', P .. 'c:' .. pool) > 0
+  local reserved = redis.call('ZCARD', K.reserved(pool)) > 0
+  local capped = redis.call('ZCARD', K.capped(pool)) > 0
   if reserved and capped then
     return {'ERR', 'all_reserved_or_capped', pool}
   elseif reserved then
@@ -126,20 +127,20 @@ if not cid then
   return {'ERR', 'pool_empty', pool}
 end
 
-local key = P .. 'n:' .. cid
+local key = K.number(cid)
 local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-redis.call('ZREM', P .. 'a:' .. pool .. ':' .. from_npa, cid)
+redis.call('ZREM', K.available(pool, from_npa), cid)
 if head[3] then
-  redis.call('ZADD', P .. 'h:' .. pool, head[4], from_npa)
+  redis.call('ZADD', K.area_codes(pool), head[4], from_npa)
 else
-  redis.call('ZREM', P .. 'h:' .. pool, from_npa)
+  redis.call('ZREM', K.area_codes(pool), from_npa)
 end
-redis.call('ZADD', P .. 'r:' .. pool, NOW + ttl, cid)
+redis.call('ZADD', K.reserved(pool), NOW + ttl, cid)
 
 if rate_key then
   -- Created with its expiry in the same atomic call: no counter can outlive its window.
@@ -148,9 +149,9 @@ if rate_key then
   end
 end
 if callkey ~= '' then
-  redis.call('SET', P .. 'k:c:' .. callkey, cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
+  redis.call('SET', K.call_key(callkey), cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
 end
 if uid ~= '' then
-  redis.call('SET', P .. 'k:u:' .. uid, cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
+  redis.call('SET', K.uid(uid), cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
 end
 return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl}

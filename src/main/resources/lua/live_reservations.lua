@@ -2,19 +2,20 @@
 -- Without a campaign, each pool's first offset+limit entries of its r: set suffice for the merged page;
 -- a campaign filter reads the campaign field of every live reservation of the pool(s): there are about as
 -- many as calls in progress, and this is an admin read, not the dialer's path.
+-- include: keys
+-- Java: io.cidrotator.redis.LiveReservationsScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  now (ms)   ARGV[2] pool ('' = every pool)   ARGV[3] campaign ('' = any)
 -- ARGV[4]  offset     ARGV[5] limit
 -- Reply: {total, then per reservation 9 fields: caller_id, pool, reservation id, campaign, agent, destination,
 --         reserved at (ms), expires at (ms), tier}
-P = KEYS[1]
 local after, campaign = '(' .. ARGV[1], ARGV[3]
 local offset, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
-local pools = ARGV[2] ~= '' and {ARGV[2]} or redis.call('SMEMBERS', P .. 'pools')
+local pools = ARGV[2] ~= '' and {ARGV[2]} or redis.call('SMEMBERS', K.POOLS)
 
 local live, total = {}, 0
 for _, pool in ipairs(pools) do
-  local key = P .. 'r:' .. pool
+  local key = K.reserved(pool)
   local entries
   if campaign == '' then
     total = total + redis.call('ZCOUNT', key, after, '+inf')
@@ -23,7 +24,7 @@ for _, pool in ipairs(pools) do
     entries = redis.call('ZRANGE', key, after, '+inf', 'BYSCORE', 'WITHSCORES')
   end
   for i = 1, #entries, 2 do
-    if campaign == '' or redis.call('HGET', P .. 'n:' .. entries[i], 'rcampaign') == campaign then
+    if campaign == '' or redis.call('HGET', K.number(entries[i]), 'rcampaign') == campaign then
       live[#live + 1] = {entries[i], pool, tonumber(entries[i + 1]), entries[i + 1]}
     end
   end
@@ -42,7 +43,7 @@ local reply = {total}
 for i = offset + 1, math.min(offset + limit, #live) do
   -- The expiry as Redis wrote it: Lua 5.1 would print a number of milliseconds in exponent notation.
   local cid, pool, expiry = live[i][1], live[i][2], live[i][4]
-  local f = redis.call('HMGET', P .. 'n:' .. cid, 'rid', 'rcampaign', 'ragent', 'rdest', 'rat', 'rtier')
+  local f = redis.call('HMGET', K.number(cid), 'rid', 'rcampaign', 'ragent', 'rdest', 'rat', 'rtier')
   for _, value in ipairs({cid, pool, f[1], f[2], f[3], f[4], f[5], expiry, f[6]}) do
     reply[#reply + 1] = value
   end

@@ -1,23 +1,24 @@
 -- release: ends a live reservation at once (hangup); the number keeps its place in the LRU order.
+-- include: keys, index
+-- Java: io.cidrotator.redis.ReleaseScript.
 -- KEYS[1]  key prefix carrying the hash tag
--- ARGV[1]  caller_id   ARGV[2] now (ms)
+-- ARGV[1]  caller_id ('' = the call named by ARGV[8] or ARGV[9])   ARGV[2] now (ms)
 -- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
 -- ARGV[7]  the reservation (allocation id) to end, or '' for whatever reservation is live. With an id, a
 --          late hangup of a call whose reservation expired cannot end the next call's reservation.
 -- ARGV[8]  callkey, ARGV[9] uid: with caller_id '', the call whose allocation stored that key (allocate.lua)
 -- Reply: {1, allocation_id, caller_id} when a reservation was released; {0, '', caller_id} when none was live
 --        (idempotent); {-1} when the number is not in the inventory; {-2} when no allocation holds the call key.
-P = KEYS[1]
 local cid = ARGV[1]
 NOW = tonumber(ARGV[2])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-local wanted = ARGV[7] or ''
+local wanted = ARGV[7]
 
 if cid == '' then
-  local callkey, uid = ARGV[8] or '', ARGV[9] or ''
-  local known = callkey ~= '' and redis.call('GET', P .. 'k:c:' .. callkey) or nil
+  local callkey, uid = ARGV[8], ARGV[9]
+  local known = callkey ~= '' and redis.call('GET', K.call_key(callkey)) or nil
   if not known and uid ~= '' then
-    known = redis.call('GET', P .. 'k:u:' .. uid)
+    known = redis.call('GET', K.uid(uid))
   end
   if not known then
     return {-2}
@@ -25,7 +26,7 @@ if cid == '' then
   cid, wanted = string.match(known, '^(%d+) (.+)$')
 end
 
-local f = redis.call('HMGET', P .. 'n:' .. cid, 'pool', 'rid')
+local f = redis.call('HMGET', K.number(cid), 'pool', 'rid')
 local pool, id = f[1], f[2] or ''
 if not pool then
   return {-1}
@@ -33,11 +34,11 @@ end
 if wanted ~= '' and wanted ~= id then
   return {0, '', cid}
 end
-local expiry = redis.call('ZSCORE', P .. 'r:' .. pool, cid)
+local expiry = redis.call('ZSCORE', K.reserved(pool), cid)
 if not expiry then
   return {0, '', cid}
 end
-redis.call('ZREM', P .. 'r:' .. pool, cid)
+redis.call('ZREM', K.reserved(pool), cid)
 restore(cid, true)
 if tonumber(expiry) <= NOW then
   -- Already over by its TTL, merely not reclaimed yet: nothing live was released.

@@ -1,20 +1,21 @@
 -- release_campaign: ends every live reservation made for one campaign, in every pool, as release.lua ends one:
 -- the number keeps its place in the LRU order (or goes to its pool's capped set). Reservations already over
 -- by their TTL are left to the lazy reclaim: nothing live is released there.
+-- include: keys, index
+-- Java: io.cidrotator.redis.ReleaseCampaignScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  campaign   ARGV[2] now (ms)
 -- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
 -- Reply: {caller_id, allocation id, ...} of every reservation released
-P = KEYS[1]
 local campaign = ARGV[1]
 NOW = tonumber(ARGV[2])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 
 local released = {}
-for _, pool in ipairs(redis.call('SMEMBERS', P .. 'pools')) do
-  local key = P .. 'r:' .. pool
+for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
+  local key = K.reserved(pool)
   for _, cid in ipairs(redis.call('ZRANGE', key, '(' .. ARGV[2], '+inf', 'BYSCORE')) do
-    local f = redis.call('HMGET', P .. 'n:' .. cid, 'rcampaign', 'rid')
+    local f = redis.call('HMGET', K.number(cid), 'rcampaign', 'rid')
     if f[1] == campaign then
       redis.call('ZREM', key, cid)
       restore(cid, true)

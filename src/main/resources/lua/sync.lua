@@ -1,12 +1,13 @@
 -- sync: upserts a batch of numbers from PostgreSQL into the index. Idempotent; keeps live state
 -- (reservations, counts, last use when newer) and moves a number between pools or area codes.
+-- include: keys, index
+-- Java: io.cidrotator.redis.SyncScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
 -- ARGV[5]  day window end
 -- ARGV[6..] groups of 8: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never)
 -- Reply: number of numbers written
-P = KEYS[1]
 NOW = tonumber(ARGV[1])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 
@@ -14,17 +15,17 @@ local count = 0
 for i = 6, #ARGV, 8 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
-  local key = P .. 'n:' .. cid
+  local key = K.number(cid)
   local old = redis.call('HMGET', key, 'pool', 'npa', 'last')
   if old[1] then
     make_unavailable(old[1], old[2], cid)
-    redis.call('ZREM', P .. 'c:' .. old[1], cid)
-    redis.call('SREM', P .. 'm:' .. old[1], cid)
+    redis.call('ZREM', K.capped(old[1]), cid)
+    redis.call('SREM', K.members(old[1]), cid)
     if old[1] ~= pool then
-      local expiry = redis.call('ZSCORE', P .. 'r:' .. old[1], cid)
+      local expiry = redis.call('ZSCORE', K.reserved(old[1]), cid)
       if expiry then
-        redis.call('ZREM', P .. 'r:' .. old[1], cid)
-        redis.call('ZADD', P .. 'r:' .. pool, expiry, cid)
+        redis.call('ZREM', K.reserved(old[1]), cid)
+        redis.call('ZADD', K.reserved(pool), expiry, cid)
       end
     end
     if tonumber(old[3]) > last then
@@ -33,10 +34,10 @@ for i = 6, #ARGV, 8 do
   end
   redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'hl', hl, 'dl', dl,
     'active', active, 'last', last)
-  redis.call('SADD', P .. 'all', cid)
-  redis.call('SADD', P .. 'pools', pool)
+  redis.call('SADD', K.ALL, cid)
+  redis.call('SADD', K.POOLS, pool)
   if active == '1' then
-    redis.call('SADD', P .. 'm:' .. pool, cid)
+    redis.call('SADD', K.members(pool), cid)
     restore(cid)
   end
   count = count + 1

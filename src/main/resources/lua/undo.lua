@@ -1,20 +1,21 @@
 -- undo: takes back an allocation whose answer came too late: the dialplan already got a 503 and dials
 -- with VICIdial's own caller-ID, so the number must not stay reserved, counted or out of its LRU place.
+-- include: keys, index
+-- Java: io.cidrotator.redis.UndoScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  caller_id   ARGV[2] allocation id   ARGV[3] the number's last use before the allocation (ms)
 -- ARGV[4]  now (ms)    ARGV[5] hour window id   ARGV[6] hour window end   ARGV[7] day window id
 -- ARGV[8]  day window end   ARGV[9] agent ('' = none)   ARGV[10] minute window id of the allocation
 -- Reply: 1 when undone; 0 when that allocation no longer holds the number (expired, released, reused) or a
 --        retry of the same call was answered with it (rrepeat): the dialplan may be dialing with it now.
-P = KEYS[1]
 local cid, id = ARGV[1], ARGV[2]
 NOW = tonumber(ARGV[4])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
 
-local key = P .. 'n:' .. cid
+local key = K.number(cid)
 local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid', 'rrepeat')
 local pool = f[1]
-if not pool or f[6] ~= id or f[7] == '1' or redis.call('ZREM', P .. 'r:' .. pool, cid) == 0 then
+if not pool or f[6] ~= id or f[7] == '1' or redis.call('ZREM', K.reserved(pool), cid) == 0 then
   return 0
 end
 if f[2] == HOUR_ID and tonumber(f[3]) > 0 then
@@ -25,7 +26,7 @@ if f[4] == DAY_ID and tonumber(f[5]) > 0 then
 end
 redis.call('HSET', key, 'last', ARGV[3])
 if ARGV[9] ~= '' then
-  local rate_key = P .. 'rl:' .. ARGV[9] .. ':' .. ARGV[10]
+  local rate_key = K.rate(ARGV[9], ARGV[10])
   if tonumber(redis.call('GET', rate_key) or '0') > 0 then
     redis.call('DECR', rate_key)
   end

@@ -3,19 +3,23 @@ package io.cidrotator.allocation;
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
 import io.cidrotator.metrics.Metrics;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.AllocateScript;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.LiveReservationsScript;
+import io.cidrotator.redis.ReleaseCampaignScript;
+import io.cidrotator.redis.ReleaseScript;
+import io.cidrotator.redis.ReservationCountScript;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.UndoScript;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,17 +29,16 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Allocator {
 
-  private static final List<String> KEYS = List.of(AllocatorVerticle.KEY_PREFIX);
   private static final String DEFAULT_POOL = "default";
   private static final int RECLAIM_BATCH = 8;
   private static final long HISTORY_FLUSH_MS = 100;
   /** A call key outlives its reservation this long: a hangup handler's release still finds the call. */
-  private static final String CALL_KEY_GRACE_MS = Long.toString(15 * 60_000L);
+  private static final long CALL_KEY_GRACE_MS = 15 * 60_000L;
 
   private final Vertx vertx;
   private final AppConfig config;
-  private final String ttlMs;
-  private final String agentLimit;
+  private final long ttlMs;
+  private final int agentLimit;
   private final ScriptRunner redis;
   private final LiveReservations reservations;
   private final Counter releasedCount = releaseCounter("released");
@@ -49,8 +52,8 @@ public final class Allocator {
     this.vertx = vertx;
     this.config = config;
     this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
-    this.ttlMs = Long.toString(config.reservationTtlSeconds() * 1000L);
-    this.agentLimit = Integer.toString(config.rateLimitPerAgent());
+    this.ttlMs = config.reservationTtlSeconds() * 1000L;
+    this.agentLimit = config.rateLimitPerAgent();
     this.reservations = new LiveReservations(redis, config.timezone(), event -> history.add(event));
   }
 
@@ -58,8 +61,8 @@ public final class Allocator {
   public Future<Void> start() {
     timer = vertx.setPeriodic(HISTORY_FLUSH_MS, id -> flushHistory());
     return redis.connect()
-      .compose(v -> redis.loadScripts(LuaScript.ALLOCATE, LuaScript.RELEASE, LuaScript.UNDO, LuaScript.RESERVATIONS,
-        LuaScript.LIVE_RESERVATIONS, LuaScript.RELEASE_CAMPAIGN));
+      .compose(v -> redis.loadScripts(AllocateScript.LUA, ReleaseScript.LUA, UndoScript.LUA,
+        ReservationCountScript.LUA, LiveReservationsScript.LUA, ReleaseCampaignScript.LUA));
   }
 
   /** Listing and bulk release of live reservations, over this allocator's connection and history. */
@@ -80,23 +83,19 @@ public final class Allocator {
       return Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time"));
     }
     CapWindows w = windowsAt(now);
-    String to = request.getString("to");
-    String campaign = Objects.requireNonNullElse(request.getString("campaign"), "");
-    String agent = Objects.requireNonNullElse(request.getString("agent"), "");
-    String id = newAllocationId(now);
-    List<String> args = List.of(
-      Long.toString(now), DEFAULT_POOL, to.substring(0, 3), ttlMs,
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
-      agent, agentLimit, w.minuteId(),
-      campaign, to, id, Integer.toString(RECLAIM_BATCH),
-      Objects.requireNonNullElse(request.getString("callkey"), ""),
-      Objects.requireNonNullElse(request.getString("uid"), ""),
-      CALL_KEY_GRACE_MS);
-    return redis.run(LuaScript.ALLOCATE, KEYS, args)
+    String agent = request.getString("agent");
+    AllocateScript.Args args = new AllocateScript.Args(now, DEFAULT_POOL, ttlMs, w, agent, agentLimit,
+      request.getString("campaign"), request.getString("to"), newAllocationId(now), RECLAIM_BATCH,
+      request.getString("callkey"), request.getString("uid"), CALL_KEY_GRACE_MS);
+    return AllocateScript.run(redis, args)
       .compose(reply -> {
-        JsonObject undo = undoOf(reply, agent, w);
-        if (System.currentTimeMillis() <= deadline || !"OK".equals(reply.get(0).toString())) {
-          return Future.succeededFuture(allocated(reply, request, now, undo));
+        if (!(reply instanceof AllocateScript.Allocated allocated)) {
+          return Future.failedFuture(failure(((AllocateScript.Refused) reply), request));
+        }
+        // A retry's reservation belongs to the first request: a late answer to the retry must not end it.
+        JsonObject undo = allocated.repeat() ? null : undoOf(allocated, agent, w);
+        if (System.currentTimeMillis() <= deadline) {
+          return Future.succeededFuture(allocated(allocated, request, now, undo));
         }
         // Too late for the caller: take the allocation back (a retry's reservation is the first request's).
         Future<JsonObject> undone = undo == null ? Future.succeededFuture() : takeBack(undo, false);
@@ -111,15 +110,12 @@ public final class Allocator {
    */
   public Future<JsonObject> takeBack(JsonObject undo, boolean answered) {
     long now = System.currentTimeMillis();
-    CapWindows w = windowsAt(now);
     String callerId = undo.getString("caller_id");
     String reservation = undo.getString("reservation");
-    List<String> args = List.of(callerId, reservation, undo.getString("previous_last"),
-      Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
-      undo.getString("agent"), undo.getString("minute"));
-    return redis.run(LuaScript.UNDO, KEYS, args)
-      .map(reply -> {
-        boolean undone = reply.toLong() == 1;
+    UndoScript.Args args = new UndoScript.Args(callerId, reservation, undo.getLong("previous_last"), now,
+      windowsAt(now), undo.getString("agent"), undo.getString("minute"));
+    return UndoScript.run(redis, args)
+      .map(undone -> {
         if (undone && answered) {
           history.add(HistoryEvent.released(reservation, callerId, now, "taken_back"));
         }
@@ -127,68 +123,56 @@ public final class Allocator {
       });
   }
 
-  private static JsonObject undoOf(Response reply, String agent, CapWindows allocationWindows) {
-    // A retry's reservation belongs to the first request: a late answer to the retry must not end it.
-    if (!"OK".equals(reply.get(0).toString()) || isRepeat(reply)) {
-      return null;
-    }
+  private static JsonObject undoOf(AllocateScript.Allocated allocated, String agent, CapWindows allocationWindows) {
     return new JsonObject()
-      .put("caller_id", reply.get(1).toString())
-      .put("reservation", reply.get(5).toString())
-      .put("previous_last", reply.get(6).toString())
+      .put("caller_id", allocated.callerId())
+      .put("reservation", allocated.allocationId())
+      .put("previous_last", allocated.previousLastUse())
       .put("agent", agent)
       .put("minute", allocationWindows.minuteId());
   }
 
-  private JsonObject allocated(Response reply, JsonObject request, long now, JsonObject undo) {
-    if (!"OK".equals(reply.get(0).toString())) {
-      throw failure(reply.get(1).toString(), reply.get(2).toString(), request);
-    }
+  private JsonObject allocated(AllocateScript.Allocated allocated, JsonObject request, long now, JsonObject undo) {
     JsonObject result = new JsonObject()
-      .put("caller_id", reply.get(1).toString())
-      .put("area_code", reply.get(2).toString())
-      .put("carrier", reply.get(3).toString())
-      .put("tier", reply.get(4).toString())
-      .put("reservation", reply.get(5).toString())
-      .put("reserved_for", reply.get(8).toLong() / 1000)
-      .put("pool", reply.get(7).toString())
-      .put("repeat", isRepeat(reply))
+      .put("caller_id", allocated.callerId())
+      .put("area_code", allocated.areaCode())
+      .put("carrier", allocated.carrier())
+      .put("tier", allocated.tier())
+      .put("reservation", allocated.allocationId())
+      .put("reserved_for", allocated.ttlMs() / 1000)
+      .put("pool", allocated.pool())
+      .put("repeat", allocated.repeat())
       .put("undo", undo);
-    if (!isRepeat(reply)) {
-      history.add(HistoryEvent.allocated(result.getString("reservation"), result.getString("caller_id"),
+    if (!allocated.repeat()) {
+      history.add(HistoryEvent.allocated(allocated.allocationId(), allocated.callerId(),
         request.getString("to"), request.getString("campaign"), request.getString("agent"),
-        result.getString("tier"), result.getString("pool"), now,
+        allocated.tier(), allocated.pool(), now,
         HistoryEvent.Call.of(request.getString("callkey"), request.getString("uid"))));
     }
     return result;
   }
 
-  /** The reply of a retry names the earlier allocation of the same call key; nothing new was counted. */
-  private static boolean isRepeat(Response reply) {
-    return reply.size() > 9 && "repeat".equals(reply.get(9).toString());
-  }
-
-  private Bus.Failure failure(String reason, String pool, JsonObject request) {
-    return switch (reason) {
-      case "rate_limited" -> new Bus.Failure(429, "agent '" + request.getString("agent")
+  private Bus.Failure failure(AllocateScript.Refused refused, JsonObject request) {
+    String pool = refused.pool();
+    return switch (refused.reason()) {
+      case RATE_LIMITED -> new Bus.Failure(429, "agent '" + request.getString("agent")
         + "' is over its limit of " + config.rateLimitPerAgent() + " caller-IDs per minute");
-      case "pool_empty" -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
+      case POOL_EMPTY -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
         + "' has no active numbers");
-      case "all_reserved" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
+      case ALL_RESERVED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is on a live call");
-      case "all_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
+      case ALL_CAPPED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is at its hourly or daily cap");
-      case "all_reserved_or_capped" -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
+      case ALL_RESERVED_OR_CAPPED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is on a live call or at its hourly or daily cap");
-      case "no_local_number" -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
+      case NO_LOCAL_NUMBER -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
         + "' has no number free in area code " + request.getString("to").substring(0, 3)
         + " and does not fall back to other area codes");
-      case "not_loaded" -> {
+      case NOT_LOADED -> {
         // Redis lost its data (restart without persistence): rebuild it from PostgreSQL.
         vertx.eventBus().send(Bus.INVENTORY_RELOAD, new JsonObject());
         yield new Bus.Failure(503, "no caller-ID available: the inventory is being loaded into Redis");
       }
-      default -> new Bus.Failure(500, "unexpected allocation reply " + reason);
     };
   }
 
@@ -199,38 +183,37 @@ public final class Allocator {
    */
   public Future<JsonObject> release(JsonObject request) {
     long now = System.currentTimeMillis();
-    CapWindows w = windowsAt(now);
-    String callerId = Objects.requireNonNullElse(request.getString("caller_id"), "");
-    String reservation = Objects.requireNonNullElse(request.getString("reservation"), "");
-    List<String> args = List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation,
-      Objects.requireNonNullElse(request.getString("callkey"), ""),
-      Objects.requireNonNullElse(request.getString("uid"), ""));
+    ReleaseScript.Args args = new ReleaseScript.Args(request.getString("caller_id"), now, windowsAt(now),
+      request.getString("reservation"), request.getString("callkey"), request.getString("uid"));
     AllocationClient.Outcome outcome = new AllocationClient.Outcome(request.getString("dialstatus"),
       request.getInteger("answered"), request.getInteger("cause"));
-    return redis.run(LuaScript.RELEASE, KEYS, args)
+    return ReleaseScript.run(redis, args)
       .map(reply -> released(reply, request, now, outcome));
   }
 
-  private JsonObject released(Response reply, JsonObject request, long now, AllocationClient.Outcome outcome) {
-    long code = reply.get(0).toLong();
-    (code == 1 ? releasedCount : code == 0 ? nothingLiveCount : unknownCount).increment();
-    if (code == -1) {
+  private JsonObject released(ReleaseScript.Reply reply, JsonObject request, long now,
+                              AllocationClient.Outcome outcome) {
+    switch (reply.result()) {
+      case RELEASED -> releasedCount.increment();
+      case NOTHING_LIVE -> nothingLiveCount.increment();
+      default -> unknownCount.increment();
+    }
+    if (reply.result() == ReleaseScript.Result.UNKNOWN_NUMBER) {
       String named = request.getString("caller_id") != null ? "caller_id " + request.getString("caller_id")
         : request.getString("callkey") != null ? "the number of callkey " + request.getString("callkey")
         : "the number of uid " + request.getString("uid");
       throw new Bus.Failure(404, named + " is not in the inventory");
     }
-    if (code == -2) {
+    if (reply.result() == ReleaseScript.Result.UNKNOWN_CALL) {
       throw new Bus.Failure(404, (request.getString("callkey") != null
         ? "callkey " + request.getString("callkey") : "uid " + request.getString("uid"))
         + ": no allocation known for this call (never allocated, or ended more than 15 minutes ago)");
     }
-    String callerId = reply.get(2).toString();
-    if (code == 1) {
-      history.add(HistoryEvent.released(reply.get(1).toString(), callerId, now, "released", outcome));
+    boolean released = reply.result() == ReleaseScript.Result.RELEASED;
+    if (released) {
+      history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", outcome));
     }
-    return new JsonObject().put("caller_id", callerId).put("released", code == 1);
+    return new JsonObject().put("caller_id", reply.callerId()).put("released", released);
   }
 
   /**
@@ -246,8 +229,8 @@ public final class Allocator {
   }
 
   public Future<JsonObject> reservationCount(JsonObject request) {
-    return redis.run(LuaScript.RESERVATIONS, KEYS, List.of(Long.toString(System.currentTimeMillis())))
-      .map(reply -> new JsonObject().put("count", reply.toLong()));
+    return ReservationCountScript.run(redis, new ReservationCountScript.Args(System.currentTimeMillis()))
+      .map(count -> new JsonObject().put("count", count));
   }
 
   public Future<JsonObject> ping(JsonObject request) {

@@ -14,9 +14,6 @@ import java.util.List;
  */
 public final class AllocatorVerticle extends VerticleBase {
 
-  /** Every Redis key starts with this; the hash tag keeps all of them in one cluster slot. */
-  public static final String KEY_PREFIX = "{cr}:";
-
   private final AppConfig config;
   private Allocator allocator;
 

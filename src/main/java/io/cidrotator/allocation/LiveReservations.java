@@ -1,16 +1,15 @@
 package io.cidrotator.allocation;
 
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.LiveReservationsScript;
+import io.cidrotator.redis.ReleaseCampaignScript;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Response;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -19,9 +18,6 @@ import java.util.function.Consumer;
  * its history, as a hang-up's release does.
  */
 public final class LiveReservations {
-
-  private static final List<String> KEYS = List.of(AllocatorVerticle.KEY_PREFIX);
-  private static final int FIELDS = 9;
 
   private final ScriptRunner redis;
   private final ZoneId timezone;
@@ -40,35 +36,31 @@ public final class LiveReservations {
   public Future<JsonObject> list(JsonObject query) {
     int page = query.getInteger("page");
     int size = query.getInteger("size");
-    List<String> args = List.of(Long.toString(System.currentTimeMillis()),
-      Objects.requireNonNullElse(query.getString("pool"), ""),
-      Objects.requireNonNullElse(query.getString("campaign"), ""),
-      Long.toString((long) (page - 1) * size), Integer.toString(size));
-    return redis.run(LuaScript.LIVE_RESERVATIONS, KEYS, args)
+    LiveReservationsScript.Args args = new LiveReservationsScript.Args(System.currentTimeMillis(),
+      query.getString("pool"), query.getString("campaign"), (long) (page - 1) * size, size);
+    return LiveReservationsScript.run(redis, args)
       .map(reply -> {
         JsonArray items = new JsonArray();
-        for (int i = 1; i + FIELDS <= reply.size(); i += FIELDS) {
-          items.add(reservation(reply, i));
-        }
+        reply.page().forEach(reservation -> items.add(toJson(reservation)));
         return new JsonObject()
           .put("items", items)
-          .put("total", reply.get(0).toLong())
+          .put("total", reply.total())
           .put("page", page)
           .put("size", size);
       });
   }
 
-  private static JsonObject reservation(Response reply, int at) {
+  private static JsonObject toJson(LiveReservationsScript.Reservation r) {
     return new JsonObject()
-      .put("caller_id", text(reply.get(at)))
-      .put("pool", text(reply.get(at + 1)))
-      .put("reservation", text(reply.get(at + 2)))
-      .put("campaign", blankAsNull(text(reply.get(at + 3))))
-      .put("agent", blankAsNull(text(reply.get(at + 4))))
-      .put("destination", text(reply.get(at + 5)))
-      .put("reserved_at", time(reply.get(at + 6)))
-      .put("expires_at", time(reply.get(at + 7)))
-      .put("tier", text(reply.get(at + 8)));
+      .put("caller_id", r.callerId())
+      .put("pool", r.pool())
+      .put("reservation", r.id())
+      .put("campaign", r.campaign())
+      .put("agent", r.agent())
+      .put("destination", r.destination())
+      .put("reserved_at", time(r.reservedAt()))
+      .put("expires_at", time(r.expiresAt()))
+      .put("tier", r.tier());
   }
 
   /**
@@ -77,17 +69,14 @@ public final class LiveReservations {
    */
   public Future<JsonObject> releaseCampaign(JsonObject request) {
     long now = System.currentTimeMillis();
-    CapWindows w = CapWindows.at(now, timezone);
     String campaign = request.getString("campaign");
-    List<String> args = List.of(campaign, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()));
-    return redis.run(LuaScript.RELEASE_CAMPAIGN, KEYS, args)
-      .map(reply -> {
+    ReleaseCampaignScript.Args args = new ReleaseCampaignScript.Args(campaign, now, CapWindows.at(now, timezone));
+    return ReleaseCampaignScript.run(redis, args)
+      .map(released -> {
         JsonArray callerIds = new JsonArray();
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-          String callerId = reply.get(i).toString();
-          callerIds.add(callerId);
-          history.accept(HistoryEvent.released(reply.get(i + 1).toString(), callerId, now, "released"));
+        for (ReleaseCampaignScript.Released one : released) {
+          callerIds.add(one.callerId());
+          history.accept(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"));
         }
         return new JsonObject()
           .put("campaign", campaign)
@@ -96,15 +85,7 @@ public final class LiveReservations {
       });
   }
 
-  private static String text(Response value) {
-    return value == null ? null : value.toString();
-  }
-
-  private static String blankAsNull(String value) {
-    return value == null || value.isEmpty() ? null : value;
-  }
-
-  private static String time(Response ms) {
-    return ms == null ? null : Instant.ofEpochMilli(Long.parseLong(ms.toString())).toString();
+  private static String time(Long ms) {
+    return ms == null ? null : Instant.ofEpochMilli(ms).toString();
   }
 }

@@ -6,9 +6,13 @@ import io.cidrotator.allocation.HistoryBatch;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
 import io.cidrotator.metrics.Metrics;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.PoolCountsScript;
+import io.cidrotator.redis.PruneScript;
 import io.cidrotator.redis.RedisUnavailableException;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.SettingsScript;
+import io.cidrotator.redis.StateScript;
+import io.cidrotator.redis.SyncScript;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
@@ -77,8 +81,8 @@ public final class AdminVerticle extends VerticleBase {
       Metrics.registry());
     return migrate()
       .compose(v -> redis.connect())
-      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.PRUNE, LuaScript.STATE, LuaScript.SETTINGS,
-        LuaScript.POOL_COUNTS))
+      .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
+        PoolCountsScript.LUA))
       .compose(v -> sync.loadAll())
       .compose(v -> Future.all(consumers(callerIds, new Pools(pg, redis, sync))))
       .onSuccess(v -> history.start());

@@ -2,17 +2,15 @@ package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
-import io.cidrotator.allocation.AllocatorVerticle;
-import io.cidrotator.allocation.CapWindows;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.StateScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -21,7 +19,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,8 +27,6 @@ import java.util.function.Function;
  * purge. Every write commits with its audit row, then reaches the Redis index before it is answered.
  */
 final class CallerIds {
-
-  private static final List<String> KEYS = List.of(AllocatorVerticle.KEY_PREFIX);
 
   private final Pool pg;
   private final ScriptRunner redis;
@@ -85,7 +80,7 @@ final class CallerIds {
       .execute(Tuple.of(callerId))
       .compose(rows -> rows.size() == 0
         ? notFound(callerId)
-        : redis.run(LuaScript.STATE, KEYS, List.of(callerId, Long.toString(System.currentTimeMillis())))
+        : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
           .map(state -> toJson(rows.iterator().next()).put("live", live(state))));
   }
 
@@ -173,48 +168,37 @@ final class CallerIds {
     return Future.failedFuture(e);
   }
 
-  private JsonObject live(Response state) {
-    if (state == null || state.size() == 0) {
+  private JsonObject live(StateScript.Reply state) {
+    if (state == null) {
       return new JsonObject().put("state", "not_loaded");
     }
-    JsonObject f = new JsonObject();
-    for (int i = 0; i + 1 < state.size(); i += 2) {
-      f.put(state.get(i).toString(), state.get(i + 1).toString());
-    }
     CapWindows now = CapWindows.at(System.currentTimeMillis(), config.timezone());
-    String stateName = f.getString("state");
     JsonObject live = new JsonObject()
-      .put("state", stateName)
-      .put("uses_this_hour", now.hourId().equals(f.getString("hw")) ? Integer.parseInt(f.getString("hc")) : 0)
-      .put("hourly_limit", Integer.parseInt(f.getString("hl")))
-      .put("uses_today", now.dayId().equals(f.getString("dw")) ? Integer.parseInt(f.getString("dc")) : 0)
-      .put("daily_limit", Integer.parseInt(f.getString("dl")))
-      .put("last_used", time(f.getString("last")))
-      .put("capped_until", "capped".equals(stateName) ? time(f.getString("until")) : null);
-    if ("reserved".equals(stateName)) {
+      .put("state", state.state())
+      .put("uses_this_hour", now.hourId().equals(state.hourWindow()) ? state.hourCount() : 0)
+      .put("hourly_limit", state.hourlyLimit())
+      .put("uses_today", now.dayId().equals(state.dayWindow()) ? state.dayCount() : 0)
+      .put("daily_limit", state.dailyLimit())
+      .put("last_used", time(state.lastUse()))
+      .put("capped_until", "capped".equals(state.state()) ? time(state.until()) : null);
+    if ("reserved".equals(state.state())) {
+      StateScript.Reservation r = state.reservation();
       live.put("reservation", new JsonObject()
-        .put("id", f.getString("rid"))
-        .put("campaign", emptyToNull(f.getString("rcampaign")))
-        .put("agent", emptyToNull(f.getString("ragent")))
-        .put("destination", emptyToNull(f.getString("rdest")))
-        .put("tier", emptyToNull(f.getString("rtier")))
-        .put("reserved_at", time(f.getString("rat")))
-        .put("expires_at", time(f.getString("until"))));
+        .put("id", r.id())
+        .put("campaign", r.campaign())
+        .put("agent", r.agent())
+        .put("destination", r.destination())
+        .put("tier", r.tier())
+        .put("reserved_at", time(r.reservedAt()))
+        .put("expires_at", time(state.until())));
     } else {
       live.putNull("reservation");
     }
     return live;
   }
 
-  private static String time(String epochMs) {
-    if (epochMs == null || epochMs.isEmpty() || "0".equals(epochMs)) {
-      return null;
-    }
-    return Instant.ofEpochMilli((long) Double.parseDouble(epochMs)).toString();
-  }
-
-  private static String emptyToNull(String value) {
-    return value == null || value.isEmpty() ? null : value;
+  private static String time(Long epochMs) {
+    return epochMs == null ? null : Instant.ofEpochMilli(epochMs).toString();
   }
 
   /** The one JSON shape of a caller_ids row (the old tool's fields, plus pool). */

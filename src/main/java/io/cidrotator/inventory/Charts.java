@@ -2,7 +2,7 @@ package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
-import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -105,7 +105,7 @@ final class Charts {
     List<JsonObject> items = chart.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
     List<Future<Response>> sizes = items.stream()
       .map(item -> redis.send(Request.cmd(Command.ZCARD)
-        .arg(AllocatorVerticle.KEY_PREFIX + "a:" + Pools.DEFAULT_POOL + ":" + item.getString("area_code"))))
+        .arg(RedisKeys.available(Pools.DEFAULT_POOL, item.getString("area_code")))))
       .toList();
     return Future.all(sizes)
       .map(all -> {

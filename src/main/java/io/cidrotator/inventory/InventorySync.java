@@ -1,14 +1,15 @@
 package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
-import io.cidrotator.allocation.AllocatorVerticle;
-import io.cidrotator.allocation.CapWindows;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.PruneScript;
+import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.SettingsScript;
+import io.cidrotator.redis.SyncScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -30,7 +33,6 @@ import java.util.function.Supplier;
 final class InventorySync {
 
   private static final Logger LOG = LoggerFactory.getLogger(InventorySync.class);
-  private static final List<String> KEYS = List.of(AllocatorVerticle.KEY_PREFIX);
   private static final int PAGE = 2000;
   private static final int PRUNE_SCAN = 1000;
 
@@ -115,21 +117,17 @@ final class InventorySync {
   private Future<Void> readAndWriteSettings() {
     return Future.all(pg.query(PoolSql.POOL_SETTINGS).execute(), pg.query(PoolSql.CAMPAIGN_POOLS).execute())
       .compose(all -> {
-        RowSet<Row> pools = all.resultAt(0);
-        RowSet<Row> campaigns = all.resultAt(1);
-        List<String> args = new ArrayList<>(1 + pools.size() * 3 + campaigns.size() * 2);
-        args.add(Integer.toString(pools.size()));
-        for (Row pool : pools) {
+        List<SettingsScript.PoolSettings> pools = new ArrayList<>();
+        for (Row pool : all.<RowSet<Row>>resultAt(0)) {
           Integer ttl = pool.getInteger("reservation_ttl");
-          args.add(pool.getString("name"));
-          args.add(ttl == null ? "" : Long.toString(ttl * 1000L));
-          args.add(pool.getString("fallback"));
+          pools.add(new SettingsScript.PoolSettings(pool.getString("name"), ttl == null ? null : ttl * 1000L,
+            pool.getString("fallback")));
         }
-        for (Row campaign : campaigns) {
-          args.add(campaign.getString("name"));
-          args.add(campaign.getString("pool"));
+        Map<String, String> campaigns = new LinkedHashMap<>();
+        for (Row campaign : all.<RowSet<Row>>resultAt(1)) {
+          campaigns.put(campaign.getString("name"), campaign.getString("pool"));
         }
-        return redis.run(LuaScript.SETTINGS, KEYS, args);
+        return SettingsScript.run(redis, new SettingsScript.Args(pools, campaigns));
       })
       .mapEmpty();
   }
@@ -141,27 +139,18 @@ final class InventorySync {
 
   private Future<Void> writeRows(RowSet<Row> rows) {
     long now = System.currentTimeMillis();
-    CapWindows w = CapWindows.at(now, config.timezone());
-    List<String> args = new ArrayList<>(5 + rows.size() * 8);
-    args.add(Long.toString(now));
-    args.add(w.hourId());
-    args.add(Long.toString(w.hourEnd()));
-    args.add(w.dayId());
-    args.add(Long.toString(w.dayEnd()));
+    List<SyncScript.Number> numbers = new ArrayList<>(rows.size());
     for (Row row : rows) {
       Integer hourly = row.getInteger("hourly_limit");
       Integer daily = row.getInteger("daily_limit");
       OffsetDateTime lastUsed = row.getOffsetDateTime("last_used");
-      args.add(row.getString("caller_id"));
-      args.add(row.getString("pool"));
-      args.add(row.getString("area_code"));
-      args.add(row.getString("carrier") == null ? "" : row.getString("carrier"));
-      args.add(Integer.toString(hourly == null ? config.hourlyLimit() : hourly));
-      args.add(Integer.toString(daily == null ? config.dailyLimit() : daily));
-      args.add(row.getBoolean("is_active") ? "1" : "0");
-      args.add(lastUsed == null ? "0" : Long.toString(lastUsed.toInstant().toEpochMilli()));
+      numbers.add(new SyncScript.Number(row.getString("caller_id"), row.getString("pool"),
+        row.getString("area_code"), row.getString("carrier"),
+        hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
+        row.getBoolean("is_active"), lastUsed == null ? 0 : lastUsed.toInstant().toEpochMilli()));
     }
-    return redis.run(LuaScript.SYNC, KEYS, args).mapEmpty();
+    return SyncScript.run(redis, new SyncScript.Args(now, CapWindows.at(now, config.timezone()), numbers))
+      .mapEmpty();
   }
 
   /** Writes one number from PostgreSQL to Redis, after its change committed; a missing row writes nothing. */
@@ -173,7 +162,7 @@ final class InventorySync {
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
   Future<Void> removeNumber(String callerId) {
-    return inTurn(() -> redis.run(LuaScript.PRUNE, KEYS, List.of(callerId)).mapEmpty());
+    return inTurn(() -> PruneScript.run(redis, new PruneScript.Args(List.of(callerId))).mapEmpty());
   }
 
   /**
@@ -182,7 +171,7 @@ final class InventorySync {
    * when several servers share one Redis and load or add numbers at the same time.
    */
   private Future<Integer> prune(String cursor, int removed) {
-    return redis.send(Request.cmd(Command.SSCAN).arg(AllocatorVerticle.KEY_PREFIX + "all").arg(cursor)
+    return redis.send(Request.cmd(Command.SSCAN).arg(RedisKeys.ALL).arg(cursor)
         .arg("COUNT").arg(PRUNE_SCAN))
       .compose(scan -> {
         String next = scan.get(0).toString();
@@ -207,13 +196,13 @@ final class InventorySync {
         List<String> missing = members.stream().filter(cid -> !existing.contains(cid)).toList();
         return missing.isEmpty()
           ? Future.succeededFuture(0)
-          : redis.run(LuaScript.PRUNE, KEYS, missing).map(Response::toInteger);
+          : PruneScript.run(redis, new PruneScript.Args(missing));
       });
   }
 
   private Future<Void> markLoaded() {
     return redis.send(Request.cmd(Command.SET)
-        .arg(AllocatorVerticle.KEY_PREFIX + "loaded")
+        .arg(RedisKeys.LOADED)
         .arg(Long.toString(System.currentTimeMillis())))
       .mapEmpty();
   }

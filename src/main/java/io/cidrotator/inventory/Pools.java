@@ -1,10 +1,9 @@
 package io.cidrotator.inventory;
 
 import io.cidrotator.Bus;
-import io.cidrotator.allocation.AllocatorVerticle;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +15,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -29,7 +27,6 @@ import java.util.function.Function;
 final class Pools {
 
   static final String DEFAULT_POOL = "default";
-  private static final List<String> KEYS = List.of(AllocatorVerticle.KEY_PREFIX);
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
@@ -75,8 +72,8 @@ final class Pools {
   }
 
   private Future<JsonArray> liveCounts(String pool) {
-    return redis.run(LuaScript.POOL_COUNTS, KEYS, List.of(pool, Long.toString(System.currentTimeMillis())))
-      .map(reply -> new JsonArray().add(reply.get(0).toLong()).add(reply.get(1).toLong()).add(reply.get(2).toLong()));
+    return PoolCountsScript.run(redis, new PoolCountsScript.Args(pool, System.currentTimeMillis()))
+      .map(reply -> new JsonArray().add(reply.available()).add(reply.reserved()).add(reply.capped()));
   }
 
   private static JsonObject counts(Row pg, JsonArray redis) {

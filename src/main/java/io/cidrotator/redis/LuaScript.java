@@ -7,28 +7,43 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A Lua script from {@code resources/lua/}, with the shared index functions prepended. The SHA is
- * computed locally, so EVALSHA works before (and after) the server's script cache holds it.
+ * A Lua script from {@code resources/lua/}, preceded by the shared Lua its {@code -- include: a, b} line names
+ * (each once, what they include first). The SHA is computed locally, so EVALSHA works before (and after) the
+ * server's script cache holds it.
  */
 public record LuaScript(String name, String source, String sha) {
 
-  public static final LuaScript ALLOCATE = load("allocate");
-  public static final LuaScript RELEASE = load("release");
-  public static final LuaScript UNDO = load("undo");
-  public static final LuaScript SYNC = load("sync");
-  public static final LuaScript PRUNE = load("prune");
-  public static final LuaScript RESERVATIONS = load("reservations");
-  public static final LuaScript STATE = load("state");
-  public static final LuaScript SETTINGS = load("settings");
-  public static final LuaScript POOL_COUNTS = load("pool_counts");
-  public static final LuaScript LIVE_RESERVATIONS = load("live_reservations");
-  public static final LuaScript RELEASE_CAMPAIGN = load("release_campaign");
+  private static final Pattern INCLUDE = Pattern.compile("(?m)^-- include: ([a-z_]+(?:, [a-z_]+)*)$");
 
-  static LuaScript load(String name) {
-    String source = read("index") + "\n" + read(name);
-    return new LuaScript(name, source, sha1(source));
+  /** The script {@code lua/<name>.lua} with its includes. */
+  public static LuaScript load(String name) {
+    Set<String> parts = new LinkedHashSet<>();
+    collect(name, parts);
+    StringBuilder source = new StringBuilder();
+    for (String part : parts) {
+      source.append(read(part)).append('\n');
+    }
+    return new LuaScript(name, source.toString(), sha1(source.toString()));
+  }
+
+  /** Adds what {@code name} includes, then {@code name}: a file comes after everything it needs. */
+  private static void collect(String name, Set<String> parts) {
+    if (parts.contains(name)) {
+      return;
+    }
+    Matcher include = INCLUDE.matcher(read(name));
+    if (include.find()) {
+      for (String needed : include.group(1).split(", ")) {
+        collect(needed, parts);
+      }
+    }
+    parts.add(name);
   }
 
   private static String read(String name) {

@@ -100,15 +100,19 @@ public final class ScriptRunner {
     return connection != null;
   }
 
-  /** Runs a script by SHA, falling back once to EVAL when the server's script cache lost it. */
-  public Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
+  /**
+   * Runs a script by SHA with the key prefix as its one key, falling back once to EVAL when the server's script
+   * cache lost it. Called by the typed wrapper of each script ({@link AllocateScript}, ...), which alone knows
+   * the order of {@code args} and the shape of the reply.
+   */
+  Future<Response> run(LuaScript script, List<String> args) {
     RedisConnection conn = connection;
     if (conn == null) {
       return Future.failedFuture(new RedisUnavailableException("Redis is unavailable"));
     }
-    return conn.send(command(Command.EVALSHA, script.sha(), keys, args))
+    return conn.send(command(Command.EVALSHA, script.sha(), args))
       .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
-        ? conn.send(command(Command.EVAL, script.source(), keys, args))
+        ? conn.send(command(Command.EVAL, script.source(), args))
         : Future.failedFuture(e))
       .recover(e -> Future.failedFuture(unavailableIfConnectionError(e)));
   }
@@ -132,11 +136,8 @@ public final class ScriptRunner {
     return chain.mapEmpty();
   }
 
-  private static Request command(Command command, String script, List<String> keys, List<String> args) {
-    Request request = Request.cmd(command).arg(script).arg(keys.size());
-    for (String key : keys) {
-      request.arg(key);
-    }
+  private static Request command(Command command, String script, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(1).arg(RedisKeys.PREFIX);
     for (String arg : args) {
       request.arg(arg);
     }

@@ -1,9 +1,13 @@
 package io.cidrotator.bench;
 
 import io.cidrotator.EmbeddedServices;
-import io.cidrotator.allocation.CapWindows;
-import io.cidrotator.redis.LuaScript;
+import io.cidrotator.redis.AllocateScript;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.RedisKeys;
+import io.cidrotator.redis.ReleaseScript;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.SettingsScript;
+import io.cidrotator.redis.SyncScript;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,6 +19,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -29,15 +34,14 @@ import java.util.UUID;
  */
 public final class RedisCost {
 
-  private static final List<String> KEYS = List.of("{cr}:");
   private static final String POOL = "default";
   private static final int SEED_BATCH = 1000;
   private static final int SEED_PIPELINE = 8;
   /** Long enough that no reservation expires mid-run: reclaim is not what is measured here. */
-  private static final String TTL_MS = "600000";
-  private static final String RECLAIM_BATCH = "8";
-  private static final String HOURLY_LIMIT = "1000000";
-  private static final String DAILY_LIMIT = "10000000";
+  private static final long TTL_MS = 600_000;
+  private static final int RECLAIM_BATCH = 8;
+  private static final int HOURLY_LIMIT = 1_000_000;
+  private static final int DAILY_LIMIT = 10_000_000;
 
   private final ScriptRunner redis;
   private final Options options;
@@ -85,7 +89,7 @@ public final class RedisCost {
 
   private Future<List<Result>> measureAll() {
     Future<List<Result>> chain = redis.connect()
-      .compose(v -> redis.loadScripts(LuaScript.SYNC, LuaScript.SETTINGS, LuaScript.ALLOCATE, LuaScript.RELEASE))
+      .compose(v -> redis.loadScripts(SyncScript.LUA, SettingsScript.LUA, AllocateScript.LUA, ReleaseScript.LUA))
       .map(v -> new ArrayList<>());
     for (int size : options.sizes) {
       chain = chain.compose(results -> measure(size).map(result -> {
@@ -102,7 +106,7 @@ public final class RedisCost {
     int warmUp = Math.min(options.calls / 10, 10_000);
     System.err.printf("redis-cost: %,d numbers: seeding...%n", size);
     return redis.send(Request.cmd(Command.FLUSHDB))
-      .compose(v -> redis.send(Request.cmd(Command.SET).arg(KEYS.get(0) + "loaded").arg("bench")))
+      .compose(v -> redis.send(Request.cmd(Command.SET).arg(RedisKeys.LOADED).arg("bench")))
       .compose(v -> seed(inventory, 0))
       .compose(v -> mapCampaign())
       .compose(v -> {
@@ -121,8 +125,9 @@ public final class RedisCost {
    * Maps the allocations' campaign onto the pool and gives the pool its own TTL, so each allocation reads
    * both, as a production allocation of a mapped campaign does.
    */
-  private Future<Response> mapCampaign() {
-    return redis.run(LuaScript.SETTINGS, KEYS, List.of("1", POOL, TTL_MS, "area_code,pool", "bench", POOL));
+  private Future<SettingsScript.Reply> mapCampaign() {
+    return SettingsScript.run(redis, new SettingsScript.Args(
+      List.of(new SettingsScript.PoolSettings(POOL, TTL_MS, "area_code,pool")), Map.of("bench", POOL)));
   }
 
   /** Upserts numbers [from, numbers) with the sync script, SEED_PIPELINE batches in flight. */
@@ -134,25 +139,22 @@ public final class RedisCost {
     int next = from;
     while (window.size() < SEED_PIPELINE && next < inventory.numbers()) {
       int end = Math.min(next + SEED_BATCH, inventory.numbers());
-      window.add(redis.run(LuaScript.SYNC, KEYS, syncArgs(inventory, next, end)));
+      window.add(SyncScript.run(redis, syncArgs(inventory, next, end)));
       next = end;
     }
     int after = next;
     return Future.all(window).compose(v -> seed(inventory, after));
   }
 
-  /** ARGV of sync.lua: now, the cap windows, then 8 fields per number. */
-  private List<String> syncArgs(SyntheticInventory inventory, int from, int to) {
+  /** Numbers [from, to) of the inventory, active, never used. */
+  private SyncScript.Args syncArgs(SyntheticInventory inventory, int from, int to) {
     long now = System.currentTimeMillis();
-    CapWindows w = CapWindows.at(now, zone);
-    List<String> args = new ArrayList<>(5 + (to - from) * 8);
-    args.addAll(List.of(Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
-      Long.toString(w.dayEnd())));
+    List<SyncScript.Number> numbers = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      args.addAll(List.of(inventory.callerId(i), POOL, inventory.areaCodeOf(i), "bench-carrier",
-        HOURLY_LIMIT, DAILY_LIMIT, "1", "0"));
+      numbers.add(new SyncScript.Number(inventory.callerId(i), POOL, inventory.areaCodeOf(i), "bench-carrier",
+        HOURLY_LIMIT, DAILY_LIMIT, true, 0));
     }
-    return args;
+    return new SyncScript.Args(now, CapWindows.at(now, zone), numbers);
   }
 
   /**
@@ -166,9 +168,9 @@ public final class RedisCost {
       return Future.succeededFuture(totals);
     }
     int n = Math.min(options.batch, remaining);
-    List<Future<Response>> allocations = new ArrayList<>(n);
+    List<Future<AllocateScript.Reply>> allocations = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      allocations.add(redis.run(LuaScript.ALLOCATE, KEYS, allocateArgs(inventory.randomDestination(random))));
+      allocations.add(AllocateScript.run(redis, allocateArgs(inventory.randomDestination(random))));
     }
     Future<Stat> allocated = commandStat();
     return Future.join(allocations)
@@ -185,35 +187,35 @@ public final class RedisCost {
   }
 
   /** Releases what the round allocated; resolves with the stats read right behind the releases. */
-  private Future<Stat> release(List<Future<Response>> allocations, Totals totals) {
-    List<Future<Response>> releases = new ArrayList<>(allocations.size());
-    for (Future<Response> allocation : allocations) {
-      Response reply = allocation.result();
-      if (allocation.failed() || !"OK".equals(reply.get(0).toString())) {
+  private Future<Stat> release(List<Future<AllocateScript.Reply>> allocations, Totals totals) {
+    List<Future<ReleaseScript.Reply>> releases = new ArrayList<>(allocations.size());
+    for (Future<AllocateScript.Reply> allocation : allocations) {
+      if (allocation.failed() || !(allocation.result() instanceof AllocateScript.Allocated allocated)) {
         totals.failures++;
-        totals.lastFailure = allocation.failed() ? allocation.cause().getMessage() : reply.get(1).toString();
+        totals.lastFailure = allocation.failed() ? allocation.cause().getMessage()
+          : ((AllocateScript.Refused) allocation.result()).reason().toString();
         continue;
       }
-      releases.add(redis.run(LuaScript.RELEASE, KEYS, releaseArgs(reply.get(1).toString())));
+      releases.add(ReleaseScript.run(redis, releaseArgs(allocated.callerId())));
     }
     Future<Stat> released = commandStat();
     return Future.all(releases).compose(v -> released);
   }
 
-  /** ARGV of allocate.lua, as Allocator builds it: no agent (no rate limit), a long TTL. */
-  private List<String> allocateArgs(String destination) {
+  /**
+   * An allocation as VICIdial's request makes it (campaign and agent: the campaign's pool, its settings and
+   * the agent's rate count are read and written), with a long TTL.
+   */
+  private AllocateScript.Args allocateArgs(String destination) {
     long now = System.currentTimeMillis();
-    CapWindows w = CapWindows.at(now, zone);
-    return List.of(Long.toString(now), POOL, destination.substring(0, 3), TTL_MS,
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
-      "", "1000000", w.minuteId(), "bench", destination, UUID.randomUUID().toString(), RECLAIM_BATCH);
+    String agent = Integer.toString(1001 + random.nextInt(200));
+    return new AllocateScript.Args(now, POOL, TTL_MS, CapWindows.at(now, zone), agent, 1_000_000, "bench",
+      destination, UUID.randomUUID().toString(), RECLAIM_BATCH, null, null, 15 * 60_000L);
   }
 
-  private List<String> releaseArgs(String callerId) {
+  private ReleaseScript.Args releaseArgs(String callerId) {
     long now = System.currentTimeMillis();
-    CapWindows w = CapWindows.at(now, zone);
-    return List.of(callerId, Long.toString(now), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
-      Long.toString(w.dayEnd()));
+    return new ReleaseScript.Args(callerId, now, CapWindows.at(now, zone), null, null, null);
   }
 
   /** calls and usec of cmdstat_evalsha (both 0 before the first EVALSHA). */

@@ -2,7 +2,6 @@ package io.cidrotator.redis;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.EmbeddedServices;
-import io.cidrotator.allocation.CapWindows;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -239,7 +238,7 @@ class LuaScriptsTest {
     Response late = allocate(T0, "512", "agent7", 1);
     CapWindows w = CapWindows.at(T0 + 5, ZONE);
 
-    long undone = redis.run(LuaScript.UNDO, KEYS, List.of("5125550001", late.get(5).toString(),
+    long undone = redis.run(UndoScript.LUA, List.of("5125550001", late.get(5).toString(),
       late.get(6).toString(), Long.toString(T0 + 5), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
       Long.toString(w.dayEnd()), "agent7", w.minuteId())).await().toLong();
 
@@ -315,7 +314,7 @@ class LuaScriptsTest {
   void pruneRemovesTheNumbersItIsGivenFromEveryIndex() {
     sync(number("5125550001"), number("5125550002"));
 
-    Response pruned = redis.run(LuaScript.PRUNE, KEYS, List.of("5125550001", "9995550000")).await();
+    Response pruned = redis.run(PruneScript.LUA, List.of("5125550001", "9995550000")).await();
 
     assertThat(pruned.toInteger()).isEqualTo(1);
     assertThat(callerIdOf(allocate(T0, "512"))).isEqualTo("5125550002");
@@ -337,7 +336,7 @@ class LuaScriptsTest {
     allocate(T0, "512");
     allocate(T0 + TTL / 2, "512");
 
-    long live = redis.run(LuaScript.RESERVATIONS, KEYS, List.of(Long.toString(T0 + TTL + 1))).await().toLong();
+    long live = redis.run(ReservationCountScript.LUA, List.of(Long.toString(T0 + TTL + 1))).await().toLong();
 
     assertThat(live).isEqualTo(1);
   }
@@ -480,7 +479,7 @@ class LuaScriptsTest {
     release("5125550001", T0 + 1);
     allocate(T0 + 2, "512");
 
-    Response counts = redis.run(LuaScript.POOL_COUNTS, KEYS, List.of("default", Long.toString(T0 + 3))).await();
+    Response counts = redis.run(PoolCountsScript.LUA, List.of("default", Long.toString(T0 + 3))).await();
 
     assertThat(List.of(counts.get(0).toLong(), counts.get(1).toLong(), counts.get(2).toLong()))
       .containsExactly(2L, 1L, 1L);
@@ -509,7 +508,7 @@ class LuaScriptsTest {
     allocateCall(T0 + 600, "V1260930150000012345", "");
     CapWindows w = CapWindows.at(T0 + 700, ZONE);
 
-    long undone = redis.run(LuaScript.UNDO, KEYS, List.of(callerIdOf(first), first.get(5).toString(),
+    long undone = redis.run(UndoScript.LUA, List.of(callerIdOf(first), first.get(5).toString(),
       first.get(6).toString(), Long.toString(T0 + 700), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
       Long.toString(w.dayEnd()), "", w.minuteId())).await().toLong();
 
@@ -564,13 +563,13 @@ class LuaScriptsTest {
     List<String> unknown = List.of("", Long.toString(T0 + 10), w.hourId(), Long.toString(w.hourEnd()), w.dayId(),
       Long.toString(w.dayEnd()), "", "", "1.1");
 
-    Response released = redis.run(LuaScript.RELEASE, KEYS, byKey).await();
-    Response again = redis.run(LuaScript.RELEASE, KEYS, byKey).await();
+    Response released = redis.run(ReleaseScript.LUA, byKey).await();
+    Response again = redis.run(ReleaseScript.LUA, byKey).await();
 
     assertThat(List.of(released.get(0).toLong(), released.get(1).toString(), released.get(2).toString()))
       .containsExactly(1L, allocated.get(5).toString(), "5125550001");
     assertThat(again.get(0).toLong()).isZero();
-    assertThat(redis.run(LuaScript.RELEASE, KEYS, unknown).await().get(0).toLong()).isEqualTo(-2);
+    assertThat(redis.run(ReleaseScript.LUA, unknown).await().get(0).toLong()).isEqualTo(-2);
   }
 
   private static JsonObject number(String callerId) {
@@ -586,7 +585,7 @@ class LuaScriptsTest {
         Integer.toString(n.getInteger("hl", 100)), Integer.toString(n.getInteger("dl", 500)),
         n.getString("active", "1"), Long.toString(n.getLong("last", 0L))));
     }
-    redis.run(LuaScript.SYNC, KEYS, args).await();
+    redis.run(SyncScript.LUA, args).await();
   }
 
   private static Response allocate(long now, String npa) {
@@ -602,7 +601,7 @@ class LuaScriptsTest {
   /** An identified call's allocation in area code 512: {@code callkey} and {@code uid} ('' = none). */
   private static Response allocateCall(long now, String callkey, String uid) {
     CapWindows w = CapWindows.at(now, ZONE);
-    return redis.run(LuaScript.ALLOCATE, KEYS, List.of(
+    return redis.run(AllocateScript.LUA, List.of(
       Long.toString(now), "default", "512", Long.toString(TTL),
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
       "", "100", w.minuteId(),
@@ -615,11 +614,11 @@ class LuaScriptsTest {
 
   private static Response allocate(long now, String npa, String agent, int agentLimit, String campaign) {
     CapWindows w = CapWindows.at(now, ZONE);
-    return redis.run(LuaScript.ALLOCATE, KEYS, List.of(
+    return redis.run(AllocateScript.LUA, List.of(
       Long.toString(now), "default", npa, Long.toString(TTL),
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()),
       agent, Integer.toString(agentLimit), w.minuteId(),
-      campaign, npa + "5551234", "id-" + now, "8")).await();
+      campaign, npa + "5551234", "id-" + now, "8", "", "", Long.toString(GRACE))).await();
   }
 
   /**
@@ -631,17 +630,17 @@ class LuaScriptsTest {
     args.add(Integer.toString(pools.size() / 3));
     args.addAll(pools);
     args.addAll(List.of(campaigns));
-    redis.run(LuaScript.SETTINGS, KEYS, args).await();
+    redis.run(SettingsScript.LUA, args).await();
   }
 
   private static Response releaseCampaign(String campaign, long now) {
     CapWindows w = CapWindows.at(now, ZONE);
-    return redis.run(LuaScript.RELEASE_CAMPAIGN, KEYS, List.of(campaign, Long.toString(now),
+    return redis.run(ReleaseCampaignScript.LUA, List.of(campaign, Long.toString(now),
       w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()))).await();
   }
 
   private static List<String> liveReservations(long now, String pool, String campaign, int offset, int limit) {
-    Response reply = redis.run(LuaScript.LIVE_RESERVATIONS, KEYS, List.of(Long.toString(now), pool, campaign,
+    Response reply = redis.run(LiveReservationsScript.LUA, List.of(Long.toString(now), pool, campaign,
       Integer.toString(offset), Integer.toString(limit))).await();
     List<String> values = new ArrayList<>();
     for (Response value : reply) {
@@ -661,8 +660,8 @@ class LuaScriptsTest {
 
   private static Response release(String callerId, long now, String reservation) {
     CapWindows w = CapWindows.at(now, ZONE);
-    return redis.run(LuaScript.RELEASE, KEYS, List.of(callerId, Long.toString(now),
-      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation)).await();
+    return redis.run(ReleaseScript.LUA, List.of(callerId, Long.toString(now),
+      w.hourId(), Long.toString(w.hourEnd()), w.dayId(), Long.toString(w.dayEnd()), reservation, "", "")).await();
   }
 
   private static String callerIdOf(Response reply) {

@@ -1,7 +1,7 @@
 package io.cidrotator.resilience;
 
 import io.cidrotator.TestServer;
-import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
@@ -46,7 +46,7 @@ class ConcurrentAllocationTest {
   private static final int POOL_SIZE = LOCAL_NUMBERS + OTHER_NPAS.size() * PER_OTHER_NPA;
   private static final int REQUESTS = 2000;
   private static final int IN_FLIGHT = 200;
-  private static final String P = AllocatorVerticle.KEY_PREFIX;
+  private static final String P = RedisKeys.PREFIX;
 
   /**
    * No reservation expires and no cap is reached during the test, so every number comes back only through

@@ -2,7 +2,7 @@ package io.cidrotator.resilience;
 
 import io.cidrotator.EmbeddedServices;
 import io.cidrotator.TestServer;
-import io.cidrotator.allocation.AllocatorVerticle;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -158,7 +158,7 @@ class RedisOutageTest {
     // late-running allocation reserved anyway stays locked for DEFAULT_RESERVATION_TTL (300 s) and counts
     // towards its caps, for calls it never made.
     Poll.until(server.vertx, Duration.ofSeconds(3), "no reservation left by the calls that got 503",
-      () -> server.redis.send(Request.cmd(Command.ZCARD).arg(AllocatorVerticle.KEY_PREFIX + "r:default"))
+      () -> server.redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.reserved("default")))
         .map(Response::toLong),
       reserved -> reserved == 0);
   }

@@ -1,4 +1,4 @@
-package io.cidrotator.allocation;
+package io.cidrotator.redis;
 
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,0 +1,47 @@
+package io.cidrotator.redis;
+
+/**
+ * The names of the Redis keys that Java reads or writes outside a script. The layout (every key, every field,
+ * the invariants) is documented once, in {@code resources/lua/keys.lua}, which builds the same names for the
+ * scripts; the two must agree.
+ */
+public final class RedisKeys {
+
+  /** Every key starts with this; its hash tag keeps all of them in one Redis Cluster slot. KEYS[1] of every script. */
+  public static final String PREFIX = "{cr}:";
+
+  /** SET of every number the index holds. */
+  public static final String ALL = PREFIX + "all";
+  /** Set once a full load from PostgreSQL completed. */
+  public static final String LOADED = PREFIX + "loaded";
+  /** HASH campaign -> pool. */
+  public static final String CAMPAIGNS = PREFIX + "campaigns";
+
+  private RedisKeys() {
+  }
+
+  /** HASH of one number. */
+  public static String number(String callerId) {
+    return PREFIX + "n:" + callerId;
+  }
+
+  /** ZSET of the available numbers of one area code of a pool, by last use. */
+  public static String available(String pool, String areaCode) {
+    return PREFIX + "a:" + pool + ":" + areaCode;
+  }
+
+  /** ZSET of a pool's reserved numbers, by expiry. */
+  public static String reserved(String pool) {
+    return PREFIX + "r:" + pool;
+  }
+
+  /** ZSET of a pool's capped numbers, by the end of the cap. */
+  public static String capped(String pool) {
+    return PREFIX + "c:" + pool;
+  }
+
+  /** HASH of a pool's settings. */
+  public static String poolSettings(String pool) {
+    return PREFIX + "pool:" + pool;
+  }
+}

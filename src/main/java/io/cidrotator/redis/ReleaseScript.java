@@ -1,0 +1,58 @@
+package io.cidrotator.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+
+import java.util.List;
+
+import static io.cidrotator.redis.ScriptReplies.orEmpty;
+
+/** {@code lua/release.lua}: ends a live reservation at once (hangup); the number keeps its LRU place. */
+public final class ReleaseScript {
+
+  public static final LuaScript LUA = LuaScript.load("release");
+
+  private ReleaseScript() {
+  }
+
+  /**
+   * The call to end: {@code callerId} (with {@code reservation}, only that reservation), or, with callerId null,
+   * the call whose allocation stored {@code callKey} or {@code uid}. Nulls mean none.
+   */
+  public record Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid) {
+
+    List<String> argv() {
+      return List.of(orEmpty(callerId), Long.toString(now),
+        windows.hourId(), Long.toString(windows.hourEnd()), windows.dayId(), Long.toString(windows.dayEnd()),
+        orEmpty(reservation), orEmpty(callKey), orEmpty(uid));
+    }
+  }
+
+  public enum Result {
+    /** A live reservation ended now. */
+    RELEASED,
+    /** Nothing live (released before, expired, or another reservation holds the number now): idempotent. */
+    NOTHING_LIVE,
+    /** The index holds no such number. */
+    UNKNOWN_NUMBER,
+    /** No allocation holds that call key or uid (never allocated, or its grace period is over). */
+    UNKNOWN_CALL
+  }
+
+  /** {@code allocationId} is the reservation ended (RELEASED only); {@code callerId} is null for the UNKNOWN_* results. */
+  public record Reply(Result result, String allocationId, String callerId) {
+  }
+
+  public static Future<Reply> run(ScriptRunner redis, Args args) {
+    return redis.run(LUA, args.argv()).map(ReleaseScript::reply);
+  }
+
+  private static Reply reply(Response r) {
+    return switch (r.get(0).toInteger()) {
+      case 1 -> new Reply(Result.RELEASED, r.get(1).toString(), r.get(2).toString());
+      case 0 -> new Reply(Result.NOTHING_LIVE, null, r.get(2).toString());
+      case -1 -> new Reply(Result.UNKNOWN_NUMBER, null, null);
+      default -> new Reply(Result.UNKNOWN_CALL, null, null);
+    };
+  }
+}

@@ -1,0 +1,50 @@
+package io.cidrotator.redis;
+
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code lua/settings.lua}: replaces every pool's settings and every campaign's pool with PostgreSQL's in one
+ * atomic call, so an allocation sees either the old settings or the new ones.
+ */
+public final class SettingsScript {
+
+  public static final LuaScript LUA = LuaScript.load("settings");
+
+  private SettingsScript() {
+  }
+
+  /** A pool's settings as allocate.lua reads them; {@code ttlMs} null means the server's default. */
+  public record PoolSettings(String name, Long ttlMs, String fallback) {
+  }
+
+  /** Every pool, and every campaign with its pool (in the order to write them). */
+  public record Args(List<PoolSettings> pools, Map<String, String> campaignPools) {
+
+    List<String> argv() {
+      List<String> argv = new ArrayList<>(1 + pools.size() * 3 + campaignPools.size() * 2);
+      argv.add(Integer.toString(pools.size()));
+      for (PoolSettings pool : pools) {
+        argv.add(pool.name());
+        argv.add(pool.ttlMs() == null ? "" : Long.toString(pool.ttlMs()));
+        argv.add(pool.fallback());
+      }
+      campaignPools.forEach((campaign, pool) -> {
+        argv.add(campaign);
+        argv.add(pool);
+      });
+      return argv;
+    }
+  }
+
+  /** How many pools and campaigns were written. */
+  public record Reply(int pools, int campaigns) {
+  }
+
+  public static Future<Reply> run(ScriptRunner redis, Args args) {
+    return redis.run(LUA, args.argv()).map(r -> new Reply(r.get(0).toInteger(), r.get(1).toInteger()));
+  }
+}

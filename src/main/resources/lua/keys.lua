@@ -1,0 +1,65 @@
+-- keys: the Redis key layout, the one place that documents it. Shared Lua, not a script: a script names it
+-- on its "-- include:" line and LuaScript puts it first. io.cidrotator.redis.RedisKeys builds the same names
+-- for the few keys Java reads or writes outside a script.
+--
+-- Every key starts with the prefix P, KEYS[1] of every script ('{cr}:'). Its hash tag puts every key in
+-- one Redis Cluster slot, so each script stays valid on a cluster although it derives its keys from P.
+--
+--   key                     type    holds
+--   n:<cid>                 HASH    one number: pool npa carrier hl dl active last hw hc dw dc, and its last
+--                                   reservation rid rcampaign ragent rdest rat rexp rtier rrepeat (fields below)
+--   a:<pool>:<npa>          ZSET    available numbers of one area code of a pool, score = last use (ms): LRU first
+--   h:<pool>                ZSET    the pool's area codes that have an available number, scored by the last use of
+--                                   their LRU number: its first member leads to the LRU number of the whole pool.
+--                                   (A pool-wide set of numbers would do the same, but every allocation would then
+--                                   touch a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.)
+--   r:<pool>                ZSET    reserved numbers, score = reservation expiry (ms)
+--   c:<pool>                ZSET    numbers at a cap, score = when the capped window ends (ms)
+--   m:<pool>                SET     active numbers of a pool
+--   all                     SET     every number the index holds
+--   pools                   SET     every pool name the index holds
+--   loaded                  STRING  set (to the time, ms) once a full load from PostgreSQL completed; its absence
+--                                   tells an allocation that Redis lost the index
+--   campaigns               HASH    campaign -> pool; a campaign without an entry uses the pool 'default'
+--   pool:<pool>             HASH    the pool's settings: ttl (reservation TTL in ms; absent = the server's
+--                                   DEFAULT_RESERVATION_TTL) and fallback ('area_code,pool' | 'area_code' | 'pool';
+--                                   absent = 'area_code,pool'). campaigns and pool: are replaced together.
+--   rl:<agent>:<minute>     STRING  allocations of one agent in one minute window (rate limit), expires in 120 s
+--   k:c:<callkey>           STRING  '<cid> <allocation id>' of the call with that VICIdial call id
+--   k:u:<uid>               STRING  the same for Asterisk's UNIQUEID; both expire a grace period after the
+--                                   reservation, so a late hangup's release still finds the call
+--
+-- Fields of n:<cid>:
+--   pool npa carrier        where the number belongs (from PostgreSQL)
+--   hl dl                   hourly and daily cap, resolved at sync (the number's own, else its pool's, else
+--                           the server's default)
+--   active                  '1' or '0'
+--   last                    last use (ms): its score in a: when available
+--   hw hc, dw dc            the hour and day window the counts belong to, and the counts; a count whose window
+--                           id is not the current one is zero (no counter needs an expiry of its own)
+--   rid rcampaign ragent rdest rat rexp rtier
+--                           the last reservation: allocation id, campaign, agent, destination, reserved at,
+--                           expires at, tier. Live only while the number is in r:. Kept in the number's hash,
+--                           not a key of its own, to spare a key per call.
+--   rrepeat                 '1' once a retry of the same call was answered with the reservation (undo.lua
+--                           then leaves it alone)
+--
+-- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most;
+-- h: holds exactly the area codes whose a: set is not empty, each scored by that set's first score.
+local P = KEYS[1]
+local K = {}
+
+function K.number(cid) return P .. 'n:' .. cid end
+function K.available(pool, npa) return P .. 'a:' .. pool .. ':' .. npa end
+function K.area_codes(pool) return P .. 'h:' .. pool end
+function K.reserved(pool) return P .. 'r:' .. pool end
+function K.capped(pool) return P .. 'c:' .. pool end
+function K.members(pool) return P .. 'm:' .. pool end
+function K.pool_settings(pool) return P .. 'pool:' .. pool end
+function K.rate(agent, minute) return P .. 'rl:' .. agent .. ':' .. minute end
+function K.call_key(callkey) return P .. 'k:c:' .. callkey end
+function K.uid(uid) return P .. 'k:u:' .. uid end
+K.ALL = P .. 'all'
+K.POOLS = P .. 'pools'
+K.LOADED = P .. 'loaded'
+K.CAMPAIGNS = P .. 'campaigns'
