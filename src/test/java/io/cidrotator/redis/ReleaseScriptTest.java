@@ -1,0 +1,125 @@
+package io.cidrotator.redis;
+
+import io.cidrotator.redis.AllocateScript.Allocated;
+import io.cidrotator.redis.AllocateScript.Refusal;
+import io.cidrotator.redis.ReleaseScript.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
+import static io.cidrotator.redis.ScriptFixture.T0;
+import static io.cidrotator.redis.ScriptFixture.TTL;
+import static io.cidrotator.redis.ScriptFixture.allocated;
+import static io.cidrotator.redis.ScriptFixture.callerIdOf;
+import static io.cidrotator.redis.ScriptFixture.number;
+import static io.cidrotator.redis.ScriptFixture.reasonOf;
+import static io.cidrotator.redis.ScriptFixture.windows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * release.lua through {@link ReleaseScript}: a hangup ends the live reservation at once, idempotently, by
+ * caller-ID (optionally naming the reservation) or by the call's key; the number keeps its LRU place.
+ */
+class ReleaseScriptTest {
+
+  @RegisterExtension
+  static final ScriptFixture redis = new ScriptFixture();
+
+  @Test
+  void releaseFreesTheNumberAtOnceAndIsIdempotent() {
+    redis.sync(number("5125550001"));
+    Allocated allocated = allocated(redis.allocate(T0, "512"));
+
+    ReleaseScript.Reply first = redis.release("5125550001", T0 + 1);
+    ReleaseScript.Reply second = redis.release("5125550001", T0 + 2);
+
+    assertThat(first).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(), "5125550001"));
+    assertThat(second).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
+    assertThat(callerIdOf(redis.allocate(T0 + 3, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void releaseOfANumberOutsideTheInventoryIsAnUnknownNumber() {
+    assertThat(redis.release("9995550001", T0))
+      .isEqualTo(new ReleaseScript.Reply(Result.UNKNOWN_NUMBER, null, null));
+  }
+
+  @Test
+  void aLateHangupNamingAnExpiredReservationCannotEndTheNextCallsReservation() {
+    redis.sync(number("5125550001"));
+    String firstCall = allocated(redis.allocate(T0, "512")).allocationId();
+    redis.allocate(T0 + TTL, "512");
+
+    ReleaseScript.Reply late = redis.release("5125550001", T0 + TTL + 1, firstCall);
+
+    assertThat(late.result()).isEqualTo(Result.NOTHING_LIVE);
+    assertThat(reasonOf(redis.allocate(T0 + TTL + 2, "512"))).isEqualTo(Refusal.ALL_RESERVED);
+  }
+
+  @Test
+  void aReleasedNumberGoesBehindTheNumbersUsedLessRecently() {
+    redis.sync(number("5125550001").usedAt(1000), number("5125550002").usedAt(2000));
+    redis.allocate(T0, "512");
+    redis.release("5125550001", T0 + 1);
+
+    assertThat(callerIdOf(redis.allocate(T0 + 2, "512"))).isEqualTo("5125550002");
+    assertThat(callerIdOf(redis.allocate(T0 + 3, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aNumberDeactivatedDuringItsCallDoesNotComeBackOnRelease() {
+    redis.sync(number("5125550001"));
+    redis.allocate(T0, "512");
+    redis.sync(number("5125550001").deactivated());
+    redis.release("5125550001", T0 + 1);
+
+    assertThat(reasonOf(redis.allocate(T0 + 2, "512"))).isEqualTo(Refusal.POOL_EMPTY);
+  }
+
+  @Test
+  void releasingAReservationAlreadyOverByItsTtlReleasesNothingButReturnsTheNumber() {
+    redis.sync(number("5125550001"));
+    redis.allocate(T0, "512");
+
+    ReleaseScript.Reply late = redis.release("5125550001", T0 + TTL);
+
+    assertThat(late).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
+    assertThat(redis.state("5125550001", T0 + TTL).state()).isEqualTo("available");
+    assertThat(redis.zscore(RedisKeys.reserved(DEFAULT_POOL), "5125550001")).isNull();
+  }
+
+  @Test
+  void releaseByCallKeyEndsThatCallsReservationAndAnUnknownKeyIsAnUnknownCall() {
+    redis.sync(number("5125550001"));
+    Allocated allocated = allocated(redis.allocateCall(T0, "V1260930150000012345", null));
+    ReleaseScript.Args byKey = new ReleaseScript.Args(null, T0 + 10, windows(T0 + 10), null,
+      "V1260930150000012345", null);
+    ReleaseScript.Args unknown = new ReleaseScript.Args(null, T0 + 10, windows(T0 + 10), null, null, "1.1");
+
+    ReleaseScript.Reply released = redis.release(byKey);
+    ReleaseScript.Reply again = redis.release(byKey);
+
+    assertThat(released).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(), "5125550001"));
+    assertThat(again.result()).isEqualTo(Result.NOTHING_LIVE);
+    assertThat(redis.release(unknown).result()).isEqualTo(Result.UNKNOWN_CALL);
+  }
+
+  @Test
+  void releaseByUidEndsThatCallsReservationButNotTheNextCallsOfTheSameNumber() {
+    redis.sync(number("5125550001"));
+    Allocated first = allocated(redis.allocateCall(T0, null, "1732612345.7"));
+    redis.release("5125550001", T0 + 10);
+    Allocated next = allocated(redis.allocateCall(T0 + 20, null, "1732612399.1"));
+    ReleaseScript.Args firstCall = new ReleaseScript.Args(null, T0 + 30, windows(T0 + 30), null, null,
+      "1732612345.7");
+    ReleaseScript.Args nextCall = new ReleaseScript.Args(null, T0 + 40, windows(T0 + 40), null, null,
+      "1732612399.1");
+
+    ReleaseScript.Reply lateHangup = redis.release(firstCall);
+    ReleaseScript.Reply hangup = redis.release(nextCall);
+
+    assertThat(first.callerId()).isEqualTo(next.callerId());
+    assertThat(lateHangup).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
+    assertThat(hangup).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, next.allocationId(), "5125550001"));
+  }
+}

@@ -1,0 +1,235 @@
+package io.cidrotator.redis;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.EmbeddedServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real Redis the script tests run against, registered as an extension
+ * ({@code @RegisterExtension static final ScriptFixture redis = new ScriptFixture();}): connects a
+ * {@link ScriptRunner} to the shared test Redis once per class, and before each test empties the database and
+ * sets the loaded mark (an index after a completed load). The helpers call the scripts through their typed
+ * wrappers with the clock passed in, never the wall clock.
+ */
+final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+  static final ZoneId ZONE = ZoneId.of("America/Chicago");
+  /** 2025-11-25 10:00:00 America/Chicago: the start of an hour, far from the end of the day. */
+  static final long T0 = 1_764_086_400_000L;
+  /** The reservation TTL of a pool without its own. */
+  static final long TTL = 60_000;
+  /** How long a call key outlives its reservation. */
+  static final long GRACE = 900_000;
+  static final String DEFAULT_POOL = "default";
+  /** The campaign of an allocation that names none in particular (it has no mapping: the default pool). */
+  static final String CAMPAIGN = "campaign-1";
+  private static final int RECLAIM_BATCH = 8;
+  private static final int NO_AGENT_LIMIT = 100;
+
+  private Vertx vertx;
+  private ScriptRunner runner;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    JsonObject services = EmbeddedServices.forTests().put("ADMIN_TOKEN", "unused-in-this-test-0000");
+    AppConfig config = AppConfig.from(services);
+    vertx = Vertx.vertx();
+    runner = new ScriptRunner(vertx, config.redisConnectionString(), "test");
+    runner.connect().await();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (runner != null) {
+      runner.close().await();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    send(Request.cmd(Command.FLUSHDB));
+    send(Request.cmd(Command.SET).arg(RedisKeys.LOADED).arg("1"));
+  }
+
+  /** The runner, for a script a test calls itself. */
+  ScriptRunner runner() {
+    return runner;
+  }
+
+  /** A plain command, awaited. */
+  Response send(Request request) {
+    return runner.send(request).await();
+  }
+
+  String hget(String key, String field) {
+    Response value = send(Request.cmd(Command.HGET).arg(key).arg(field));
+    return value == null ? null : value.toString();
+  }
+
+  /** The score of {@code member} in a sorted set, null when it is not there. */
+  Long zscore(String key, String member) {
+    Response value = send(Request.cmd(Command.ZSCORE).arg(key).arg(member));
+    return value == null ? null : value.toLong();
+  }
+
+  static CapWindows windows(long now) {
+    return CapWindows.at(now, ZONE);
+  }
+
+  // sync.lua
+
+  /** A number of the default pool in the area code its caller-ID starts with: caps 100/h and 500/day, never used. */
+  static NumberRow number(String callerId) {
+    return new NumberRow(callerId, DEFAULT_POOL, callerId.substring(0, 3), 100, 500, true, 0);
+  }
+
+  /** A number as PostgreSQL holds it; each method returns a copy with one column changed. */
+  record NumberRow(String callerId, String pool, String areaCode, int hourlyLimit, int dailyLimit, boolean active,
+                   long lastUsedMs) {
+
+    NumberRow usedAt(long ms) {
+      return new NumberRow(callerId, pool, areaCode, hourlyLimit, dailyLimit, active, ms);
+    }
+
+    NumberRow hourlyCap(int limit) {
+      return new NumberRow(callerId, pool, areaCode, limit, dailyLimit, active, lastUsedMs);
+    }
+
+    NumberRow dailyCap(int limit) {
+      return new NumberRow(callerId, pool, areaCode, hourlyLimit, limit, active, lastUsedMs);
+    }
+
+    NumberRow inPool(String name) {
+      return new NumberRow(callerId, name, areaCode, hourlyLimit, dailyLimit, active, lastUsedMs);
+    }
+
+    NumberRow inAreaCode(String npa) {
+      return new NumberRow(callerId, pool, npa, hourlyLimit, dailyLimit, active, lastUsedMs);
+    }
+
+    NumberRow deactivated() {
+      return new NumberRow(callerId, pool, areaCode, hourlyLimit, dailyLimit, false, lastUsedMs);
+    }
+
+    SyncScript.Number toSync() {
+      return new SyncScript.Number(callerId, pool, areaCode, "carrier-x", hourlyLimit, dailyLimit, active,
+        lastUsedMs);
+    }
+  }
+
+  /** Syncs {@code numbers} at T0; returns how many sync.lua wrote. */
+  int sync(NumberRow... numbers) {
+    List<SyncScript.Number> rows = Arrays.stream(numbers).map(NumberRow::toSync).toList();
+    return SyncScript.run(runner, new SyncScript.Args(T0, windows(T0), rows)).await();
+  }
+
+  // allocate.lua
+
+  /** An allocation for destination {@code npa}5551234 of the default campaign, id {@code "id-" + now}. */
+  AllocateScript.Reply allocate(long now, String npa) {
+    return allocate(now, npa, null, NO_AGENT_LIMIT, CAMPAIGN, null, null);
+  }
+
+  /** The same by {@code agent}, who may allocate {@code agentLimit} times a minute. */
+  AllocateScript.Reply allocate(long now, String npa, String agent, int agentLimit) {
+    return allocate(now, npa, agent, agentLimit, CAMPAIGN, null, null);
+  }
+
+  /** The same for {@code campaign} ('' = none). */
+  AllocateScript.Reply allocateFor(String campaign, long now, String npa) {
+    return allocate(now, npa, null, NO_AGENT_LIMIT, campaign, null, null);
+  }
+
+  /** An identified call's allocation in area code 512 without a campaign: {@code callKey} and {@code uid} (null = none). */
+  AllocateScript.Reply allocateCall(long now, String callKey, String uid) {
+    return allocate(now, "512", null, NO_AGENT_LIMIT, null, callKey, uid);
+  }
+
+  private AllocateScript.Reply allocate(long now, String npa, String agent, int agentLimit, String campaign,
+                                        String callKey, String uid) {
+    return AllocateScript.run(runner, new AllocateScript.Args(now, DEFAULT_POOL, TTL, windows(now), agent,
+      agentLimit, campaign, npa + "5551234", "id-" + now, RECLAIM_BATCH, callKey, uid, GRACE)).await();
+  }
+
+  /** The number handed out; fails the test when the reply is a refusal. */
+  static AllocateScript.Allocated allocated(AllocateScript.Reply reply) {
+    assertThat(reply).as("allocation reply").isInstanceOf(AllocateScript.Allocated.class);
+    return (AllocateScript.Allocated) reply;
+  }
+
+  static String callerIdOf(AllocateScript.Reply reply) {
+    return allocated(reply).callerId();
+  }
+
+  /** The refusal; fails the test when a number was handed out. */
+  static AllocateScript.Refused refused(AllocateScript.Reply reply) {
+    assertThat(reply).as("allocation reply").isInstanceOf(AllocateScript.Refused.class);
+    return (AllocateScript.Refused) reply;
+  }
+
+  static AllocateScript.Refusal reasonOf(AllocateScript.Reply reply) {
+    return refused(reply).reason();
+  }
+
+  // release.lua
+
+  /** Ends whatever reservation of {@code callerId} is live. */
+  ReleaseScript.Reply release(String callerId, long now) {
+    return release(callerId, now, null);
+  }
+
+  /** Ends the reservation {@code reservation} (an allocation id) of {@code callerId}, if it is still the live one. */
+  ReleaseScript.Reply release(String callerId, long now, String reservation) {
+    return release(new ReleaseScript.Args(callerId, now, windows(now), reservation, null, null));
+  }
+
+  ReleaseScript.Reply release(ReleaseScript.Args args) {
+    return ReleaseScript.run(runner, args).await();
+  }
+
+  // settings.lua
+
+  /** Writes {@code pools} and the campaigns: {@code campaignPools} as campaign, pool pairs, in that order. */
+  SettingsScript.Reply settings(List<SettingsScript.PoolSettings> pools, String... campaignPools) {
+    Map<String, String> campaigns = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < campaignPools.length; i += 2) {
+      campaigns.put(campaignPools[i], campaignPools[i + 1]);
+    }
+    return SettingsScript.run(runner, new SettingsScript.Args(pools, campaigns)).await();
+  }
+
+  /**
+   * The settings most campaign tests need: the default pool with the server's TTL and the usual fallback, and
+   * the pool "east" with {@code ttlMs} (null = the server's) and {@code fallback}, which campaign "sales" uses.
+   */
+  void salesAllocateFromEast(Long ttlMs, String fallback) {
+    settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, "area_code,pool"),
+      new SettingsScript.PoolSettings("east", ttlMs, fallback)), "sales", "east");
+  }
+
+  // state.lua
+
+  /** The number's state at {@code now}; null when the index does not hold it. */
+  StateScript.Reply state(String callerId, long now) {
+    return StateScript.run(runner, new StateScript.Args(callerId, now)).await();
+  }
+}
