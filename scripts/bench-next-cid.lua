@@ -3,11 +3,11 @@
 --
 --   wrk -t2 -c64 -d20s -s scripts/bench-next-cid.lua http://127.0.0.1:PORT -- PATH MODE AREA_CODES_FILE
 --
---   PATH             /next-cid (through the event bus) or /bench/next-cid-direct (no bus hop)
+--   PATH             /next-cid (on the server's port: through the event bus; on the bench's direct port: an
+--                    allocator called in place)
 --   MODE             release  every caller-ID handed out is released by the thread's next request
---                             (GET /release?caller_id=..., or /bench/release-direct for the direct
---                             route), as a dialer does at hang-up: the pool never
---                             runs dry and about half the requests are releases, counted apart.
+--                             (GET /release?caller_id=... on the same port), as a dialer does at hang-up:
+--                             the pool never runs dry and about half the requests are releases, counted apart.
 --                    ttl      allocations only; the server's 1 s reservation TTL returns numbers to the
 --                             pool (needs more numbers than allocations per second).
 --   AREA_CODES_FILE  one area code per line (BenchServer writes it)
@@ -51,9 +51,7 @@ function init(args)
     local agent = tostring(1000 + math.random(AGENTS))
     allocations[i] = wrk.format("GET", path .. "?to=" .. to .. "&campaign=" .. campaign .. "&agent=" .. agent)
   end
-  -- The direct run releases without the bus too, so the two runs differ only by the bus hop.
-  local release_path = path:find("direct", 1, true) and "/bench/release-direct" or "/release"
-  release_head, release_tail = wrk.format("GET", release_path .. "?caller_id=@"):match("^(.-)@(.*)$")
+  release_head, release_tail = wrk.format("GET", "/release?caller_id=@"):match("^(.-)@(.*)$")
   next_allocation = 0
   queue, queue_first, queue_last = {}, 1, 0
   sent_allocations, sent_releases = 0, 0

@@ -4,13 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Event-bus addresses, one per operation, and the one way a consumer answers. */
@@ -25,11 +28,14 @@ public final class Bus {
   public static final String CSV_IMPORT = "cidrotator.inventory.csv-import";
   public static final String CSV_EXPORT_PAGE = "cidrotator.inventory.csv-export-page";
 
-  public static final String ADD_NUMBER = "cidrotator.inventory.add";
   public static final String INVENTORY_COUNTS = "cidrotator.inventory.counts";
   public static final String INVENTORY_RELOAD = "cidrotator.inventory.reload";
   public static final String DATABASE_PING = "cidrotator.inventory.ping";
   public static final String HISTORY_APPEND = "cidrotator.history.append";
+  /** To each allocator: hand the history gathered so far over now (not at the next 100 ms tick). */
+  public static final String HISTORY_HAND_OVER = "cidrotator.history.hand-over";
+  /** The history writer's state: events buffered, batches written. */
+  public static final String HISTORY_STATUS = "cidrotator.history.status";
   /** Published: every HistoryBatch the allocators hand over, for the open /api/live streams. */
   public static final String FEED = "cidrotator.history.feed";
 
@@ -87,6 +93,29 @@ public final class Bus {
         reply(msg, result);
       })
       .completion();
+  }
+
+  /**
+   * Registers every handler of {@code features} the same way ({@link #consume}, each failure first passed through
+   * {@code failures}); resolves once all are registered.
+   */
+  public static Future<Void> consumeAll(Vertx vertx, List<Handlers> features,
+                                        Function<Throwable, Future<JsonObject>> failures) {
+    List<Future<Void>> registered = new ArrayList<>();
+    for (Handlers feature : features) {
+      feature.handlers().forEach((address, handler) -> registered.add(consume(vertx, address,
+        request -> handler.apply(request).recover(failures))));
+    }
+    return Future.all(registered).mapEmpty();
+  }
+
+  /**
+   * The request/reply consumers of one feature, by address: what a verticle registers for it with
+   * {@link #consumeAll}. Each takes the request body and answers a body, or fails with a {@link Failure}.
+   */
+  public interface Handlers {
+
+    Map<String, Function<JsonObject, Future<JsonObject>>> handlers();
   }
 
   /** Sends {@code body} to the consumer of {@code address}; succeeds with its JSON answer. */

@@ -2,17 +2,15 @@ package io.cidrotator;
 
 import io.cidrotator.agi.AgiVerticle;
 import io.cidrotator.allocation.AllocatorVerticle;
-import io.cidrotator.allocation.HistoryBatch;
 import io.cidrotator.auth.LoginThrottle;
 import io.cidrotator.auth.Users;
-import io.cidrotator.http.RequestStats;
-import io.cidrotator.http.RouterVerticle;
-import io.cidrotator.inventory.AdminVerticle;
+import io.cidrotator.history.HistoryBatch;
 import io.cidrotator.metrics.Metrics;
+import io.cidrotator.stats.RequestStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 package io.cidrotator;
 
-import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.audit.Actor;
+import io.cidrotator.callerid.CallerIdClient;
 import io.cidrotator.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ public final class DevServer {
 
   /** Eight area codes, six numbers each, in the 555-01XX range reserved for fiction. */
   private static Future<Void> loadSample(Vertx vertx) {
-    InventoryClient inventory = new InventoryClient(vertx, 10_000);
+    CallerIdClient callerIds = new CallerIdClient(vertx, 10_000);
     List<Future<?>> adds = new ArrayList<>();
     for (String npa : SAMPLE_AREA_CODES) {
       for (int i = 1; i <= 6; i++) {
@@ -73,7 +74,7 @@ public final class DevServer {
           .put("area_code", npa)
           .put("carrier", i % 2 == 0 ? "sample-carrier-a" : "sample-carrier-b")
           .put("pool", "default");
-        adds.add(inventory.addNumber(number)
+        adds.add(callerIds.create(number, Actor.SYSTEM)
           .recover(e -> e instanceof ReplyException r && r.failureCode() == 409
             ? Future.succeededFuture()
             : Future.failedFuture(e)));

@@ -4,23 +4,26 @@ import io.cidrotator.AppConfig;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.auth.AuthFailure;
 import io.cidrotator.auth.DialerAccess;
+import io.cidrotator.dialer.Allocation;
+import io.cidrotator.dialer.AllocationRequest;
+import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.dialer.DialerOutcome;
+import io.cidrotator.dialer.ReleaseRequest;
 import io.cidrotator.metrics.Metrics;
-import io.cidrotator.phone.NanpNumber;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * The FastAGI listener: {@code AGI(agi://host:4573/next-cid?campaign=X,${EXTEN})} sets CALLERID(num) and
@@ -38,14 +41,6 @@ public final class AgiVerticle extends VerticleBase {
   static final String CALLER_ID = "CIDROTATOR_CALLERID";
 
   private static final Logger LOG = LoggerFactory.getLogger(AgiVerticle.class);
-
-  /** VICIdial's call id in CALLERID(name): V (auto), M (manual) or Y + MMDDhhmmss + the lead id (9 or 10 digits). */
-  private static final Pattern CALL_KEY = Pattern.compile("[VMY][0-9]{19,20}");
-  /** ${UNIQUEID}: epoch.sequence, after the system name when Asterisk has one. */
-  private static final Pattern UNIQUE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
-  private static final Pattern RESERVATION_ID = Pattern.compile("[0-9a-f-]{36}");
-  private static final Pattern DIAL_STATUS = Pattern.compile("[A-Z]{1,16}");
 
   private final AppConfig config;
   private final MeterRegistry registry = Metrics.registry();
@@ -108,10 +103,10 @@ public final class AgiVerticle extends VerticleBase {
     try {
       refused = dialers.check(env.query("key"), remote);
     } catch (IllegalArgumentException e) {
-      return failed(session, "bad_request");
+      return failed(session, outcomeOf(e));
     }
     if (refused != null) {
-      return failed(session, "unauthorized");
+      return failed(session, DialerOutcome.ofStatus(refused.status()).label());
     }
     return script.equals("next-cid") ? nextCid(session, env) : release(session, env);
   }
@@ -119,19 +114,23 @@ public final class AgiVerticle extends VerticleBase {
   /**
    * Arguments win over the script's query string: agi_arg_1 the destination, agi_arg_2 the campaign, agi_arg_3
    * the agent; an absent or empty argument falls back to {@code ?to=&campaign=&agent=}, the destination then to
-   * agi_extension (the dialed digits, outside-line prefix and all).
+   * agi_extension (the dialed digits, outside-line prefix and all). The call key is VICIdial's call id in
+   * CALLERID(name), the uid ${UNIQUEID}: the same request, parsed the same way, as {@code GET /next-cid}'s.
    */
   private Future<String> nextCid(AgiSession session, AgiEnvironment env) {
-    JsonObject request;
+    Function<String, String> param = name -> switch (name) {
+      case "to" -> firstOf(env.arg(1), env.query("to"), env.get("extension"));
+      case "campaign" -> firstOf(env.arg(2), env.query("campaign"));
+      case "agent" -> firstOf(env.arg(3), env.query("agent"));
+      case "callkey" -> env.get("calleridname");
+      case "uid" -> env.get("uniqueid");
+      default -> null;
+    };
+    AllocationRequest request;
     try {
-      String to = firstOf(env.arg(1), env.query("to"), env.get("extension"));
-      NanpNumber destination = NanpNumber.parse("destination", to == null ? "" : to, config.dialPrefixes());
-      request = AllocationClient.request(destination,
-        name("campaign", firstOf(env.arg(2), env.query("campaign"))),
-        name("agent", firstOf(env.arg(3), env.query("agent"))),
-        matching(CALL_KEY, env.get("calleridname")), matching(UNIQUE_ID, env.get("uniqueid")));
-    } catch (IllegalArgumentException e) {
-      return failed(session, "bad_request");
+      request = AllocationRequest.parse(param, config.dialPrefixes());
+    } catch (IllegalArgumentException | HttpException e) {
+      return failed(session, outcomeOf(e));
     }
     return allocation.allocate(request)
       .transform(allocated -> allocated.succeeded()
@@ -144,12 +143,12 @@ public final class AgiVerticle extends VerticleBase {
    * the call carries. When the session ends before CALLERID(num) was sent, no call uses the number: it is
    * released at once rather than held until its TTL.
    */
-  private Future<String> present(AgiSession session, JsonObject allocated) {
-    String callerId = allocated.getString("caller_id");
-    String reservation = allocated.getString("reservation");
+  private Future<String> present(AgiSession session, Allocation allocated) {
+    String callerId = allocated.callerId();
+    String reservation = allocated.reservation();
     return session.setVariable(RESERVATION, reservation)
       .compose(v -> session.setVariable(CALLER_ID, callerId))
-      .onFailure(e -> allocation.release(AllocationClient.releaseRequest(callerId, reservation)))
+      .onFailure(e -> allocation.release(new ReleaseRequest(callerId, reservation, null, null, CallEnd.UNKNOWN)))
       .compose(v -> session.setVariable("CALLERID(num)", callerId))
       .compose(v -> session.setVariable(STATUS, "OK"))
       .map("ok");
@@ -157,7 +156,8 @@ public final class AgiVerticle extends VerticleBase {
 
   /**
    * Identifies the call by the variables next-cid set (CIDROTATOR_CALLERID and CIDROTATOR_RESERVATION), by
-   * VICIdial's call id and by ${UNIQUEID}, and passes on how it ended (DIALSTATUS, ANSWEREDTIME, HANGUPCAUSE).
+   * VICIdial's call id and by ${UNIQUEID}, and passes on how it ended (DIALSTATUS, ANSWEREDTIME, HANGUPCAUSE):
+   * the same request, parsed the same way, as {@code /release}'s.
    */
   private Future<String> release(AgiSession session, AgiEnvironment env) {
     return session.getVariables(CALLER_ID, RESERVATION, "DIALSTATUS", "ANSWEREDTIME", "HANGUPCAUSE")
@@ -165,22 +165,21 @@ public final class AgiVerticle extends VerticleBase {
   }
 
   private Future<String> released(AgiSession session, AgiEnvironment env, Map<String, String> channel) {
-    JsonObject request;
+    Function<String, String> param = name -> switch (name) {
+      case "caller_id" -> channel.get(CALLER_ID);
+      case "reservation" -> channel.get(RESERVATION);
+      case "callkey" -> env.get("calleridname");
+      case "uid" -> env.get("uniqueid");
+      case "dialstatus" -> channel.get("DIALSTATUS");
+      case "answered" -> channel.get("ANSWEREDTIME");
+      case "cause" -> channel.get("HANGUPCAUSE");
+      default -> null;
+    };
+    ReleaseRequest request;
     try {
-      String callerId = channel.containsKey(CALLER_ID)
-        ? NanpNumber.parse("caller_id", channel.get(CALLER_ID), List.of()).digits()
-        : null;
-      String reservation = matching(RESERVATION_ID, channel.get(RESERVATION));
-      String callKey = matching(CALL_KEY, env.get("calleridname"));
-      String uid = matching(UNIQUE_ID, env.get("uniqueid"));
-      if (callerId == null && callKey == null && uid == null) {
-        return failed(session, "bad_request");
-      }
-      AllocationClient.Outcome outcome = new AllocationClient.Outcome(matching(DIAL_STATUS, channel.get("DIALSTATUS")),
-        wholeNumber(channel.get("ANSWEREDTIME")), wholeNumber(channel.get("HANGUPCAUSE")));
-      request = AllocationClient.releaseRequest(callerId, reservation, callKey, uid, outcome);
-    } catch (IllegalArgumentException e) {
-      return failed(session, "bad_request");
+      request = ReleaseRequest.parse(param);
+    } catch (HttpException e) {
+      return failed(session, outcomeOf(e));
     }
     return allocation.release(request)
       .transform(released -> released.succeeded()
@@ -195,25 +194,29 @@ public final class AgiVerticle extends VerticleBase {
       .map(reason);
   }
 
-  /** The metrics label of a failure, and the CIDROTATOR_REASON of a failed allocation or release. */
+  /**
+   * The metrics label of a failure, and the CIDROTATOR_REASON of a failed allocation or release: the dialer
+   * outcome of its status, or what ended the session.
+   */
   private static String outcomeOf(Throwable e) {
     if (e instanceof AgiException agi) {
       return agi.outcome;
     }
+    if (e instanceof HttpException http) {
+      return DialerOutcome.ofStatus(http.getStatusCode()).label();
+    }
+    if (e instanceof IllegalArgumentException) {
+      // A query string that is not validly %-encoded.
+      return DialerOutcome.BAD_REQUEST.label();
+    }
     if (e instanceof ReplyException reply) {
       return switch (reply.failureType()) {
-        case TIMEOUT, NO_HANDLERS -> "unavailable";
-        default -> switch (reply.failureCode()) {
-          case 400, 422 -> "bad_request";
-          case 404 -> "not_found";
-          case 429 -> "rate_limited";
-          case 503 -> "unavailable";
-          default -> "error";
-        };
+        case TIMEOUT, NO_HANDLERS -> DialerOutcome.UNAVAILABLE.label();
+        default -> DialerOutcome.ofStatus(reply.failureCode()).label();
       };
     }
     LOG.error("Unexpected failure in a FastAGI session", e);
-    return "error";
+    return DialerOutcome.ERROR.label();
   }
 
   private void count(String script, String outcome) {
@@ -229,23 +232,6 @@ public final class AgiVerticle extends VerticleBase {
   private static String scriptLabel(AgiEnvironment env) {
     String script = env.script();
     return script.equals("next-cid") || script.equals("release") ? script : "unknown";
-  }
-
-  /** {@code value} when it has the expected shape, else null: an identifier that is not one is left out. */
-  private static String matching(Pattern shape, String value) {
-    return value != null && shape.matcher(value).matches() ? value : null;
-  }
-
-  private static String name(String field, String value) {
-    if (value != null && !NAME.matcher(value).matches()) {
-      throw new IllegalArgumentException(field + ": at most 64 printable characters without spaces");
-    }
-    return value;
-  }
-
-  /** A whole number of seconds or a cause code; null when unset or not a number. */
-  private static Integer wholeNumber(String value) {
-    return value != null && value.matches("[0-9]{1,9}") ? Integer.valueOf(value) : null;
   }
 
   private static String firstOf(String... values) {

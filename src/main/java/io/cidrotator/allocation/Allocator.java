@@ -2,7 +2,13 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.dialer.AllocationRequest;
+import io.cidrotator.dialer.ReleaseRequest;
+import io.cidrotator.history.HistoryBuffer;
+import io.cidrotator.history.HistoryEvent;
+import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.metrics.Metrics;
+import io.cidrotator.pool.PoolClient;
 import io.cidrotator.redis.AllocateScript;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.LiveReservationsScript;
@@ -18,97 +24,102 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
- * Allocation over one pipelined Redis connection: each request is one atomic Lua call. History is
- * batched here and handed to the admin verticle off the hot path. Owned by one verticle (one event loop).
+ * Allocation over one pipelined Redis connection: each request is one atomic Lua call. Owned by one verticle
+ * (one event loop), which registers its {@link #handlers()}; {@code scripts/bench} also calls one in place, to
+ * measure what the bus hop costs.
  */
-public final class Allocator {
+public final class Allocator implements Bus.Handlers {
 
-  private static final String DEFAULT_POOL = "default";
   private static final int RECLAIM_BATCH = 8;
-  private static final long HISTORY_FLUSH_MS = 100;
   /** A call key outlives its reservation this long: a hangup handler's release still finds the call. */
   private static final long CALL_KEY_GRACE_MS = 15 * 60_000L;
 
-  private final Vertx vertx;
   private final AppConfig config;
   private final long ttlMs;
-  private final int agentLimit;
   private final ScriptRunner redis;
+  private final HistoryBuffer history;
+  private final InventoryClient inventory;
   private final LiveReservations reservations;
   private final Counter releasedCount = releaseCounter("released");
   private final Counter nothingLiveCount = releaseCounter("nothing_live");
   private final Counter unknownCount = releaseCounter("unknown");
+  private final String id = UUID.randomUUID().toString();
   private CapWindows windows;
-  private List<HistoryEvent> history = new ArrayList<>();
-  private long timer;
 
   public Allocator(Vertx vertx, AppConfig config, String owner) {
-    this.vertx = vertx;
     this.config = config;
     this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
     this.ttlMs = config.reservationTtlSeconds() * 1000L;
-    this.agentLimit = config.rateLimitPerAgent();
-    this.reservations = new LiveReservations(redis, config.timezone(), event -> history.add(event));
+    this.history = new HistoryBuffer(vertx);
+    this.inventory = new InventoryClient(vertx, 30_000);
+    this.reservations = new LiveReservations(redis, config.timezone(), history);
   }
 
-  /** Connects to Redis and starts the history flush timer; call from the owning verticle's start(). */
+  /** Connects to Redis and starts handing history over; call from the owning verticle's start(). */
   public Future<Void> start() {
-    timer = vertx.setPeriodic(HISTORY_FLUSH_MS, id -> flushHistory());
+    history.start();
     return redis.connect()
       .compose(v -> redis.loadScripts(AllocateScript.LUA, ReleaseScript.LUA, UndoScript.LUA,
         ReservationCountScript.LUA, LiveReservationsScript.LUA, ReleaseCampaignScript.LUA));
   }
 
-  /** Listing and bulk release of live reservations, over this allocator's connection and history. */
-  public LiveReservations reservations() {
-    return reservations;
+  @Override
+  public Map<String, Function<JsonObject, Future<JsonObject>>> handlers() {
+    return Map.of(
+      Bus.ALLOCATE, this::allocate,
+      Bus.RELEASE, this::release,
+      Bus.TAKE_BACK, undo -> takeBack(undo, true),
+      Bus.RESERVATION_COUNT, this::reservationCount,
+      Bus.RESERVATION_LIST, reservations::list,
+      Bus.RESERVATION_RELEASE_CAMPAIGN, reservations::releaseCampaign,
+      Bus.REDIS_PING, this::ping,
+      Bus.HISTORY_HAND_OVER, this::handOverHistory);
   }
 
   /**
-   * Reserves a caller-ID for {@code request} (to, campaign, agent, and optionally deadline: the epoch ms
-   * after which the caller has given up) from the campaign's pool (Redis resolves it). Succeeds with
-   * caller_id, area_code, carrier, tier, reservation, reserved_for (the pool's TTL, s), pool; fails with a
-   * {@link Bus.Failure} of 429 or 503.
+   * Reserves a caller-ID for an {@link AllocationRequest#toJson()} body with its {@code deadline} ({@link Deadline};
+   * absent: none) from the campaign's pool (Redis resolves it). Succeeds with caller_id, area_code, carrier, tier,
+   * reservation, reserved_for (the pool's TTL, s), pool, repeat and undo (what a take-back needs; null for a
+   * retry's answer); fails with a {@link Bus.Failure} of 429 or 503.
    */
-  public Future<JsonObject> allocate(JsonObject request) {
+  public Future<JsonObject> allocate(JsonObject body) {
     long now = System.currentTimeMillis();
-    long deadline = request.getLong("deadline", Long.MAX_VALUE);
-    if (now > deadline) {
+    if (Deadline.passed(body, now)) {
       return Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time"));
     }
+    AllocationRequest request = AllocationRequest.fromJson(body);
     CapWindows w = windowsAt(now);
-    String agent = request.getString("agent");
-    AllocateScript.Args args = new AllocateScript.Args(now, DEFAULT_POOL, ttlMs, w, agent, agentLimit,
-      request.getString("campaign"), request.getString("to"), newAllocationId(now), RECLAIM_BATCH,
-      request.getString("callkey"), request.getString("uid"), CALL_KEY_GRACE_MS);
+    AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
+      config.rateLimitPerAgent(), request.campaign(), request.destination().digits(), newAllocationId(now),
+      RECLAIM_BATCH, request.callKey(), request.uid(), CALL_KEY_GRACE_MS);
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {
-          return Future.failedFuture(failure(((AllocateScript.Refused) reply), request));
+          return Future.failedFuture(failure((AllocateScript.Refused) reply, request));
         }
         // A retry's reservation belongs to the first request: a late answer to the retry must not end it.
-        JsonObject undo = allocated.repeat() ? null : undoOf(allocated, agent, w);
-        if (System.currentTimeMillis() <= deadline) {
+        JsonObject undo = allocated.repeat() ? null : undoOf(allocated, request.agent(), w);
+        if (!Deadline.passed(body, System.currentTimeMillis())) {
           return Future.succeededFuture(allocated(allocated, request, now, undo));
         }
-        // Too late for the caller: take the allocation back (a retry's reservation is the first request's).
+        // Too late for the caller, who dials with its own caller-ID: take the allocation back.
         Future<JsonObject> undone = undo == null ? Future.succeededFuture() : takeBack(undo, false);
         return undone.transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")));
       });
   }
 
   /**
-   * Takes back an allocation whose caller stopped waiting (Redis or the caller's event loop was slow) and
-   * dials with its own caller-ID, so the number is neither held until its TTL nor counted for a call that
-   * never used it. {@code undo} is what an allocation answer carries under "undo".
+   * Takes back an allocation whose caller stopped waiting ({@link Deadline}), so the number is neither held until
+   * its TTL nor counted for a call that never used it. {@code undo} is what an allocation answer carries under
+   * "undo"; {@code answered}: the allocation was answered (late), so its history records the take-back.
    */
-  public Future<JsonObject> takeBack(JsonObject undo, boolean answered) {
+  private Future<JsonObject> takeBack(JsonObject undo, boolean answered) {
     long now = System.currentTimeMillis();
     String callerId = undo.getString("caller_id");
     String reservation = undo.getString("reservation");
@@ -132,8 +143,14 @@ public final class Allocator {
       .put("minute", allocationWindows.minuteId());
   }
 
-  private JsonObject allocated(AllocateScript.Allocated allocated, JsonObject request, long now, JsonObject undo) {
-    JsonObject result = new JsonObject()
+  private JsonObject allocated(AllocateScript.Allocated allocated, AllocationRequest request, long now,
+                               JsonObject undo) {
+    if (!allocated.repeat()) {
+      history.add(HistoryEvent.allocated(allocated.allocationId(), allocated.callerId(),
+        request.destination().digits(), request.campaign(), request.agent(), allocated.tier(), allocated.pool(), now,
+        HistoryEvent.Call.of(request.callKey(), request.uid())));
+    }
+    return new JsonObject()
       .put("caller_id", allocated.callerId())
       .put("area_code", allocated.areaCode())
       .put("carrier", allocated.carrier())
@@ -143,19 +160,12 @@ public final class Allocator {
       .put("pool", allocated.pool())
       .put("repeat", allocated.repeat())
       .put("undo", undo);
-    if (!allocated.repeat()) {
-      history.add(HistoryEvent.allocated(allocated.allocationId(), allocated.callerId(),
-        request.getString("to"), request.getString("campaign"), request.getString("agent"),
-        allocated.tier(), allocated.pool(), now,
-        HistoryEvent.Call.of(request.getString("callkey"), request.getString("uid"))));
-    }
-    return result;
   }
 
-  private Bus.Failure failure(AllocateScript.Refused refused, JsonObject request) {
+  private Bus.Failure failure(AllocateScript.Refused refused, AllocationRequest request) {
     String pool = refused.pool();
     return switch (refused.reason()) {
-      case RATE_LIMITED -> new Bus.Failure(429, "agent '" + request.getString("agent")
+      case RATE_LIMITED -> new Bus.Failure(429, "agent '" + request.agent()
         + "' is over its limit of " + config.rateLimitPerAgent() + " caller-IDs per minute");
       case POOL_EMPTY -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
         + "' has no active numbers");
@@ -166,54 +176,48 @@ public final class Allocator {
       case ALL_RESERVED_OR_CAPPED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is on a live call or at its hourly or daily cap");
       case NO_LOCAL_NUMBER -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
-        + "' has no number free in area code " + request.getString("to").substring(0, 3)
+        + "' has no number free in area code " + request.destination().areaCode()
         + " and does not fall back to other area codes");
       case NOT_LOADED -> {
-        // Redis lost its data (restart without persistence): rebuild it from PostgreSQL.
-        vertx.eventBus().send(Bus.INVENTORY_RELOAD, new JsonObject());
+        // Redis lost its data (restart without persistence): the admin verticle rebuilds it from PostgreSQL.
+        inventory.reloadMissingIndex();
         yield new Bus.Failure(503, "no caller-ID available: the inventory is being loaded into Redis");
       }
     };
   }
 
   /**
-   * Ends the live reservation named by {@code request}: caller_id (and optionally its reservation), else the
-   * call key (callkey or uid) an allocation stored; with the call's outcome (dialstatus, answered, cause) for
-   * the history. Succeeds with caller_id and released; fails 404 for an unknown number or call key.
+   * Ends the live reservation a {@link ReleaseRequest#toJson()} body names, with the call's end for the history.
+   * Succeeds with caller_id and released; fails 404 for an unknown number or call key.
    */
-  public Future<JsonObject> release(JsonObject request) {
+  public Future<JsonObject> release(JsonObject body) {
     long now = System.currentTimeMillis();
-    ReleaseScript.Args args = new ReleaseScript.Args(request.getString("caller_id"), now, windowsAt(now),
-      request.getString("reservation"), request.getString("callkey"), request.getString("uid"));
-    AllocationClient.Outcome outcome = new AllocationClient.Outcome(request.getString("dialstatus"),
-      request.getInteger("answered"), request.getInteger("cause"));
+    ReleaseRequest request = ReleaseRequest.fromJson(body);
+    ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
+      request.callKey(), request.uid());
     return ReleaseScript.run(redis, args)
-      .map(reply -> released(reply, request, now, outcome));
+      .map(reply -> released(reply, request, now));
   }
 
-  private JsonObject released(ReleaseScript.Reply reply, JsonObject request, long now,
-                              AllocationClient.Outcome outcome) {
+  private JsonObject released(ReleaseScript.Reply reply, ReleaseRequest request, long now) {
     switch (reply.result()) {
       case RELEASED -> releasedCount.increment();
       case NOTHING_LIVE -> nothingLiveCount.increment();
       default -> unknownCount.increment();
     }
-    if (reply.result() == ReleaseScript.Result.UNKNOWN_NUMBER) {
-      String named = request.getString("caller_id") != null ? "caller_id " + request.getString("caller_id")
-        : request.getString("callkey") != null ? "the number of callkey " + request.getString("callkey")
-        : "the number of uid " + request.getString("uid");
-      throw new Bus.Failure(404, named + " is not in the inventory");
-    }
-    if (reply.result() == ReleaseScript.Result.UNKNOWN_CALL) {
-      throw new Bus.Failure(404, (request.getString("callkey") != null
-        ? "callkey " + request.getString("callkey") : "uid " + request.getString("uid"))
+    switch (reply.result()) {
+      case UNKNOWN_NUMBER -> throw new Bus.Failure(404, (request.callerId() != null ? "" : "the number of ")
+        + request.naming() + " is not in the inventory");
+      case UNKNOWN_CALL -> throw new Bus.Failure(404, request.naming()
         + ": no allocation known for this call (never allocated, or ended more than 15 minutes ago)");
+      case RELEASED -> history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released",
+        request.end()));
+      default -> {
+        // nothing live: nothing to record
+      }
     }
-    boolean released = reply.result() == ReleaseScript.Result.RELEASED;
-    if (released) {
-      history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", outcome));
-    }
-    return new JsonObject().put("caller_id", reply.callerId()).put("released", released);
+    return new JsonObject().put("caller_id", reply.callerId()).put("released", reply.result()
+      == ReleaseScript.Result.RELEASED);
   }
 
   /**
@@ -228,15 +232,25 @@ public final class Allocator {
       .register(Metrics.registry());
   }
 
-  public Future<JsonObject> reservationCount(JsonObject request) {
+  private Future<JsonObject> reservationCount(JsonObject request) {
     return ReservationCountScript.run(redis, new ReservationCountScript.Args(System.currentTimeMillis()))
       .map(count -> new JsonObject().put("count", count));
   }
 
-  public Future<JsonObject> ping(JsonObject request) {
+  private Future<JsonObject> ping(JsonObject request) {
     long start = System.nanoTime();
     return redis.send(Request.cmd(Command.PING))
       .map(reply -> new JsonObject().put("latency_us", (System.nanoTime() - start) / 1000));
+  }
+
+  /**
+   * Hands this allocator's history over at once; answers {@code {allocator}}, this allocator's id. Once the
+   * answer is back, the batch is already queued on the admin verticle (the bus delivers in order on its event
+   * loop), so a later {@link Bus#HISTORY_STATUS} counts it.
+   */
+  private Future<JsonObject> handOverHistory(JsonObject request) {
+    history.flush();
+    return Future.succeededFuture(new JsonObject().put("allocator", id));
   }
 
   private CapWindows windowsAt(long now) {
@@ -246,17 +260,6 @@ public final class Allocator {
       windows = w;
     }
     return w;
-  }
-
-  private void flushHistory() {
-    if (history.isEmpty()) {
-      return;
-    }
-    HistoryBatch batch = new HistoryBatch(history);
-    history = new ArrayList<>();
-    vertx.eventBus().send(Bus.HISTORY_APPEND, batch);
-    // The same batch, by reference, to the live streams: one publish per 100 ms, nothing per allocation.
-    vertx.eventBus().publish(Bus.FEED, batch);
   }
 
   /**
@@ -271,8 +274,7 @@ public final class Allocator {
   }
 
   public Future<Void> stop() {
-    vertx.cancelTimer(timer);
-    flushHistory();
+    history.stop();
     return redis.close();
   }
 }

@@ -25,14 +25,7 @@ public final class AllocatorVerticle extends VerticleBase {
   public Future<?> start() {
     allocator = new Allocator(vertx, config, "allocator");
     return allocator.start()
-      .compose(v -> Future.all(List.of(
-        Bus.consume(vertx, Bus.ALLOCATE, allocator::allocate),
-        Bus.consume(vertx, Bus.RELEASE, allocator::release),
-        Bus.consume(vertx, Bus.TAKE_BACK, undo -> allocator.takeBack(undo, true)),
-        Bus.consume(vertx, Bus.RESERVATION_COUNT, allocator::reservationCount),
-        Bus.consume(vertx, Bus.RESERVATION_LIST, allocator.reservations()::list),
-        Bus.consume(vertx, Bus.RESERVATION_RELEASE_CAMPAIGN, allocator.reservations()::releaseCampaign),
-        Bus.consume(vertx, Bus.REDIS_PING, allocator::ping))));
+      .compose(v -> Bus.consumeAll(vertx, List.of(allocator), Future::failedFuture));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.cidrotator.allocation;
 
+import io.cidrotator.history.HistoryBuffer;
+import io.cidrotator.history.HistoryEvent;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.LiveReservationsScript;
 import io.cidrotator.redis.ReleaseCampaignScript;
@@ -10,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.function.Consumer;
 
 /**
  * The live reservations as the admin sees them: a page of them (from Redis, soonest expiry first) and the
@@ -21,9 +22,9 @@ public final class LiveReservations {
 
   private final ScriptRunner redis;
   private final ZoneId timezone;
-  private final Consumer<HistoryEvent> history;
+  private final HistoryBuffer history;
 
-  LiveReservations(ScriptRunner redis, ZoneId timezone, Consumer<HistoryEvent> history) {
+  LiveReservations(ScriptRunner redis, ZoneId timezone, HistoryBuffer history) {
     this.redis = redis;
     this.timezone = timezone;
     this.history = history;
@@ -76,7 +77,7 @@ public final class LiveReservations {
         JsonArray callerIds = new JsonArray();
         for (ReleaseCampaignScript.Released one : released) {
           callerIds.add(one.callerId());
-          history.accept(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"));
+          history.add(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"));
         }
         return new JsonObject()
           .put("campaign", campaign)

@@ -1,9 +1,10 @@
 package io.cidrotator.health;
 
+import io.cidrotator.Bus;
 import io.cidrotator.allocation.AllocationClient;
-import io.cidrotator.inventory.InventoryClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -13,7 +14,8 @@ import java.time.Instant;
 
 /**
  * Health of the two dependencies, through the verticles that own them (so a check proves the whole
- * path works), in the old tool's JSON shape plus the per-check detail of vertx-health-check.
+ * path works): PostgreSQL through the admin verticle ({@link DatabasePing}), Redis through an allocator. In the
+ * old tool's JSON shape plus the per-check detail of vertx-health-check.
  */
 public final class DependencyHealth {
 
@@ -22,10 +24,12 @@ public final class DependencyHealth {
   private final HealthChecks checks;
   private final String version;
 
-  public DependencyHealth(Vertx vertx, AllocationClient allocation, InventoryClient inventory, String version) {
+  public DependencyHealth(Vertx vertx, AllocationClient allocation, String version) {
     this.version = version;
+    DeliveryOptions pingOptions = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
     this.checks = HealthChecks.create(vertx)
-      .register("database", CHECK_TIMEOUT_MS, promise -> inventory.ping()
+      .register("database", CHECK_TIMEOUT_MS, promise -> Bus.request(vertx, Bus.DATABASE_PING, new JsonObject(),
+          pingOptions)
         .onSuccess(data -> promise.complete(Status.OK(data)))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))))
       .register("redis", CHECK_TIMEOUT_MS, promise -> allocation.ping()

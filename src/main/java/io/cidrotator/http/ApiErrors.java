@@ -2,6 +2,7 @@ package io.cidrotator.http;
 
 import io.cidrotator.Bus;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -11,17 +12,31 @@ import org.slf4j.LoggerFactory;
 /**
  * The one mapping from a failure to an HTTP answer: HttpException keeps its status, a failed bus reply
  * keeps its failure code, a bus timeout or missing consumer is 503, anything else is a 500 logged once.
- * Bodies are {@code {"detail": "..."}} as in the old tool; the dialer routes' text and kv formats answer
- * failures their own way ({@link DialplanFormat}).
+ * Bodies are {@code {"detail": "..."}} as in the old tool, unless the route chose another {@link FailureFormat}
+ * (the dialer routes' text and kv answers).
  */
-final class ApiErrors {
+public final class ApiErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+  private static final String FORMAT = "cidrotator.failure-format";
 
   private ApiErrors() {
   }
 
-  static void handle(RoutingContext ctx) {
+  /** How a route writes the body of a failure it answers, when JSON will not do. */
+  public interface FailureFormat {
+
+    /** Ends {@code response} (its status already set) with {@code detail}. */
+    void end(HttpServerResponse response, int status, String detail);
+  }
+
+  /** Makes the failures of this request answer in {@code format}. */
+  public static void answerFailuresAs(RoutingContext ctx, FailureFormat format) {
+    ctx.put(FORMAT, format);
+  }
+
+  /** The router's failure handler (and its 404 and 405 handler). */
+  public static void handle(RoutingContext ctx) {
     if (ctx.response().ended()) {
       return;
     }
@@ -47,7 +62,7 @@ final class ApiErrors {
         }
       }
     } else if (failure instanceof Bus.Failure f) {
-      // The bench's direct route calls the allocator without the bus: same statuses as through it.
+      // A failure from a call that did not cross the bus (the bench's direct allocator): the same statuses.
       status = f.status;
       detail = f.getMessage();
     } else if (failure == null) {
@@ -62,7 +77,10 @@ final class ApiErrors {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
     ctx.response().setStatusCode(status);
-    if (!DialplanFormat.of(ctx).endFailure(ctx.response(), status, detail)) {
+    FailureFormat format = ctx.get(FORMAT);
+    if (format != null) {
+      format.end(ctx.response(), status, detail);
+    } else {
       ctx.json(new JsonObject().put("detail", detail));
     }
   }

@@ -1,6 +1,7 @@
 package io.cidrotator.http;
 
 import io.cidrotator.phone.NanpNumber;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -9,18 +10,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reading and validating request input at the edge: every problem is a 400 (or 422 for a missing
- * required field, as the old tool answered) whose message names the field.
+ * Reading and validating request input at the edge, for every feature's routes and the FastAGI listener:
+ * every problem is an {@link HttpException} of 400 (or 422 for a missing required field, as the old tool
+ * answered) whose message names the field.
  */
-final class Input {
+public final class Input {
 
-  static final int MAX_NAME = 64;
+  public static final int MAX_NAME = 64;
 
   private Input() {
   }
 
   /** The JSON object body; an empty object when there is none. */
-  static JsonObject jsonBody(RoutingContext ctx) {
+  public static JsonObject jsonBody(RoutingContext ctx) {
     if (!ctx.body().available() || ctx.body().length() == 0) {
       return new JsonObject();
     }
@@ -37,7 +39,7 @@ final class Input {
   }
 
   /** Rejects the first field of {@code body} that is not one of {@code allowed}. */
-  static void onlyFields(JsonObject body, String... allowed) {
+  public static void onlyFields(JsonObject body, String... allowed) {
     Set<String> known = Set.of(allowed);
     for (String field : body.fieldNames()) {
       if (!known.contains(field)) {
@@ -46,8 +48,41 @@ final class Input {
     }
   }
 
+  /** Rejects the first query parameter that is not one of {@code allowed}. */
+  public static void onlyParams(MultiMap params, Set<String> allowed) {
+    for (String name : params.names()) {
+      if (!allowed.contains(name)) {
+        throw new HttpException(400, name + ": unknown query parameter (allowed: "
+          + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  /** {@code true} or {@code false}; null when absent. */
+  public static Boolean bool(String name, String raw) {
+    if (raw == null) {
+      return null;
+    }
+    return switch (raw) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new HttpException(400, name + ": must be true or false, got '" + raw + "'");
+    };
+  }
+
+  /** A query parameter of at most {@link #MAX_NAME} characters; null when absent or empty. */
+  public static String shortText(String name, String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    if (raw.length() > MAX_NAME) {
+      throw new HttpException(400, name + ": at most " + MAX_NAME + " characters");
+    }
+    return raw;
+  }
+
   /** A string field, trimmed; null when absent or blank. */
-  static String text(JsonObject body, String field, int maxLength) {
+  public static String text(JsonObject body, String field, int maxLength) {
     Object value = body.getValue(field);
     if (value == null) {
       return null;
@@ -63,14 +98,14 @@ final class Input {
   }
 
   /** A field from the JSON body, else the query string (the old tool took query parameters). */
-  static String field(RoutingContext ctx, JsonObject body, String name) {
+  public static String field(RoutingContext ctx, JsonObject body, String name) {
     Object value = body.getValue(name);
     String raw = value != null ? value.toString() : ctx.request().getParam(name);
     return raw == null || raw.isBlank() ? null : raw.trim();
   }
 
   /** A positive integer from text; null stays null. */
-  static Integer positive(String name, String raw) {
+  public static Integer positive(String name, String raw) {
     if (raw == null) {
       return null;
     }
@@ -86,7 +121,7 @@ final class Input {
   }
 
   /** An integer parameter from {@code min} to {@code max}; null when absent or empty (an unset dialplan variable). */
-  static Integer integer(String name, String raw, int min, int max) {
+  public static Integer integer(String name, String raw, int min, int max) {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
@@ -102,13 +137,13 @@ final class Input {
   }
 
   /** {@link #integer(String, String, int, int)}, or {@code fallback} when absent. */
-  static int integer(String name, String raw, int fallback, int min, int max) {
+  public static int integer(String name, String raw, int fallback, int min, int max) {
     Integer value = integer(name, raw, min, max);
     return value == null ? fallback : value;
   }
 
   /** A positive integer JSON field; null when absent or null (which means "the default"). */
-  static Integer positive(JsonObject body, String name) {
+  public static Integer positive(JsonObject body, String name) {
     Object value = body.getValue(name);
     if (value == null) {
       return null;
@@ -119,20 +154,42 @@ final class Input {
     throw new HttpException(400, name + ": must be a positive integer or null, got " + value);
   }
 
-  /** A caller-ID or destination normalized to 10 digits; 422 when missing, 400 when not a NANP number. */
-  static NanpNumber number(String field, String raw) {
+  /** A caller-ID normalized to 10 digits; 422 when missing, 400 when not a NANP number. */
+  public static NanpNumber number(String field, String raw) {
     if (raw == null) {
       throw new HttpException(422, field + ": required parameter is missing");
     }
+    return number(field, raw, List.of());
+  }
+
+  /** A number as dialed (outside-line prefixes stripped), normalized to 10 digits; 400 when not a NANP number. */
+  public static NanpNumber number(String field, String raw, List<String> dialPrefixes) {
     try {
-      return NanpNumber.parse(field, raw, List.of());
+      return NanpNumber.parse(field, raw, dialPrefixes);
     } catch (IllegalArgumentException e) {
       throw new HttpException(400, e.getMessage());
     }
   }
 
-  /** campaign / agent / pool names: short, printable, no spaces; null when absent. */
-  static String name(String field, String value) {
+  /** An area code (3 digits, the first 2-9); null stays null. */
+  public static String areaCode(String field, String raw) {
+    if (raw != null && !NanpNumber.isAreaCode(raw)) {
+      throw new HttpException(400, field + ": must be 3 digits starting with 2-9, got '" + raw + "'");
+    }
+    return raw;
+  }
+
+  /** A pool name as the pools table allows it (letters, digits, _ . -, at most 64); null stays null. */
+  public static String poolName(String field, String value) {
+    if (value != null && !value.matches("[A-Za-z0-9_.-]{1," + MAX_NAME + "}")) {
+      throw new HttpException(400, field + ": letters, digits, '_', '.' and '-' only, at most " + MAX_NAME
+        + " characters, got '" + value + "'");
+    }
+    return value;
+  }
+
+  /** campaign / agent names and other identifiers a dialer sends: short, printable, no spaces; null when absent. */
+  public static String name(String field, String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }

@@ -7,23 +7,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
-/** The only code that builds or reads the inventory messages of the event bus. */
+/** The only code that builds or reads the inventory messages of the event bus (counts, reloads). */
 public final class InventoryClient {
 
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private boolean reloadAsked;
 
   public InventoryClient(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-  }
-
-  /**
-   * Adds a number (fields already validated: caller_id, carrier, area_code, hourly_limit, daily_limit, pool)
-   * and puts it in the Redis index before answering; fails 409 when it exists.
-   */
-  public Future<JsonObject> addNumber(JsonObject number) {
-    return request(Bus.ADD_NUMBER, number);
   }
 
   /** total and active numbers in PostgreSQL. */
@@ -41,9 +34,17 @@ public final class InventoryClient {
     return request(Bus.INVENTORY_RELOAD, new JsonObject().put("actor", actor.toJson()));
   }
 
-  /** Round trip to PostgreSQL: succeeds with the latency in microseconds and the buffered history. */
-  public Future<JsonObject> ping() {
-    return request(Bus.DATABASE_PING, new JsonObject());
+  /**
+   * Asks for a reload because Redis has lost the index (an allocation found no load mark: a Redis restarted
+   * without its data). Every allocation meanwhile finds the same, so this client asks once and again only after
+   * that reload ended; the admin side also makes concurrent loads one. Use from one event loop.
+   */
+  public void reloadMissingIndex() {
+    if (reloadAsked) {
+      return;
+    }
+    reloadAsked = true;
+    reload().onComplete(done -> reloadAsked = false);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {

@@ -27,10 +27,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Copies the inventory from PostgreSQL (the source of truth) into the Redis index. Idempotent: live
- * reservations and counts survive a reload, and a reload after a Redis wipe rebuilds everything.
+ * Copies the inventory from PostgreSQL (the source of truth) into the Redis index, for every feature that changes
+ * it (caller-IDs, pools and campaigns, CSV imports) and after Redis lost it. Idempotent: live reservations and
+ * counts survive a reload, and a reload after a Redis wipe rebuilds everything. Lives on the admin verticle.
+ *
+ * <p>Owns the reloads Redis needs by itself: when this verticle's connection comes back (an admin write that
+ * committed meanwhile answered 503 without reaching the index), and when an allocator finds the index missing
+ * (a Redis restarted without its data: {@code InventoryClient#reloadMissingIndex}, the INVENTORY_RELOAD message).
  */
-final class InventorySync {
+public final class InventorySync {
 
   private static final Logger LOG = LoggerFactory.getLogger(InventorySync.class);
   private static final int PAGE = 2000;
@@ -43,17 +48,19 @@ final class InventorySync {
   private Future<Void> settingsWritten = Future.succeededFuture();
   private Future<?> lastTurn = Future.succeededFuture();
 
-  InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
+  public InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
     this.pg = pg;
     this.redis = redis;
     this.config = config;
+    redis.onRestored(() -> loadAll()
+      .onFailure(e -> LOG.warn("Reload after the Redis connection came back failed: {}", e.getMessage())));
   }
 
   /**
    * Loads the pool and campaign settings and every number, then removes from Redis what PostgreSQL no longer
    * holds. Concurrent calls share one load.
    */
-  Future<Integer> loadAll() {
+  public Future<Integer> loadAll() {
     if (loading == null) {
       long started = System.nanoTime();
       loading = inTurn(() -> writeSettings()
@@ -72,7 +79,7 @@ final class InventorySync {
   }
 
   /** Writes the numbers of {@code pool} to Redis again (its caps changed, or its name); succeeds with how many. */
-  Future<Integer> loadPool(String pool) {
+  public Future<Integer> loadPool(String pool) {
     return inTurn(() -> loadFrom(pool, "", 0));
   }
 
@@ -108,14 +115,14 @@ final class InventorySync {
    * in one atomic script call: there are few of them. Writes run one after the other, each reading after the
    * one before it wrote, so two admin writes close together cannot leave the older state in Redis.
    */
-  Future<Void> writeSettings() {
+  public Future<Void> writeSettings() {
     Future<Void> next = settingsWritten.transform(ar -> readAndWriteSettings());
     settingsWritten = next;
     return next;
   }
 
   private Future<Void> readAndWriteSettings() {
-    return Future.all(pg.query(PoolSql.POOL_SETTINGS).execute(), pg.query(PoolSql.CAMPAIGN_POOLS).execute())
+    return Future.all(pg.query(InventorySql.POOL_SETTINGS).execute(), pg.query(InventorySql.CAMPAIGN_POOLS).execute())
       .compose(all -> {
         List<SettingsScript.PoolSettings> pools = new ArrayList<>();
         for (Row pool : all.<RowSet<Row>>resultAt(0)) {
@@ -132,9 +139,14 @@ final class InventorySync {
       .mapEmpty();
   }
 
-  /** Writes rows (in PAGE_FOR_SYNC's columns) to Redis, in turn; a change is written before it is acknowledged. */
-  Future<Void> write(RowSet<Row> rows) {
-    return inTurn(() -> writeRows(rows));
+  /**
+   * Writes the numbers {@code callerIds} to Redis as PostgreSQL holds them now, in turn (a change is written before
+   * it is acknowledged); at most a few thousand at a time.
+   */
+  public Future<Void> writeNumbers(List<String> callerIds) {
+    return inTurn(() -> pg.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
+      .execute(Tuple.of(callerIds.toArray(new String[0])))
+      .compose(this::writeRows));
   }
 
   private Future<Void> writeRows(RowSet<Row> rows) {
@@ -154,14 +166,14 @@ final class InventorySync {
   }
 
   /** Writes one number from PostgreSQL to Redis, after its change committed; a missing row writes nothing. */
-  Future<Void> writeNumber(String callerId) {
+  public Future<Void> writeNumber(String callerId) {
     return inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
       .execute(Tuple.of(callerId))
       .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : writeRows(rows)));
   }
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
-  Future<Void> removeNumber(String callerId) {
+  public Future<Void> removeNumber(String callerId) {
     return inTurn(() -> PruneScript.run(redis, new PruneScript.Args(List.of(callerId))).mapEmpty());
   }
 

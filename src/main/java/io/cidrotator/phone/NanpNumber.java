@@ -18,6 +18,12 @@ public record NanpNumber(String digits) {
     return digits.substring(0, 3);
   }
 
+  /** Whether {@code text} has an area code's shape: 3 digits, the first 2-9. */
+  public static boolean isAreaCode(String text) {
+    return text.length() == 3 && text.charAt(0) >= '2' && text.charAt(0) <= '9'
+      && text.charAt(1) >= '0' && text.charAt(1) <= '9' && text.charAt(2) >= '0' && text.charAt(2) <= '9';
+  }
+
   /**
    * Strips non-digits, one configured dial prefix (only when the number is too long without it) and the
    * country code, then checks the NANP shape: NPA and exchange both start with 2-9. Whether an area code

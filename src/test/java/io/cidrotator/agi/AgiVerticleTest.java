@@ -3,6 +3,7 @@ package io.cidrotator.agi;
 import io.cidrotator.TestServer;
 import io.cidrotator.agi.ScriptedAsterisk.Channel;
 import io.cidrotator.agi.ScriptedAsterisk.Transcript;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgiVerticleTest {
 
-  private static final String RESERVED = "{cr}:r:default";
+  private static final String RESERVED = RedisKeys.reserved("default");
   private static final String UUID = "[0-9a-f-]{36}";
 
   @RegisterExtension
@@ -158,6 +159,29 @@ class AgiVerticleTest {
     assertThat(reservedCount()).isOne();
     // Another channel of the same call (a Local channel's other half): the call id and unique id, no variables.
     Channel hangupSide = new Channel(14, "release");
+
+    asterisk.run(hangupSide).await();
+
+    assertThat(hangupSide.variables).containsEntry("CIDROTATOR_STATUS", "OK");
+    assertThat(reservedCount()).isZero();
+  }
+
+  @Test
+  void aCallIdWithALetterForItsMonthKeysRetriesAndReleasesAsOverHttp() {
+    // VICIdial writes the month in one character, October to December as a letter (B: November). Before the one
+    // dialer-request model, FastAGI took only digits there: the call lost its retry de-duplication and its
+    // release by call id.
+    String callId = "VB260930150000012345";
+    Channel first = new Channel(21, "next-cid").env("calleridname", callId);
+    asterisk.run(first).await();
+    // The same call again on another channel (another unique id): a retry, answered with the same number.
+    Channel retry = new Channel(22, "next-cid").env("calleridname", callId);
+    asterisk.run(retry).await();
+    assertThat(retry.variables.get("CALLERID(num)")).isEqualTo(first.variables.get("CALLERID(num)"));
+    assertThat(retry.variables.get("CIDROTATOR_RESERVATION")).isEqualTo(first.variables.get("CIDROTATOR_RESERVATION"));
+    assertThat(reservedCount()).isOne();
+    // A hangup side that knows only the call id (a third unique id, no variables) ends that call's reservation.
+    Channel hangupSide = new Channel(23, "release").env("calleridname", callId);
 
     asterisk.run(hangupSide).await();
 

@@ -5,6 +5,8 @@ import io.cidrotator.EmbeddedServices;
 import io.cidrotator.MainVerticle;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.metrics.Metrics;
+import io.cidrotator.stats.RequestStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server that {@code scripts/bench} loads: embedded PostgreSQL (data under {@code --data-dir}) and
  * Redis (no persistence), unless POSTGRES_URL / REDIS_URL name real ones; the real
- * {@link MainVerticle} with {@code BENCH_DIRECT_ROUTE=true} and caps raised out of the way; a synthetic
+ * {@link MainVerticle} with caps raised out of the way, and beside it the {@link DirectRouteVerticle} on a port of
+ * its own (the same dialer routes without the event-bus hop); a synthetic
  * inventory bulk-loaded with COPY and then into Redis through the normal reload. Prints one line
  * {@code BENCH_SERVER_READY port=...} once it can be measured, then serves until killed.
  */
@@ -40,7 +43,7 @@ public final class BenchServer {
   private static final Logger LOG = LoggerFactory.getLogger(BenchServer.class);
 
   /** Settings the bench owns; --set may not change them. */
-  private static final List<String> OWNED = List.of("API_HOST", "API_PORT", "BENCH_DIRECT_ROUTE", "DEV_MODE",
+  private static final List<String> OWNED = List.of("API_HOST", "API_PORT", "DEV_MODE",
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
     "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD");
 
@@ -80,7 +83,6 @@ public final class BenchServer {
       .put("ADMIN_TOKEN", HexFormat.of().formatHex(token))
       .put("API_HOST", "127.0.0.1")
       .put("API_PORT", EmbeddedServices.freePort())
-      .put("BENCH_DIRECT_ROUTE", true)
       .put("DEFAULT_RESERVATION_TTL", options.reservationTtl)
       // Caps are not what is measured: at 20k/s over 10,000 numbers each is handed out ~7,000 times an hour.
       .put("DEFAULT_RATE_LIMIT_PER_AGENT", 1_000_000)
@@ -100,6 +102,9 @@ public final class BenchServer {
     Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()
       .setEventLoopPoolSize(AppConfig.eventLoops(AppConfig.withEnvironment(config, System.getenv())))));
     vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
+    int directPort = EmbeddedServices.freePort();
+    vertx.deployVerticle(() -> new DirectRouteVerticle(settings, directPort, new RequestStats(new SimpleMeterRegistry())),
+      new DeploymentOptions().setInstances(settings.routerInstances())).await();
 
     long seedStart = System.nanoTime();
     copyNumbers(settings, inventory);
@@ -117,7 +122,8 @@ public final class BenchServer {
     Files.write(options.areaCodesFile, inventory.seededAreaCodes(), StandardCharsets.US_ASCII);
     LOG.info("Seeded {} numbers over {} area codes: COPY {} ms, reload into Redis {} ms", loaded,
       inventory.seededAreaCodes().size(), seedMs, loadMs);
-    System.out.println("BENCH_SERVER_READY port=" + settings.apiPort() + " numbers=" + loaded
+    System.out.println("BENCH_SERVER_READY port=" + settings.apiPort() + " direct_port=" + directPort
+      + " numbers=" + loaded
       + " area_codes=" + inventory.seededAreaCodes().size() + " reservation_ttl_s=" + settings.reservationTtlSeconds()
       + " allocators=" + settings.allocatorInstances() + " routers=" + settings.routerInstances()
       + " copy_ms=" + seedMs + " reload_ms=" + loadMs);

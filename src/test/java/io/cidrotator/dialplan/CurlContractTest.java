@@ -168,8 +168,9 @@ class CurlContractTest {
 
       assertThat(result.exit()).isEqualTo(28);
       assertThat(result.body()).isEmpty();
+      // Exit 28 says curl gave up by itself; the upper bound only leaves room for a busy machine's process start.
       assertThat(result.elapsedMs()).as("curl gives up at --max-time 1; the dialplan then dials")
-        .isBetween(900L, 1999L);
+        .isBetween(900L, 5000L);
     }
   }
 

@@ -1,10 +1,11 @@
 package io.cidrotator.http;
 
 import io.cidrotator.TestServer;
-import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.history.HistoryClient;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -32,32 +33,29 @@ import java.util.function.Supplier;
  * Every call blocks on the JUnit thread. Registered as an extension ({@code @RegisterExtension static}),
  * it starts one server for the test class and stops it after the last test.
  */
-final class Api implements BeforeAllCallback, AfterAllCallback {
+public final class Api implements BeforeAllCallback, AfterAllCallback {
 
   /** The Redis key of the live reservations of the default pool (score = expiry, ms). */
-  static final String RESERVED = "{cr}:r:default";
-
-  /** Allocators hand history to the admin verticle every 100 ms; this leaves them time to. */
-  private static final long ALLOCATOR_FLUSH_MS = 150;
+  public static final String RESERVED = RedisKeys.reserved("default");
 
   private final JsonObject overrides;
   private TestServer server;
-  private InventoryClient inventory;
-  private volatile long lastHistoryEventAt;
+  private HistoryClient history;
+  private volatile boolean historyPending;
 
   /** A server of the class's own, with {@code overrides} on top of the test settings. */
-  Api(JsonObject overrides) {
+  public Api(JsonObject overrides) {
     this.overrides = overrides;
   }
 
-  Api() {
+  public Api() {
     this(new JsonObject());
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     server = TestServer.start(overrides);
-    inventory = new InventoryClient(server.vertx, 10_000);
+    history = new HistoryClient(server.vertx, 10_000);
   }
 
   @Override
@@ -65,7 +63,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
     server.close();
   }
 
-  TestServer server() {
+  public TestServer server() {
     return server;
   }
 
@@ -73,53 +71,61 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
    * {@link TestServer#reset()}. History of the previous test may still arrive after the reset; tests that
    * read history or last_used use {@link #resetOnceHistoryIsWritten()}.
    */
-  void reset() {
+  public void reset() {
     server.reset();
   }
 
   /** {@link #reset()}, once everything the previous test allocated or released is in PostgreSQL. */
-  void resetOnceHistoryIsWritten() {
-    if (lastHistoryEventAt > 0) {
-      long wait = lastHistoryEventAt + ALLOCATOR_FLUSH_MS - System.currentTimeMillis();
-      if (wait > 0) {
-        server.vertx.timer(wait).await();
-      }
-      poll(this::historyBuffered, n -> n == 0, Duration.ofSeconds(5));
-      lastHistoryEventAt = 0;
+  public void resetOnceHistoryIsWritten() {
+    if (historyPending) {
+      awaitHistoryWritten();
+      historyPending = false;
     }
     reset();
   }
 
+  /**
+   * Waits until the history of everything done so far is in PostgreSQL: every allocator handed its history over
+   * (asked to, not after its 100 ms tick), then the writer's buffer is empty.
+   */
+  public void awaitHistoryWritten() {
+    history.handOver(server.config.allocatorInstances()).await();
+    int buffered = poll(this::historyBuffered, n -> n == 0, Duration.ofSeconds(5));
+    if (buffered != 0) {
+      throw new AssertionError(buffered + " history events still not written after 5 s");
+    }
+  }
+
   /** History batches the admin verticle has written to PostgreSQL so far. */
-  long historyWrites() {
-    return inventory.ping().await().getLong("history_writes");
+  public long historyWrites() {
+    return history.status().await().getLong("writes");
   }
 
   /** History events the admin verticle holds, not yet written to PostgreSQL. */
-  int historyBuffered() {
-    return inventory.ping().await().getInteger("history_buffered");
+  public int historyBuffered() {
+    return history.status().await().getInteger("buffered");
   }
 
   /** Notes a call that made the server record history (an allocation or a release). */
-  HttpResponse<Buffer> recordsHistory(HttpResponse<Buffer> response) {
+  public HttpResponse<Buffer> recordsHistory(HttpResponse<Buffer> response) {
     if (response.statusCode() == 200) {
-      lastHistoryEventAt = System.currentTimeMillis();
+      historyPending = true;
     }
     return response;
   }
 
   /** GET /next-cid with the query parameters given as name, value pairs (each value URL-encoded). */
-  HttpResponse<Buffer> nextCid(String... params) {
+  public HttpResponse<Buffer> nextCid(String... params) {
     return recordsHistory(get("/next-cid", params));
   }
 
   /** GET /release?caller_id=... */
-  HttpResponse<Buffer> release(String callerId) {
+  public HttpResponse<Buffer> release(String callerId) {
     return recordsHistory(get("/release", "caller_id", callerId));
   }
 
   /** GET {@code path} with the query parameters given as name, value pairs. */
-  HttpResponse<Buffer> get(String path, String... params) {
+  public HttpResponse<Buffer> get(String path, String... params) {
     HttpRequest<Buffer> request = server.http.get(path);
     for (int i = 0; i < params.length; i += 2) {
       request.addQueryParam(params[i], params[i + 1]);
@@ -128,17 +134,17 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** GET of a request URI sent exactly as written (already encoded). */
-  HttpResponse<Buffer> getRaw(String uri) {
+  public HttpResponse<Buffer> getRaw(String uri) {
     return recordsHistory(server.http.get(uri).send().await());
   }
 
   /** A request carrying the admin bearer token. */
-  HttpRequest<Buffer> admin(HttpMethod method, String uri) {
+  public HttpRequest<Buffer> admin(HttpMethod method, String uri) {
     return server.http.request(method, uri).putHeader("Authorization", server.bearer());
   }
 
   /** A request carrying {@code Authorization: Bearer <token>}. */
-  HttpRequest<Buffer> bearer(HttpMethod method, String uri, String token) {
+  public HttpRequest<Buffer> bearer(HttpMethod method, String uri, String token) {
     return server.http.request(method, uri).putHeader("Authorization", "Bearer " + token);
   }
 
@@ -147,7 +153,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
    * loopback), for what the server decides by client address: login throttling, ALLOWED_DIALER_IPS.
    * Up to 32 connections, so that parallel requests are in flight together.
    */
-  WebClient clientFrom(String localAddress) {
+  public WebClient clientFrom(String localAddress) {
     return WebClient.create(server.vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
         .setDefaultPort(server.config.apiPort())
@@ -156,12 +162,12 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** A request without any Authorization header. */
-  HttpRequest<Buffer> anonymous(HttpMethod method, String uri) {
+  public HttpRequest<Buffer> anonymous(HttpMethod method, String uri) {
     return server.http.request(method, uri);
   }
 
   /** GET /api/stats with the token; the body. */
-  JsonObject stats() {
+  public JsonObject stats() {
     HttpResponse<Buffer> response = admin(HttpMethod.GET, "/api/stats").send().await();
     if (response.statusCode() != 200) {
       throw new AssertionError("/api/stats answered " + response.statusCode() + ": " + response.bodyAsString());
@@ -170,7 +176,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** The caller_id of a successful JSON /next-cid, failing the test on any other answer. */
-  String allocate(String to) {
+  public String allocate(String to) {
     HttpResponse<Buffer> response = nextCid("to", to);
     if (response.statusCode() != 200) {
       throw new AssertionError("/next-cid?to=" + to + " answered " + response.statusCode() + ": "
@@ -180,21 +186,21 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** How many reservations the default pool holds in Redis. */
-  long reservedCount() {
+  public long reservedCount() {
     return redis(Request.cmd(Command.ZCARD).arg(RESERVED)).toLong();
   }
 
   /** Whether {@code callerId} is reserved in Redis. */
-  boolean isReserved(String callerId) {
+  public boolean isReserved(String callerId) {
     return redis(Request.cmd(Command.ZSCORE).arg(RESERVED).arg(callerId)) != null;
   }
 
-  Response redis(Request request) {
+  public Response redis(Request request) {
     return server.redis.send(request).await();
   }
 
   /** Redis keys matching {@code pattern} (KEYS: the test database is tiny). */
-  List<String> redisKeys(String pattern) {
+  public List<String> redisKeys(String pattern) {
     List<String> keys = new ArrayList<>();
     for (Response key : redis(Request.cmd(Command.KEYS).arg(pattern))) {
       keys.add(key.toString());
@@ -203,7 +209,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Rows of a query with positional parameters. */
-  List<Row> rows(String sql, Object... params) {
+  public List<Row> rows(String sql, Object... params) {
     List<Row> rows = new ArrayList<>();
     server.sql.preparedQuery(sql).execute(Tuple.wrap(params)).await().forEach(rows::add);
     return rows;
@@ -213,7 +219,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
    * Reads {@code value} every 50 ms until {@code done} accepts it or {@code within} elapsed, and returns
    * the last value read, so the caller's assertion reports what was seen when time ran out.
    */
-  <T> T poll(Supplier<T> value, Predicate<T> done, Duration within) {
+  public <T> T poll(Supplier<T> value, Predicate<T> done, Duration within) {
     Instant deadline = Instant.now().plus(within);
     T last = value.get();
     while (!done.test(last) && Instant.now().isBefore(deadline)) {
@@ -227,7 +233,7 @@ final class Api implements BeforeAllCallback, AfterAllCallback {
    * Waits, if needed, until the current minute has at least {@code seconds} left, so that a short burst
    * of requests falls into one per-minute rate-limit window.
    */
-  void awayFromMinuteEnd(int seconds) {
+  public void awayFromMinuteEnd(int seconds) {
     long msLeft = 60_000L - System.currentTimeMillis() % 60_000L;
     if (msLeft < seconds * 1000L) {
       server.vertx.timer(msLeft + 20).await();

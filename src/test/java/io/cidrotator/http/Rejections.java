@@ -8,7 +8,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The checks of a refused request: its status and a {"detail"} body that names what was wrong. */
-final class Rejections {
+public final class Rejections {
 
   private Rejections() {
   }
@@ -17,7 +17,7 @@ final class Rejections {
    * Sends {@code fieldAndBody} ("field|raw JSON body") with the admin token to {@code uri} and asserts a 400
    * whose detail starts with the field's name.
    */
-  static void assertBodyRejected(Api api, HttpMethod method, String uri, String fieldAndBody) {
+  public static void assertBodyRejected(Api api, HttpMethod method, String uri, String fieldAndBody) {
     String[] parts = fieldAndBody.split("\\|", 2);
 
     HttpResponse<Buffer> response = api.admin(method, uri)
@@ -28,7 +28,7 @@ final class Rejections {
     assertDetail(response, 400, parts[0] + ": ");
   }
 
-  static void assertDetail(HttpResponse<Buffer> response, int status, String prefix) {
+  public static void assertDetail(HttpResponse<Buffer> response, int status, String prefix) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     JsonObject body = response.bodyAsJsonObject();
     assertThat(body.fieldNames()).containsExactly("detail");

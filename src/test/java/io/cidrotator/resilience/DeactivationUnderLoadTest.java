@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,7 +87,9 @@ class DeactivationUnderLoadTest {
       deactivatedAt.put(callerId, System.nanoTime());
     }
     int duringDeactivation = allocations.get();
-    clients.timer(300).await();
+    // Keep the load on until it has made a good number of allocations after the last deactivation answered.
+    Poll.until(clients, Duration.ofSeconds(10), "200 allocations after the deactivations",
+      () -> Future.succeededFuture(allocations.get()), n -> n >= duringDeactivation + 200);
     running.set(false);
     Future.all(loops).await();
 

@@ -1,0 +1,132 @@
+package io.cidrotator;
+
+import io.cidrotator.audit.Audit;
+import io.cidrotator.callerid.CallerIds;
+import io.cidrotator.csv.CsvTransfer;
+import io.cidrotator.health.DatabasePing;
+import io.cidrotator.history.Charts;
+import io.cidrotator.history.HistoryWriter;
+import io.cidrotator.inventory.Inventory;
+import io.cidrotator.inventory.InventorySync;
+import io.cidrotator.metrics.Metrics;
+import io.cidrotator.pool.Pools;
+import io.cidrotator.redis.PoolCountsScript;
+import io.cidrotator.redis.PruneScript;
+import io.cidrotator.redis.RedisUnavailableException;
+import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.SettingsScript;
+import io.cidrotator.redis.StateScript;
+import io.cidrotator.redis.SyncScript;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns PostgreSQL, the source of truth for the inventory: migrates the schema, loads the inventory into Redis,
+ * then registers the bus handlers of every feature that works on PostgreSQL, all the same way. The features
+ * themselves (caller-IDs, pools and campaigns, CSV, history, audit, inventory) live in their packages.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  /** The allocators hand over their last history as they stop: this verticle keeps listening this long. */
+  private static final long LAST_HAND_OVER_MS = 300;
+
+  private final AppConfig config;
+  private Pool pg;
+  private ScriptRunner redis;
+  private HistoryWriter history;
+
+  public AdminVerticle(AppConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = PgBuilder.pool()
+      .with(new PoolOptions()
+        .setMaxSize(4)
+        .setConnectionTimeout(2)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS))
+      .with(new NetClientOptions().setConnectTimeout(2000))
+      .connectingTo(new PgConnectOptions()
+        .setHost(config.postgresHost())
+        .setPort(config.postgresPort())
+        .setDatabase(config.postgresDb())
+        .setUser(config.postgresUser())
+        .setPassword(config.postgresPassword())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(16))
+      .using(vertx)
+      .build();
+    redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
+    InventorySync sync = new InventorySync(pg, redis, config);
+    history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
+      Metrics.registry());
+    List<Bus.Handlers> features = List.of(
+      new Inventory(pg, sync),
+      new CallerIds(pg, redis, sync, config),
+      new Pools(pg, redis, sync),
+      new CsvTransfer(vertx, pg, sync),
+      new Charts(pg, redis, config),
+      new Audit(pg),
+      new DatabasePing(pg, history),
+      history);
+    return migrate()
+      .compose(v -> redis.connect())
+      .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
+        PoolCountsScript.LUA))
+      .compose(v -> sync.loadAll())
+      .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
+      .compose(v -> history.start());
+  }
+
+  private Future<Void> migrate() {
+    return vertx.executeBlocking(() -> Flyway.configure()
+        .dataSource(config.jdbcUrl(), config.postgresUser(), config.postgresPassword())
+        .connectRetries(0)
+        .load()
+        .migrate())
+      .recover(e -> Future.failedFuture(new IllegalStateException(
+        "POSTGRES_HOST: cannot migrate the database at " + config.postgresHost() + ":" + config.postgresPort()
+          + "/" + config.postgresDb() + ": " + rootMessage(e))))
+      .mapEmpty();
+  }
+
+  /** A SQL error is a bug (500); any other failure of the client means PostgreSQL cannot be reached (503). */
+  private static Future<JsonObject> unavailableUnlessSqlError(Throwable e) {
+    if (e instanceof Bus.Failure || e instanceof PgException || e instanceof RedisUnavailableException) {
+      return Future.failedFuture(e);
+    }
+    return Future.failedFuture(new Bus.Failure(503, "PostgreSQL is unavailable: " + rootMessage(e)));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  /**
+   * Vert.x undeploys the verticles of one application together: the allocators hand over their last
+   * history as they stop, so this one keeps listening a moment before it writes everything it holds.
+   */
+  @Override
+  public Future<?> stop() {
+    history.stop();
+    return vertx.timer(LAST_HAND_OVER_MS)
+      .compose(v -> history.drain())
+      .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
+  }
+}

@@ -1,0 +1,231 @@
+package io.cidrotator.callerid;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.Bus;
+import io.cidrotator.audit.Actor;
+import io.cidrotator.audit.AuditLog;
+import io.cidrotator.inventory.InventorySync;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.redis.StateScript;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The caller-ID admin API behind the bus: list, read with live state, create, change, deactivate and
+ * purge. Every write commits with its audit row, then reaches the Redis index before it is answered.
+ */
+public final class CallerIds implements Bus.Handlers {
+
+  private final Pool pg;
+  private final ScriptRunner redis;
+  private final InventorySync sync;
+  private final AppConfig config;
+
+  public CallerIds(Pool pg, ScriptRunner redis, InventorySync sync, AppConfig config) {
+    this.pg = pg;
+    this.redis = redis;
+    this.sync = sync;
+    this.config = config;
+  }
+
+  @Override
+  public Map<String, Function<JsonObject, Future<JsonObject>>> handlers() {
+    return Map.of(
+      Bus.CALLER_ID_LIST, this::list,
+      Bus.CALLER_ID_GET, this::get,
+      Bus.CALLER_ID_CREATE, this::create,
+      Bus.CALLER_ID_UPDATE, this::update,
+      Bus.CALLER_ID_DELETE, this::delete);
+  }
+
+  /** {@code {area_code, pool, carrier, active, q, sort, page, size}} (validated by the router). */
+  private Future<JsonObject> list(JsonObject query) {
+    int page = query.getInteger("page");
+    int size = query.getInteger("size");
+    Tuple filter = Tuple.of(query.getString("area_code"), query.getString("pool"), query.getString("carrier"),
+      query.getBoolean("active"), query.getString("q"));
+    Tuple paged = Tuple.of(query.getString("area_code"), query.getString("pool"), query.getString("carrier"),
+      query.getBoolean("active"), query.getString("q"), size, (long) (page - 1) * size);
+    return Future.all(
+        pg.preparedQuery(CallerIdSql.COUNT).execute(filter),
+        pg.preparedQuery(CallerIdSql.page(query.getString("sort"))).execute(paged))
+      .map(all -> {
+        Row count = all.<RowSet<Row>>resultAt(0).iterator().next();
+        JsonArray items = new JsonArray();
+        all.<RowSet<Row>>resultAt(1).forEach(row -> items.add(toJson(row)));
+        return new JsonObject()
+          .put("items", items)
+          .put("page", page)
+          .put("size", size)
+          .put("total", count.getLong("total"));
+      });
+  }
+
+  /** The row and, under {@code live}, what Redis says of it now. */
+  private Future<JsonObject> get(JsonObject request) {
+    String callerId = request.getString("caller_id");
+    return pg.preparedQuery(CallerIdSql.ONE)
+      .execute(Tuple.of(callerId))
+      .compose(rows -> rows.size() == 0
+        ? notFound(callerId)
+        : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
+          .map(state -> toJson(rows.iterator().next()).put("live", live(state))));
+  }
+
+  /**
+   * {@code {number: {caller_id, carrier, area_code, hourly_limit, daily_limit, active, pool, meta}, actor}}; the
+   * old tool's {@code /add-number} comes this way too. A duplicate is a 409, but first the existing row is written
+   * to Redis again: when an earlier create committed in PostgreSQL and then failed to reach Redis (503), its
+   * retry is what repairs the index.
+   */
+  private Future<JsonObject> create(JsonObject request) {
+    JsonObject n = request.getJsonObject("number");
+    Tuple params = Tuple.of(n.getString("caller_id"), n.getString("carrier"), n.getString("area_code"),
+      n.getInteger("hourly_limit"), n.getInteger("daily_limit"), n.getBoolean("active", true),
+      n.getString("pool", "default"), n.getJsonObject("meta", new JsonObject()));
+    return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.INSERT)
+        .execute(params)
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture((JsonObject) null);
+          }
+          JsonObject created = toJson(rows.iterator().next());
+          return audit(tx, request, "caller_id.create", null, created);
+        }))
+      .recover(CallerIds::constraintFailure)
+      .compose(created -> sync.writeNumber(n.getString("caller_id"))
+        .compose(v -> created != null
+          ? Future.succeededFuture(created)
+          : Future.failedFuture(new Bus.Failure(409, "caller_id " + n.getString("caller_id") + " already exists"))));
+  }
+
+  /**
+   * {@code {caller_id, changes, actor}}: {@code changes} holds only the fields to change (carrier, hourly_limit,
+   * daily_limit, active, pool, meta); a limit of null goes back to the default.
+   */
+  private Future<JsonObject> update(JsonObject request) {
+    String callerId = request.getString("caller_id");
+    JsonObject c = request.getJsonObject("changes");
+    Tuple params = Tuple.of(callerId,
+      c.containsKey("carrier"), c.getString("carrier"),
+      c.containsKey("hourly_limit"), c.getInteger("hourly_limit"),
+      c.containsKey("daily_limit"), c.getInteger("daily_limit"),
+      c.getBoolean("active"), c.getString("pool"), c.getJsonObject("meta"));
+    return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.LOCK_ONE)
+        .execute(Tuple.of(callerId))
+        .compose(before -> before.size() == 0
+          ? notFound(callerId)
+          : tx.preparedQuery(CallerIdSql.UPDATE)
+            .execute(params)
+            .compose(after -> audit(tx, request, "caller_id.update", toJson(before.iterator().next()),
+              toJson(after.iterator().next())))))
+      .recover(CallerIds::constraintFailure)
+      .compose(updated -> sync.writeNumber(callerId).map(updated));
+  }
+
+  /** {@code {caller_id, purge, actor}}: deactivates, or with purge deletes the row (history keeps it). */
+  private Future<JsonObject> delete(JsonObject request) {
+    String callerId = request.getString("caller_id");
+    boolean purge = request.getBoolean("purge", false);
+    return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.LOCK_ONE)
+        .execute(Tuple.of(callerId))
+        .compose(before -> {
+          if (before.size() == 0) {
+            return notFound(callerId);
+          }
+          JsonObject old = toJson(before.iterator().next());
+          return purge
+            ? tx.preparedQuery(CallerIdSql.DELETE).execute(Tuple.of(callerId))
+              .compose(v -> audit(tx, request, "caller_id.purge", old, null))
+              .map(v -> new JsonObject().put("caller_id", callerId).put("purged", true))
+            : tx.preparedQuery(CallerIdSql.DEACTIVATE).execute(Tuple.of(callerId))
+              .compose(after -> audit(tx, request, "caller_id.deactivate", old, toJson(after.iterator().next())));
+        }))
+      .compose(result -> (purge ? sync.removeNumber(callerId) : sync.writeNumber(callerId)).map(result));
+  }
+
+  private static Future<JsonObject> audit(SqlConnection tx, JsonObject request, String action, JsonObject before,
+                                          JsonObject after) {
+    String target = after != null ? after.getString("caller_id") : before.getString("caller_id");
+    return AuditLog.record(tx, Actor.of(request), action, target, before, after)
+      .map(v -> after != null ? after : before);
+  }
+
+  private static Future<JsonObject> notFound(String callerId) {
+    return Future.failedFuture(new Bus.Failure(404, "caller_id " + callerId + " is not in the inventory"));
+  }
+
+  /** The table's constraints speak for the fields the router cannot check alone (the pool must exist). */
+  private static Future<JsonObject> constraintFailure(Throwable e) {
+    if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
+      return Future.failedFuture(new Bus.Failure(400, "pool: no such pool (create it under /api/pools first)"));
+    }
+    return Future.failedFuture(e);
+  }
+
+  private JsonObject live(StateScript.Reply state) {
+    if (state == null) {
+      return new JsonObject().put("state", "not_loaded");
+    }
+    CapWindows now = CapWindows.at(System.currentTimeMillis(), config.timezone());
+    JsonObject live = new JsonObject()
+      .put("state", state.state())
+      .put("uses_this_hour", now.hourId().equals(state.hourWindow()) ? state.hourCount() : 0)
+      .put("hourly_limit", state.hourlyLimit())
+      .put("uses_today", now.dayId().equals(state.dayWindow()) ? state.dayCount() : 0)
+      .put("daily_limit", state.dailyLimit())
+      .put("last_used", time(state.lastUse()))
+      .put("capped_until", "capped".equals(state.state()) ? time(state.until()) : null);
+    if ("reserved".equals(state.state())) {
+      StateScript.Reservation r = state.reservation();
+      live.put("reservation", new JsonObject()
+        .put("id", r.id())
+        .put("campaign", r.campaign())
+        .put("agent", r.agent())
+        .put("destination", r.destination())
+        .put("tier", r.tier())
+        .put("reserved_at", time(r.reservedAt()))
+        .put("expires_at", time(state.until())));
+    } else {
+      live.putNull("reservation");
+    }
+    return live;
+  }
+
+  private static String time(Long epochMs) {
+    return epochMs == null ? null : Instant.ofEpochMilli(epochMs).toString();
+  }
+
+  /** The one JSON shape of a caller_ids row (the old tool's fields, plus pool). */
+  private static JsonObject toJson(Row row) {
+    return new JsonObject()
+      .put("caller_id", row.getString("caller_id"))
+      .put("carrier", row.getString("carrier"))
+      .put("area_code", row.getString("area_code"))
+      .put("hourly_limit", row.getInteger("hourly_limit"))
+      .put("daily_limit", row.getInteger("daily_limit"))
+      .put("last_used", text(row.getOffsetDateTime("last_used")))
+      .put("is_active", row.getBoolean("is_active"))
+      .put("meta", row.getJsonObject("meta"))
+      .put("pool", row.getString("pool"))
+      .put("created_at", text(row.getOffsetDateTime("created_at")))
+      .put("updated_at", text(row.getOffsetDateTime("updated_at")));
+  }
+
+  private static String text(OffsetDateTime time) {
+    return time == null ? null : time.toString();
+  }
+}

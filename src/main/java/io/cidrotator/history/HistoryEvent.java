@@ -1,0 +1,62 @@
+package io.cidrotator.history;
+
+import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.dialer.VicidialCallId;
+
+/**
+ * One entry of the allocation history: an allocation, or the release that ended one. Plain data handed from the
+ * allocators ({@link HistoryBuffer}) to the admin verticle ({@link HistoryWriter}), which writes it to PostgreSQL
+ * in batches, and to the live streams.
+ */
+public record HistoryEvent(
+  Type type,
+  String id,
+  String callerId,
+  String destination,
+  String campaign,
+  String agent,
+  String tier,
+  String pool,
+  long at,
+  String outcome,
+  Call call,
+  CallEnd end) {
+
+  public enum Type { ALLOCATED, RELEASED }
+
+  /** The call an allocation was for, as far as the dialplan said: all null for an anonymous request. */
+  public record Call(String callKey, String uid, String callType, Long leadId) {
+
+    static final Call ANONYMOUS = new Call(null, null, null, null);
+
+    public static Call of(String callKey, String uid) {
+      if (callKey == null && uid == null) {
+        return ANONYMOUS;
+      }
+      VicidialCallId vicidial = VicidialCallId.parse(callKey);
+      return new Call(callKey, uid, vicidial == null ? null : vicidial.callType(),
+        vicidial == null ? null : vicidial.leadId());
+    }
+  }
+
+  /** The destination's area code (allocations only; null for a release). */
+  public String areaCode() {
+    return destination == null ? null : destination.substring(0, 3);
+  }
+
+  public static HistoryEvent allocated(String id, String callerId, String destination, String campaign, String agent,
+                                       String tier, String pool, long at, Call call) {
+    return new HistoryEvent(Type.ALLOCATED, id, callerId, destination, campaign, agent, tier, pool, at, null, call,
+      CallEnd.UNKNOWN);
+  }
+
+  /** The end of an allocation: {@code outcome} is released (a hangup or an admin) or taken_back. */
+  public static HistoryEvent released(String id, String callerId, long at, String outcome) {
+    return released(id, callerId, at, outcome, CallEnd.UNKNOWN);
+  }
+
+  public static HistoryEvent released(String id, String callerId, long at, String outcome, CallEnd end) {
+    return new HistoryEvent(Type.RELEASED, id, callerId, null, null, null, null, null, at, outcome, Call.ANONYMOUS,
+      end);
+  }
+}

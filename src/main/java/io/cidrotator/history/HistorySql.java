@@ -1,0 +1,39 @@
+package io.cidrotator.history;
+
+/** Every SQL statement of writing the allocation history. */
+final class HistorySql {
+
+  static final String INSERT_ALLOCATIONS = """
+    INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at,
+                             call_key, uid, call_type, lead_id)
+    SELECT id, caller_id, destination, area_code, campaign, agent, tier, pool,
+           timestamptz 'epoch' + at_ms * interval '1 millisecond', call_key, uid, call_type, lead_id
+    FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
+                $7::text[], $8::text[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::int8[])
+         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms, call_key, uid, call_type,
+              lead_id)
+    ON CONFLICT (id) DO NOTHING
+    """;
+
+  static final String RECORD_RELEASES = """
+    UPDATE allocations a
+    SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome,
+        dial_status = r.dial_status, answered_seconds = r.answered_seconds, hangup_cause = r.hangup_cause
+    FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::int4[], $6::int2[])
+         AS r(id, at_ms, outcome, dial_status, answered_seconds, hangup_cause)
+    WHERE a.id = r.id AND a.released_at IS NULL
+    RETURNING a.id
+    """;
+
+  /** Keeps last_used close to Redis, so a Redis rebuilt from PostgreSQL keeps the LRU order. */
+  static final String TOUCH_LAST_USED = """
+    UPDATE caller_ids c
+    SET last_used = timestamptz 'epoch' + u.at_ms * interval '1 millisecond'
+    FROM unnest($1::varchar[], $2::int8[]) AS u(caller_id, at_ms)
+    WHERE c.caller_id = u.caller_id
+      AND (c.last_used IS NULL OR c.last_used < timestamptz 'epoch' + u.at_ms * interval '1 millisecond')
+    """;
+
+  private HistorySql() {
+  }
+}

@@ -1,0 +1,77 @@
+package io.cidrotator.pool;
+
+/** Every SQL statement of pools and campaign mappings, in one place. */
+final class PoolSql {
+
+  static final String LIST_POOLS = """
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    FROM pools
+    ORDER BY name
+    """;
+
+  static final String POOL = """
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    FROM pools
+    WHERE name = $1
+    """;
+
+  /** The row a write changes, locked: a number or campaign added meanwhile waits for the write to commit. */
+  static final String POOL_FOR_UPDATE = POOL + "FOR UPDATE\n";
+
+  static final String POOL_COUNTS = """
+    SELECT (SELECT count(*) FROM caller_ids WHERE pool = $1) AS numbers,
+           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND is_active) AS active,
+           (SELECT count(*) FROM campaigns WHERE pool = $1) AS campaigns
+    """;
+
+  static final String INSERT_POOL = """
+    INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, fallback, description)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (name) DO NOTHING
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    """;
+
+  /** A rename cascades to caller_ids.pool and campaigns.pool (ON UPDATE CASCADE). */
+  static final String UPDATE_POOL = """
+    UPDATE pools
+    SET name = $2, reservation_ttl = $3, hourly_limit = $4, daily_limit = $5, fallback = $6, description = $7,
+        updated_at = now()
+    WHERE name = $1
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    """;
+
+  static final String DELETE_POOL = "DELETE FROM pools WHERE name = $1";
+
+  static final String LIST_CAMPAIGNS = """
+    SELECT name, pool, description, created_at, updated_at
+    FROM campaigns
+    ORDER BY name
+    """;
+
+  static final String CAMPAIGN = """
+    SELECT name, pool, description, created_at, updated_at
+    FROM campaigns
+    WHERE name = $1
+    """;
+
+  static final String CAMPAIGN_FOR_UPDATE = CAMPAIGN + "FOR UPDATE\n";
+
+  static final String INSERT_CAMPAIGN = """
+    INSERT INTO campaigns (name, pool, description)
+    VALUES ($1, $2, $3)
+    ON CONFLICT (name) DO NOTHING
+    RETURNING name, pool, description, created_at, updated_at
+    """;
+
+  static final String UPSERT_CAMPAIGN = """
+    INSERT INTO campaigns (name, pool, description)
+    VALUES ($1, $2, $3)
+    ON CONFLICT (name) DO UPDATE SET pool = EXCLUDED.pool, description = EXCLUDED.description, updated_at = now()
+    RETURNING name, pool, description, created_at, updated_at
+    """;
+
+  static final String DELETE_CAMPAIGN = "DELETE FROM campaigns WHERE name = $1";
+
+  private PoolSql() {
+  }
+}

@@ -1,0 +1,56 @@
+package io.cidrotator.stats;
+
+import io.cidrotator.allocation.AllocationClient;
+import io.cidrotator.auth.Access;
+import io.cidrotator.health.DependencyHealth;
+import io.cidrotator.http.Routes;
+import io.cidrotator.inventory.InventoryClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+import java.time.Instant;
+
+/**
+ * What this server has been doing, for a viewer: {@code GET /api/stats} (the old tool's counts of the last hour)
+ * and {@code GET /api/live} (the dashboard's stream of stats and allocations, {@link LiveStream}).
+ */
+public final class StatsRoutes implements Routes {
+
+  private final Access access;
+  private final RequestStats stats;
+  private final InventoryClient inventory;
+  private final AllocationClient allocation;
+  private final LiveStream.Sources live;
+
+  public StatsRoutes(Vertx vertx, Access access, RequestStats stats, AllocationClient allocation,
+                     DependencyHealth health) {
+    this.access = access;
+    this.stats = stats;
+    this.inventory = new InventoryClient(vertx, 30_000);
+    this.allocation = allocation;
+    this.live = new LiveStream.Sources(vertx, stats, inventory, allocation, health);
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/api/stats").handler(access.viewer()).respond(ctx -> stats());
+    router.get("/api/live").handler(access.viewer()).handler(ctx -> LiveStream.open(live, ctx));
+  }
+
+  /** total_caller_ids, active_caller_ids, active_reservations, requests_last_hour, ... as the old tool named them. */
+  private Future<JsonObject> stats() {
+    return Future.all(inventory.counts(), allocation.reservationCount())
+      .map(all -> {
+        JsonObject counts = all.resultAt(0);
+        Long reservations = all.resultAt(1);
+        return new JsonObject()
+          .put("total_caller_ids", counts.getLong("total"))
+          .put("active_caller_ids", counts.getLong("active"))
+          .put("active_reservations", reservations)
+          .mergeIn(stats.lastHour())
+          .put("timestamp", Instant.now().toString());
+      });
+  }
+}
