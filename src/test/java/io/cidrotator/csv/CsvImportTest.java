@@ -2,6 +2,7 @@ package io.cidrotator.csv;
 
 import io.cidrotator.auth.RoleTokens;
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +127,24 @@ class CsvImportTest {
     assertThat(response.bodyAsJsonObject().getInteger("updated")).isEqualTo(1);
     assertThat(api.rows("SELECT pool FROM caller_ids").get(0).getString("pool")).isEqualTo("sales");
     assertThat(api.redis(Request.cmd(Command.HGET)
-      .arg("{cr}:n:5125550100").arg("pool")).toString()).isEqualTo("sales");
+      .arg(RedisKeys.number("5125550100")).arg("pool")).toString()).isEqualTo("sales");
+  }
+
+  @Test
+  void anImportedNumberWithoutCapsOfItsOwnIsCappedByItsPoolsCaps() {
+    // Before the import wrote numbers through the sync's own query, Redis got the server's DEFAULT_* caps here.
+    api.rows("INSERT INTO pools (name, hourly_limit, daily_limit) VALUES ('sales', 7, 70)");
+
+    importCsv(HEADER + "5125550100,telnyx,,,,sales,,\n5125550101,telnyx,,3,,sales,,\n");
+
+    assertThat(caps("5125550100")).containsExactly("7", "70");
+    assertThat(caps("5125550101")).containsExactly("3", "70");
+  }
+
+  /** hl and dl of a number in Redis: the caps allocations are counted against. */
+  private static List<String> caps(String callerId) {
+    Response reply = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number(callerId)).arg("hl").arg("dl"));
+    return List.of(reply.get(0).toString(), reply.get(1).toString());
   }
 
   @Test
