@@ -1,9 +1,10 @@
 package io.cidrotator.redis;
 
 /**
- * The names of the Redis keys that Java reads or writes outside a script. The layout (every key, every field,
- * the invariants) is documented once, in {@code resources/lua/keys.lua}, which builds the same names for the
- * scripts; the two must agree.
+ * The names of the Redis keys, for the Java that reads or writes them outside a script (and the tests). The layout
+ * (every key, every field, the invariants) is documented once, in {@code resources/lua/keys.lua}, which builds the
+ * same names for the scripts; the two must agree ({@code RedisKeysTest}). A {@code "*"} argument makes a KEYS
+ * pattern.
  */
 public final class RedisKeys {
 
@@ -14,6 +15,8 @@ public final class RedisKeys {
   public static final String ALL = PREFIX + "all";
   /** Set once a full load from PostgreSQL completed. */
   public static final String LOADED = PREFIX + "loaded";
+  /** SET of every pool name the index holds. */
+  public static final String POOLS = PREFIX + "pools";
   /** HASH campaign -> pool. */
   public static final String CAMPAIGNS = PREFIX + "campaigns";
 
@@ -43,5 +46,20 @@ public final class RedisKeys {
   /** HASH of a pool's settings. */
   public static String poolSettings(String pool) {
     return PREFIX + "pool:" + pool;
+  }
+
+  /** STRING: an agent's allocations in one minute window (the rate limit). */
+  public static String rate(String agent, String minuteId) {
+    return PREFIX + "rl:" + agent + ":" + minuteId;
+  }
+
+  /** STRING: the call a VICIdial call id was allocated for. */
+  public static String callKey(String callKey) {
+    return PREFIX + "k:c:" + callKey;
+  }
+
+  /** STRING: the call an Asterisk UNIQUEID was allocated for. */
+  public static String uid(String uid) {
+    return PREFIX + "k:u:" + uid;
   }
 }

@@ -1,6 +1,7 @@
 package io.cidrotator.callerid;
 
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -239,6 +240,6 @@ class AddNumberTest {
     assertThat(body.fieldNames()).containsExactly("detail");
     assertThat(body.getString("detail")).startsWith(prefix);
     assertThat(api.rows("SELECT caller_id FROM caller_ids")).isEmpty();
-    assertThat(api.redisKeys("{cr}:n:*")).isEmpty();
+    assertThat(api.redisKeys(RedisKeys.number("*"))).isEmpty();
   }
 }

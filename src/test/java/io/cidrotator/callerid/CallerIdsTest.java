@@ -3,6 +3,7 @@ package io.cidrotator.callerid;
 import io.cidrotator.TestServer;
 import io.cidrotator.auth.RoleTokens;
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -233,7 +234,7 @@ class CallerIdsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(api.rows("SELECT 1 FROM caller_ids")).isEmpty();
-    assertThat(api.redisKeys("{cr}:n:5125550100")).isEmpty();
+    assertThat(api.redisKeys(RedisKeys.number("5125550100"))).isEmpty();
     assertThat(api.nextCid("to", "5125559999").statusCode()).isEqualTo(503);
   }
 

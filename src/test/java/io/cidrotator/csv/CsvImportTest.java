@@ -292,7 +292,7 @@ class CsvImportTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("not readable as UTF-8 CSV");
     assertThat(api.rows("SELECT caller_id FROM caller_ids")).isEmpty();
-    assertThat(api.redisKeys("{cr}:n:*")).isEmpty();
+    assertThat(api.redisKeys(RedisKeys.number("*"))).isEmpty();
     assertThat(api.rows("SELECT id FROM audit_log")).isEmpty();
   }
 
@@ -399,7 +399,7 @@ class CsvImportTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(counts(100_000, 0, 0, 0).put("rejected_rows", new JsonArray()));
     assertThat(api.rows("SELECT count(*) AS n FROM caller_ids").get(0).getLong("n")).isEqualTo(100_000);
-    assertThat(api.redis(Request.cmd(Command.SCARD).arg("{cr}:all"))
+    assertThat(api.redis(Request.cmd(Command.SCARD).arg(RedisKeys.ALL))
       .toLong()).isEqualTo(100_000);
     assertThat(api.allocate("2105551234")).startsWith("210");
     assertThat(api.rows("SELECT after FROM audit_log")).extracting(row -> row.getJsonObject("after"))

@@ -3,6 +3,7 @@ package io.cidrotator.dialer;
 import io.cidrotator.TestServer;
 import io.cidrotator.http.Api;
 import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +74,7 @@ class NextCidTest {
     assertThat(api.reservedCount()).isEqualTo(1);
     long expiry = api.redis(Request.cmd(Command.ZSCORE).arg(Api.RESERVED).arg("5125550100")).toLong();
     assertThat(expiry).isBetween(before + 300_000, System.currentTimeMillis() + 300_000);
-    Response live = api.redis(Request.cmd(Command.HMGET).arg("{cr}:n:5125550100")
+    Response live = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number("5125550100"))
       .arg("rid").arg("rcampaign").arg("ragent").arg("rdest").arg("rtier"));
     assertThat(live.stream().map(Response::toString).toList())
       .containsExactly(body.getString("reservation"), "sales", "alice", "5125551234", "area_code");
@@ -276,9 +277,9 @@ class NextCidTest {
       .statusCode()).isEqualTo(400);
 
     assertThat(api.reservedCount()).isZero();
-    assertThat(api.redis(Request.cmd(Command.HGET).arg("{cr}:n:5125550100").arg("rid"))).isNull();
-    assertThat(api.redisKeys("{cr}:rl:*")).isEmpty();
-    assertThat(api.redis(Request.cmd(Command.HGET).arg("{cr}:n:5125550100").arg("hc"))).isNull();
+    assertThat(api.redis(Request.cmd(Command.HGET).arg(RedisKeys.number("5125550100")).arg("rid"))).isNull();
+    assertThat(api.redisKeys(RedisKeys.rate("*", "*"))).isEmpty();
+    assertThat(api.redis(Request.cmd(Command.HGET).arg(RedisKeys.number("5125550100")).arg("hc"))).isNull();
     assertThat(api.allocate("5125551234")).isEqualTo("5125550100");
   }
 

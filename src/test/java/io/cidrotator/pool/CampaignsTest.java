@@ -3,6 +3,7 @@ package io.cidrotator.pool;
 import io.cidrotator.TestServer;
 import io.cidrotator.auth.RoleTokens;
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -57,7 +58,7 @@ class CampaignsTest {
     assertThat(third.statusCode()).isEqualTo(503);
     assertThat(third.bodyAsJsonObject().getString("detail"))
       .isEqualTo("no caller-ID available: every number of pool 'east' is on a live call");
-    assertThat(api.redis(Request.cmd(Command.ZSCORE).arg("{cr}:r:east").arg("5125550200"))).isNotNull();
+    assertThat(api.redis(Request.cmd(Command.ZSCORE).arg(RedisKeys.reserved("east")).arg("5125550200"))).isNotNull();
   }
 
   @Test
@@ -92,7 +93,7 @@ class CampaignsTest {
     JsonObject body = response.bodyAsJsonObject();
     assertThat(List.of(body.getString("name"), body.getString("pool"), body.getString("description")))
       .containsExactly("sales", "east", "Outbound sales");
-    assertThat(hget("{cr}:campaigns", "sales")).isEqualTo("east");
+    assertThat(hget(RedisKeys.CAMPAIGNS, "sales")).isEqualTo("east");
     List<Row> audits = api.rows("SELECT actor, action, target, before, after FROM audit_log WHERE target = 'sales'");
     assertThat(audits).hasSize(1);
     Row audit = audits.get(0);
@@ -109,7 +110,7 @@ class CampaignsTest {
     HttpResponse<Buffer> response = putCampaign("sales", new JsonObject().put("pool", "default"));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(hget("{cr}:campaigns", "sales")).isEqualTo("default");
+    assertThat(hget(RedisKeys.CAMPAIGNS, "sales")).isEqualTo("default");
     assertThat(api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject().getString("caller_id"))
       .isEqualTo("5125550100");
     Row audit = api.rows("SELECT before, after FROM audit_log WHERE action = 'campaign.update'").get(0);
@@ -155,7 +156,7 @@ class CampaignsTest {
     assertThat(first.bodyAsJsonObject().getString("pool")).isEqualTo("east");
     assertThat(second.statusCode()).isEqualTo(409);
     assertThat(second.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "campaign 'sales' already exists"));
-    assertThat(hget("{cr}:campaigns", "sales")).isEqualTo("east");
+    assertThat(hget(RedisKeys.CAMPAIGNS, "sales")).isEqualTo("east");
   }
 
   @Test
@@ -201,7 +202,7 @@ class CampaignsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonObject("deleted").getString("pool")).isEqualTo("east");
-    assertThat(hget("{cr}:campaigns", "sales")).isNull();
+    assertThat(hget(RedisKeys.CAMPAIGNS, "sales")).isNull();
     assertThat(api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject().getString("caller_id"))
       .isEqualTo("5125550100");
     Row audit = api.rows("SELECT before, after FROM audit_log WHERE action = 'campaign.delete'").get(0);
@@ -233,7 +234,7 @@ class CampaignsTest {
       .send().await().statusCode();
 
     assertThat(List.of(list, one, put, post, delete)).containsExactly(200, 200, 403, 403, 403);
-    assertThat(hget("{cr}:campaigns", "sales")).isEqualTo("east");
+    assertThat(hget(RedisKeys.CAMPAIGNS, "sales")).isEqualTo("east");
     assertThat(api.rows("SELECT name FROM campaigns")).hasSize(1);
   }
 

@@ -3,6 +3,7 @@ package io.cidrotator.pool;
 import io.cidrotator.TestServer;
 import io.cidrotator.auth.RoleTokens;
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -64,7 +65,7 @@ class PoolsTest {
       .put("daily_limit", 20)
       .put("fallback", "area_code")
       .put("description", "East floor"));
-    assertThat(redisHash("{cr}:pool:east"))
+    assertThat(redisHash(RedisKeys.poolSettings("east")))
       .isEqualTo(new JsonObject().put("ttl", "60000").put("fallback", "area_code"));
   }
 
@@ -75,7 +76,7 @@ class PoolsTest {
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(response.bodyAsJsonObject().getString("fallback")).isEqualTo("area_code,pool");
     assertThat(response.bodyAsJsonObject().getValue("reservation_ttl")).isNull();
-    assertThat(redisHash("{cr}:pool:west")).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
+    assertThat(redisHash(RedisKeys.poolSettings("west"))).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
   }
 
   @Test
@@ -169,7 +170,7 @@ class PoolsTest {
     JsonObject body = response.bodyAsJsonObject();
     assertThat(List.of(body.getInteger("reservation_ttl"), body.getString("fallback"), body.getString("description")))
       .containsExactly(30, "pool", "East");
-    assertThat(redisHash("{cr}:pool:east")).isEqualTo(new JsonObject().put("ttl", "30000").put("fallback", "pool"));
+    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(new JsonObject().put("ttl", "30000").put("fallback", "pool"));
     Row audit = api.rows("SELECT before, after FROM audit_log WHERE action = 'pool.update' AND target = 'east'").get(0);
     assertThat(((JsonObject) audit.getValue("before")).getInteger("reservation_ttl")).isEqualTo(60);
     assertThat(((JsonObject) audit.getValue("after")).getInteger("reservation_ttl")).isEqualTo(30);
@@ -183,7 +184,7 @@ class PoolsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getValue("reservation_ttl")).isNull();
-    assertThat(redisHash("{cr}:pool:east")).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
+    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
   }
 
   @Test
@@ -228,11 +229,11 @@ class PoolsTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("name")).isEqualTo("west");
     assertThat(api.rows("SELECT pool FROM caller_ids").get(0).getString("pool")).isEqualTo("west");
-    assertThat(redisHash("{cr}:campaigns")).isEqualTo(new JsonObject().put("sales", "west"));
-    assertThat(api.redisKeys("{cr}:pool:east")).isEmpty();
+    assertThat(redisHash(RedisKeys.CAMPAIGNS)).isEqualTo(new JsonObject().put("sales", "west"));
+    assertThat(api.redisKeys(RedisKeys.poolSettings("east"))).isEmpty();
     assertThat(allocation.bodyAsJsonObject().getString("caller_id")).isEqualTo("5125550100");
     assertThat(allocation.bodyAsJsonObject().getInteger("reserved_for")).isEqualTo(45);
-    assertThat(api.redis(Request.cmd(Command.ZSCORE).arg("{cr}:r:west").arg("5125550100"))).isNotNull();
+    assertThat(api.redis(Request.cmd(Command.ZSCORE).arg(RedisKeys.reserved("west")).arg("5125550100"))).isNotNull();
   }
 
   @Test
@@ -289,7 +290,7 @@ class PoolsTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonObject("deleted").getString("name")).isEqualTo("east");
     assertThat(api.rows("SELECT name FROM pools WHERE name = 'east'")).isEmpty();
-    assertThat(api.redisKeys("{cr}:pool:east")).isEmpty();
+    assertThat(api.redisKeys(RedisKeys.poolSettings("east"))).isEmpty();
     Row audit = api.rows("SELECT before, after FROM audit_log WHERE action = 'pool.delete' AND target = 'east'").get(0);
     assertThat(((JsonObject) audit.getValue("before")).getInteger("reservation_ttl")).isEqualTo(60);
     assertThat(audit.getValue("after")).isNull();
@@ -389,7 +390,7 @@ class PoolsTest {
 
   /** The hourly and daily cap of a number in Redis. */
   private static List<String> caps(String callerId) {
-    Response reply = api.redis(Request.cmd(Command.HMGET).arg("{cr}:n:" + callerId).arg("hl").arg("dl"));
+    Response reply = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number(callerId)).arg("hl").arg("dl"));
     return List.of(reply.get(0).toString(), reply.get(1).toString());
   }
 

@@ -172,7 +172,7 @@ class AllocateScriptTest {
     assertThat(redis.allocate(T0 + 3, "512", "agent8", 2)).isInstanceOf(Allocated.class);
 
     String minute = windows(T0).minuteId();
-    long ttl = redis.send(Request.cmd(Command.PTTL).arg(rateKey("agent7", minute))).toLong();
+    long ttl = redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.rate("agent7", minute))).toLong();
     assertThat(ttl).isPositive();
   }
 
@@ -301,9 +301,9 @@ class AllocateScriptTest {
 
     redis.allocateCall(T0, null, "1732612345.7");
 
-    long pttl = redis.send(Request.cmd(Command.PTTL).arg(uidKey("1732612345.7"))).toLong();
+    long pttl = redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.uid("1732612345.7"))).toLong();
     assertThat(pttl).isBetween(TTL + GRACE - 5000, TTL + GRACE);
-    assertThat(redis.send(Request.cmd(Command.GET).arg(uidKey("1732612345.7"))).toString())
+    assertThat(redis.send(Request.cmd(Command.GET).arg(RedisKeys.uid("1732612345.7"))).toString())
       .isEqualTo("5125550001 id-" + T0);
   }
 
@@ -317,15 +317,5 @@ class AllocateScriptTest {
 
     assertThat(again.repeat()).isFalse();
     assertThat(again.allocationId()).isEqualTo("id-" + (T0 + 20));
-  }
-
-  /** keys.lua's rl:<agent>:<minute>; RedisKeys does not name it, as Java touches it only through the scripts. */
-  private static String rateKey(String agent, String minute) {
-    return RedisKeys.PREFIX + "rl:" + agent + ":" + minute;
-  }
-
-  /** keys.lua's k:u:<uid>, likewise script-only. */
-  private static String uidKey(String uid) {
-    return RedisKeys.PREFIX + "k:u:" + uid;
   }
 }

@@ -15,9 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** settings.lua through {@link SettingsScript}: every pool's settings and every campaign's pool, replaced at once. */
 class SettingsScriptTest {
 
-  /** keys.lua's pools; RedisKeys does not name it, as Java touches it only through the scripts. */
-  private static final String POOLS = RedisKeys.PREFIX + "pools";
-
   @RegisterExtension
   static final ScriptFixture redis = new ScriptFixture();
 
@@ -33,7 +30,7 @@ class SettingsScriptTest {
     assertThat(redis.hget(RedisKeys.CAMPAIGNS, "sales")).isNull();
     assertThat(redis.hget(RedisKeys.CAMPAIGNS, "support")).isEqualTo(DEFAULT_POOL);
     assertThat(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.poolSettings("east"))).toLong()).isZero();
-    assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(POOLS).arg("east")).toLong()).isZero();
+    assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(RedisKeys.POOLS).arg("east")).toLong()).isZero();
     assertThat(redis.hget(RedisKeys.poolSettings(DEFAULT_POOL), "fallback")).isEqualTo("area_code,pool");
   }
 
@@ -47,7 +44,7 @@ class SettingsScriptTest {
     redis.settings(List.of(new PoolSettings(DEFAULT_POOL, null, "area_code,pool")));
 
     assertThat(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.poolSettings("east"))).toLong()).isZero();
-    assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(POOLS).arg("east")).toLong()).isEqualTo(1);
+    assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(RedisKeys.POOLS).arg("east")).toLong()).isEqualTo(1);
     assertThat(redis.hget(RedisKeys.CAMPAIGNS, "sales")).isNull();
   }
 }

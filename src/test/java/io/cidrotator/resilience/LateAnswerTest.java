@@ -1,6 +1,7 @@
 package io.cidrotator.resilience;
 
 import io.cidrotator.TestServer;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -52,7 +53,7 @@ class LateAnswerTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     Poll.until(server.vertx, Duration.ofSeconds(5), "the late allocation taken back",
-      () -> server.redis.send(Request.cmd(Command.ZCARD).arg("{cr}:r:default")).map(r -> r.toLong()),
+      () -> server.redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.reserved("default"))).map(r -> r.toLong()),
       reserved -> reserved == 0);
     server.vertx.eventBus().removeInboundInterceptor(delayAnswers);
     Poll.until(server.vertx, Duration.ofSeconds(5), "the history of the taken-back allocation",
