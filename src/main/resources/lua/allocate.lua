@@ -1,5 +1,5 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
--- include: keys, index
+-- include: keys, index, calls
 -- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.pool_settings) are read here, in
 -- the same atomic call, so a settings change applies from the next allocation on.
 -- Java: io.cidrotator.redis.AllocateScript (Args in this order, Reply from these positions).
@@ -14,8 +14,9 @@
 -- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
 -- ARGV[16] callkey (VICIdial's call id; '' = none)   ARGV[17] uid (Asterisk's UNIQUEID; '' = none)
 -- ARGV[18] how long (ms) a call key outlives its reservation, so a late release still finds it
---   A call key that names a live reservation makes this a retry: the same reply again, nothing counted
---   (the 10th element is then 'repeat', and the ttl is what is left of the reservation).
+--   A call key that names a live reservation makes this a retry: the same number and allocation id again, nothing
+--   counted (the 10th element is then 'repeat', the ttl is what is left of the reservation, and the previous last
+--   use is the reservation's own time: a retry's answer is never taken back, so nothing restores it).
 -- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)[, 'repeat']}
 --       tier = 'area_code' | 'pool'
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
@@ -32,14 +33,10 @@ local callkey, uid, key_grace = ARGV[16], ARGV[17], tonumber(ARGV[18])
 
 -- A retry of an identified call (the dialplan's CURL timed out, the call was re-dialed): its reservation, if live.
 local function earlier_allocation()
-  local known = callkey ~= '' and redis.call('GET', K.call_key(callkey)) or nil
-  if not known and uid ~= '' then
-    known = redis.call('GET', K.uid(uid))
-  end
-  if not known then
+  local cid, rid = known_call(callkey, uid)
+  if not cid then
     return nil
   end
-  local cid, rid = string.match(known, '^(%d+) (.+)$')
   local f = redis.call('HMGET', K.number(cid), 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
   local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', K.reserved(f[2]), cid)
   if not expiry or tonumber(expiry) <= NOW then
@@ -148,10 +145,5 @@ if rate_key then
     redis.call('PEXPIRE', rate_key, 120000)
   end
 end
-if callkey ~= '' then
-  redis.call('SET', K.call_key(callkey), cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
-end
-if uid ~= '' then
-  redis.call('SET', K.uid(uid), cid .. ' ' .. ARGV[14], 'PX', ttl + key_grace)
-end
+remember_call(callkey, uid, cid, ARGV[14], ttl + key_grace)
 return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl}

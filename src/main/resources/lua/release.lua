@@ -1,5 +1,5 @@
 -- release: ends a live reservation at once (hangup); the number keeps its place in the LRU order.
--- include: keys, index
+-- include: keys, index, calls
 -- Java: io.cidrotator.redis.ReleaseScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  caller_id ('' = the call named by ARGV[8] or ARGV[9])   ARGV[2] now (ms)
@@ -15,15 +15,10 @@ HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumb
 local wanted = ARGV[7]
 
 if cid == '' then
-  local callkey, uid = ARGV[8], ARGV[9]
-  local known = callkey ~= '' and redis.call('GET', K.call_key(callkey)) or nil
-  if not known and uid ~= '' then
-    known = redis.call('GET', K.uid(uid))
-  end
-  if not known then
+  cid, wanted = known_call(ARGV[8], ARGV[9])
+  if not cid then
     return {-2}
   end
-  cid, wanted = string.match(known, '^(%d+) (.+)$')
 end
 
 local f = redis.call('HMGET', K.number(cid), 'pool', 'rid')

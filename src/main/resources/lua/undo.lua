@@ -6,8 +6,9 @@
 -- ARGV[1]  caller_id   ARGV[2] allocation id   ARGV[3] the number's last use before the allocation (ms)
 -- ARGV[4]  now (ms)    ARGV[5] hour window id   ARGV[6] hour window end   ARGV[7] day window id
 -- ARGV[8]  day window end   ARGV[9] agent ('' = none)   ARGV[10] minute window id of the allocation
--- Reply: 1 when undone; 0 when that allocation no longer holds the number (expired, released, reused) or a
---        retry of the same call was answered with it (rrepeat): the dialplan may be dialing with it now.
+-- Reply: 1 when undone; 0 when that allocation no longer holds the number (released, reclaimed after its expiry,
+--        reused) or a retry of the same call was answered with it (rrepeat): the dialplan may be dialing with it
+--        now. A reservation past its expiry but not reclaimed yet is taken back like a live one: no call used it.
 local cid, id = ARGV[1], ARGV[2]
 NOW = tonumber(ARGV[4])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])

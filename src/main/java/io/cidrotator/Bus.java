@@ -7,7 +7,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,11 +120,29 @@ public final class Bus {
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers();
   }
 
-  /** Sends {@code body} to the consumer of {@code address}; succeeds with its JSON answer. */
-  public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, DeliveryOptions options) {
-    return vertx.eventBus()
-      .<JsonObject>request(address, body, options)
-      .map(Message::body);
+  /**
+   * Requests with one send timeout: what a feature's client sends its messages through. A consumer that does not
+   * answer in time fails the request with a TIMEOUT {@link ReplyException}; a failed answer keeps its code.
+   */
+  public record Sender(Vertx vertx, DeliveryOptions options) {
+
+    public Sender(Vertx vertx, long timeoutMs) {
+      this(vertx, new DeliveryOptions().setSendTimeout(timeoutMs));
+    }
+
+    /** Sends {@code body} to the consumer of {@code address}; succeeds with its JSON answer. */
+    public Future<JsonObject> request(String address, JsonObject body) {
+      return vertx.eventBus()
+        .<JsonObject>request(address, body, options)
+        .map(Message::body);
+    }
+  }
+
+  /** A list answer, {@code {items: [...]}}: each row as {@code toJson} shapes it. */
+  public static JsonObject items(Iterable<Row> rows, Function<Row, JsonObject> toJson) {
+    JsonArray items = new JsonArray();
+    rows.forEach(row -> items.add(toJson.apply(row)));
+    return new JsonObject().put("items", items);
   }
 
   /**

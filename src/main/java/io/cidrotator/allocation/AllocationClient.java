@@ -7,7 +7,6 @@ import io.cidrotator.dialer.Allocations;
 import io.cidrotator.dialer.ReleaseRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -16,16 +15,14 @@ import io.vertx.core.json.JsonObject;
  */
 public final class AllocationClient implements Allocations {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
-  private final DeliveryOptions lateOptions;
+  private final Bus.Sender bus;
+  /** Allocation answers are awaited longer than the caller waits, so that a late one can be taken back. */
+  private final Bus.Sender lateAnswers;
   private final Deadline deadline;
 
   public AllocationClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    // Answers are awaited longer than the caller waits, so that a late one can be taken back.
-    this.lateOptions = new DeliveryOptions().setSendTimeout(timeoutMs + Deadline.LATE_ANSWER_MS);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
+    this.lateAnswers = new Bus.Sender(vertx, timeoutMs + Deadline.LATE_ANSWER_MS);
     this.deadline = new Deadline(vertx, timeoutMs);
   }
 
@@ -37,25 +34,25 @@ public final class AllocationClient implements Allocations {
   public Future<Allocation> allocate(AllocationRequest request) {
     long now = System.currentTimeMillis();
     JsonObject body = request.toJson().put("deadline", deadline.forAllocator(now));
-    return deadline.await(now, Bus.request(vertx, Bus.ALLOCATE, body, lateOptions))
+    return deadline.await(now, lateAnswers.request(Bus.ALLOCATE, body))
       .map(Allocation::fromJson);
   }
 
   /** Ends the named call's live reservation; fails 404 for an unknown number or call key. */
   @Override
   public Future<Release> release(ReleaseRequest request) {
-    return Bus.request(vertx, Bus.RELEASE, request.toJson(), options)
+    return bus.request(Bus.RELEASE, request.toJson())
       .map(Release::fromJson);
   }
 
   /** How many reservations are live now. */
   public Future<Long> reservationCount() {
-    return Bus.request(vertx, Bus.RESERVATION_COUNT, new JsonObject(), options)
+    return bus.request(Bus.RESERVATION_COUNT, new JsonObject())
       .map(answer -> answer.getLong("count"));
   }
 
   /** Round trip to Redis through an allocator: succeeds with the latency in microseconds. */
   public Future<JsonObject> ping() {
-    return Bus.request(vertx, Bus.REDIS_PING, new JsonObject(), options);
+    return bus.request(Bus.REDIS_PING, new JsonObject());
   }
 }

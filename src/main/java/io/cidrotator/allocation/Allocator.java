@@ -57,7 +57,8 @@ public final class Allocator implements Bus.Handlers {
     this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
     this.ttlMs = config.reservationTtlSeconds() * 1000L;
     this.history = new HistoryBuffer(vertx);
-    this.inventory = new InventoryClient(vertx, 30_000);
+    // A reload of a million numbers takes about 25 s.
+    this.inventory = new InventoryClient(vertx, 60_000);
     this.reservations = new LiveReservations(redis, config.timezone(), history);
   }
 

@@ -59,7 +59,7 @@ public final class ReservationRoutes implements Routes {
 
   /** GET /api/reservations?pool=&campaign=&page=&size=: {items, total, page, size}, soonest expiry first. */
   private Future<JsonObject> list(RoutingContext ctx) {
-    String pool = Input.poolName("pool", blankAsNull(ctx.request().getParam("pool")));
+    String pool = Input.poolName("pool", Input.optional(ctx.request().getParam("pool")));
     String campaign = Input.name("campaign", ctx.request().getParam("campaign"));
     Integer page = Input.positive("page", ctx.request().getParam("page"));
     Integer size = Input.positive("size", ctx.request().getParam("size"));
@@ -86,9 +86,5 @@ public final class ReservationRoutes implements Routes {
         .put("campaign", campaign)
         .put("released", result.getInteger("released"))
         .put("caller_ids", result.getJsonArray("caller_ids")));
-  }
-
-  private static String blankAsNull(String value) {
-    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -3,23 +3,20 @@ package io.cidrotator.audit;
 import io.cidrotator.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the audit trail's messages of the event bus. */
 public final class AuditClient {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
 
   public AuditClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /** A page of the audit trail, newest first (query: before_id, actor, action, target, since, until, limit). */
   public Future<JsonObject> page(JsonObject query) {
-    return Bus.request(vertx, Bus.AUDIT_PAGE, query, options);
+    return bus.request(Bus.AUDIT_PAGE, query);
   }
 
   /**
@@ -27,11 +24,11 @@ public final class AuditClient {
    * Writes to PostgreSQL record themselves, in their own transaction ({@link AuditLog#record}).
    */
   public Future<Void> record(String action, String target, JsonObject after, Actor actor) {
-    return Bus.request(vertx, Bus.AUDIT_RECORD, new JsonObject()
+    return bus.request(Bus.AUDIT_RECORD, new JsonObject()
         .put("action", action)
         .put("target", target)
         .put("after", after)
-        .put("actor", actor.toJson()), options)
+        .put("actor", actor.toJson()))
       .mapEmpty();
   }
 }

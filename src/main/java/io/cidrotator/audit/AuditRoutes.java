@@ -26,7 +26,7 @@ public final class AuditRoutes implements Routes {
   private final Access access;
 
   public AuditRoutes(Vertx vertx, Access access) {
-    this.audit = new AuditClient(vertx, 30_000);
+    this.audit = new AuditClient(vertx, ADMIN_TIMEOUT_MS);
     this.access = access;
   }
 

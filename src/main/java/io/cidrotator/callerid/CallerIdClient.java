@@ -4,7 +4,6 @@ import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -15,32 +14,30 @@ public final class CallerIdClient {
   /** The orders a page can be sorted in: a column, or with '-' the column descending. */
   public static final Set<String> SORTS = CallerIdSql.ORDERS.keySet();
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
 
   public CallerIdClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /** A page: {@code query} holds area_code, pool, carrier, active, q, sort, page, size (validated). */
   public Future<JsonObject> list(JsonObject query) {
-    return request(Bus.CALLER_ID_LIST, query);
+    return bus.request(Bus.CALLER_ID_LIST, query);
   }
 
   /** The row plus its live state in Redis; fails 404 when the inventory has no such number. */
   public Future<JsonObject> get(String callerId) {
-    return request(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", callerId));
+    return bus.request(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", callerId));
   }
 
   /** Creates a number (validated fields); fails 409 when it exists, 400 when its pool does not. */
   public Future<JsonObject> create(JsonObject number, Actor actor) {
-    return request(Bus.CALLER_ID_CREATE, new JsonObject().put("number", number).put("actor", actor.toJson()));
+    return bus.request(Bus.CALLER_ID_CREATE, new JsonObject().put("number", number).put("actor", actor.toJson()));
   }
 
   /** Changes the fields present in {@code changes}; fails 404 for an unknown number. */
   public Future<JsonObject> update(String callerId, JsonObject changes, Actor actor) {
-    return request(Bus.CALLER_ID_UPDATE, new JsonObject()
+    return bus.request(Bus.CALLER_ID_UPDATE, new JsonObject()
       .put("caller_id", callerId)
       .put("changes", changes)
       .put("actor", actor.toJson()));
@@ -48,13 +45,10 @@ public final class CallerIdClient {
 
   /** Deactivates the number, or deletes it with {@code purge}; fails 404 for an unknown number. */
   public Future<JsonObject> delete(String callerId, boolean purge, Actor actor) {
-    return request(Bus.CALLER_ID_DELETE, new JsonObject()
+    return bus.request(Bus.CALLER_ID_DELETE, new JsonObject()
       .put("caller_id", callerId)
       .put("purge", purge)
       .put("actor", actor.toJson()));
   }
 
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return Bus.request(vertx, address, body, options);
-  }
 }

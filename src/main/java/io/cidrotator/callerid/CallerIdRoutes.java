@@ -31,7 +31,7 @@ public final class CallerIdRoutes implements Routes {
   private final Access access;
 
   public CallerIdRoutes(Vertx vertx, Access access) {
-    this.callerIds = new CallerIdClient(vertx, 30_000);
+    this.callerIds = new CallerIdClient(vertx, ADMIN_TIMEOUT_MS);
     this.access = access;
   }
 

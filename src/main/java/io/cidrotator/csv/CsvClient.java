@@ -4,8 +4,6 @@ import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -17,10 +15,12 @@ public final class CsvClient {
   private static final long IMPORT_TIMEOUT_MS = 10 * 60_000;
   private static final long PAGE_TIMEOUT_MS = 30_000;
 
-  private final Vertx vertx;
+  private final Bus.Sender imports;
+  private final Bus.Sender pages;
 
   public CsvClient(Vertx vertx) {
-    this.vertx = vertx;
+    this.imports = new Bus.Sender(vertx, IMPORT_TIMEOUT_MS);
+    this.pages = new Bus.Sender(vertx, PAGE_TIMEOUT_MS);
   }
 
   /**
@@ -32,9 +32,7 @@ public final class CsvClient {
     JsonObject request = new JsonObject()
       .put("file", file.toString())
       .put("actor", actor.toJson());
-    return vertx.eventBus()
-      .<JsonObject>request(Bus.CSV_IMPORT, request, new DeliveryOptions().setSendTimeout(IMPORT_TIMEOUT_MS))
-      .map(Message::body);
+    return imports.request(Bus.CSV_IMPORT, request);
   }
 
   /** The numbers after {@code after} ("" for the first page, which starts with the header), as CSV. */
@@ -42,9 +40,7 @@ public final class CsvClient {
     JsonObject request = new JsonObject()
       .put("after", after)
       .put("limit", limit);
-    return vertx.eventBus()
-      .<JsonObject>request(Bus.CSV_EXPORT_PAGE, request, new DeliveryOptions().setSendTimeout(PAGE_TIMEOUT_MS))
-      .map(Message::body)
+    return pages.request(Bus.CSV_EXPORT_PAGE, request)
       .map(body -> new Page(body.getString("csv"), body.getString("last")));
   }
 

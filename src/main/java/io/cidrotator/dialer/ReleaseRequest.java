@@ -35,7 +35,7 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
    * @throws HttpException 422 when nothing names the call, 400 naming the first invalid parameter
    */
   public static ReleaseRequest parse(Function<String, String> param) {
-    String callerId = blankAsNull(param.apply("caller_id"));
+    String callerId = Input.optional(param.apply("caller_id"));
     String callKey = VicidialCallId.parse(param.apply("callkey")) == null ? null : param.apply("callkey");
     String uid = Input.name("uid", param.apply("uid"));
     if (callerId == null && callKey == null && uid == null) {
@@ -43,11 +43,11 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
         + "VICIdial's call id)");
     }
     String digits = callerId == null ? null : Input.number("caller_id", callerId).digits();
-    String reservation = blankAsNull(param.apply("reservation"));
+    String reservation = Input.optional(param.apply("reservation"));
     if (reservation != null && !RESERVATION.matcher(reservation).matches()) {
       throw new HttpException(400, "reservation: not a reservation id as /next-cid returns it");
     }
-    String dialStatus = blankAsNull(param.apply("dialstatus"));
+    String dialStatus = Input.optional(param.apply("dialstatus"));
     if (dialStatus != null && !DIAL_STATUS.matcher(dialStatus).matches()) {
       throw new HttpException(400, "dialstatus: an Asterisk DIALSTATUS such as ANSWER or BUSY, got '" + dialStatus
         + "'");
@@ -83,9 +83,5 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
       return "caller_id " + callerId;
     }
     return callKey != null ? "callkey " + callKey : "uid " + uid;
-  }
-
-  private static String blankAsNull(String value) {
-    return value == null || value.isBlank() ? null : value;
   }
 }

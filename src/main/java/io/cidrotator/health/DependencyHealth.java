@@ -4,7 +4,6 @@ import io.cidrotator.Bus;
 import io.cidrotator.allocation.AllocationClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -26,10 +25,9 @@ public final class DependencyHealth {
 
   public DependencyHealth(Vertx vertx, AllocationClient allocation, String version) {
     this.version = version;
-    DeliveryOptions pingOptions = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
+    Bus.Sender bus = new Bus.Sender(vertx, CHECK_TIMEOUT_MS);
     this.checks = HealthChecks.create(vertx)
-      .register("database", CHECK_TIMEOUT_MS, promise -> Bus.request(vertx, Bus.DATABASE_PING, new JsonObject(),
-          pingOptions)
+      .register("database", CHECK_TIMEOUT_MS, promise -> bus.request(Bus.DATABASE_PING, new JsonObject())
         .onSuccess(data -> promise.complete(Status.OK(data)))
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))))
       .register("redis", CHECK_TIMEOUT_MS, promise -> allocation.ping()

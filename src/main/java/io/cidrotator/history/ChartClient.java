@@ -3,41 +3,35 @@ package io.cidrotator.history;
 import io.cidrotator.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the dashboard's chart messages and a number's history. */
 public final class ChartClient {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
 
   public ChartClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /** {@code {hours: [UTC hour starts], series: [{campaign, counts}]}} for the last {@code hours} hours. */
   public Future<JsonObject> allocationsPerHour(int hours) {
-    return request(Bus.CHART_ALLOCATIONS, new JsonObject().put("hours", hours));
+    return bus.request(Bus.CHART_ALLOCATIONS, new JsonObject().put("hours", hours));
   }
 
   /** {@code {items: [{area_code, demand, fallbacks, local_numbers}]}}, the most demanded first, at most 100. */
   public Future<JsonObject> areaCodes(int hours) {
-    return request(Bus.CHART_AREA_CODES, new JsonObject().put("hours", hours));
+    return bus.request(Bus.CHART_AREA_CODES, new JsonObject().put("hours", hours));
   }
 
   /** {@code {items: [{caller_id, uses_today, daily_limit, hourly_limit}]}}, the most used today first. */
   public Future<JsonObject> usageToday(int limit) {
-    return request(Bus.CHART_USAGE_TODAY, new JsonObject().put("limit", limit));
+    return bus.request(Bus.CHART_USAGE_TODAY, new JsonObject().put("limit", limit));
   }
 
   /** {@code {items}}: the number's last {@code limit} allocations, newest first; fails 404 for an unknown number. */
   public Future<JsonObject> history(String callerId, int limit) {
-    return request(Bus.CALLER_ID_HISTORY, new JsonObject().put("caller_id", callerId).put("limit", limit));
+    return bus.request(Bus.CALLER_ID_HISTORY, new JsonObject().put("caller_id", callerId).put("limit", limit));
   }
 
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return Bus.request(vertx, address, body, options);
-  }
 }

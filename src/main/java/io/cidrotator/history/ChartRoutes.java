@@ -19,7 +19,7 @@ public final class ChartRoutes implements Routes {
   private final Access access;
 
   public ChartRoutes(Vertx vertx, Access access) {
-    this.charts = new ChartClient(vertx, 30_000);
+    this.charts = new ChartClient(vertx, ADMIN_TIMEOUT_MS);
     this.access = access;
   }
 

@@ -89,7 +89,7 @@ public final class Charts implements Bus.Handlers {
     OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).minusHours(query.getInteger("hours"));
     return pg.preparedQuery(ChartSql.AREA_CODES)
       .execute(Tuple.of(since))
-      .map(rows -> items(rows, row -> new JsonObject()
+      .map(rows -> Bus.items(rows, row -> new JsonObject()
         .put("area_code", row.getString("area_code"))
         .put("demand", row.getLong("demand"))
         .put("fallbacks", row.getLong("fallbacks"))
@@ -123,7 +123,7 @@ public final class Charts implements Bus.Handlers {
     OffsetDateTime midnight = LocalDate.now(config.timezone()).atStartOfDay(config.timezone()).toOffsetDateTime();
     return pg.preparedQuery(ChartSql.USAGE_TODAY)
       .execute(Tuple.of(midnight, config.dailyLimit(), config.hourlyLimit(), query.getInteger("limit")))
-      .map(rows -> items(rows, row -> new JsonObject()
+      .map(rows -> Bus.items(rows, row -> new JsonObject()
         .put("caller_id", row.getString("caller_id"))
         .put("uses_today", row.getLong("uses_today"))
         .put("daily_limit", row.getInteger("daily_limit"))
@@ -138,13 +138,7 @@ public final class Charts implements Bus.Handlers {
       .compose(rows -> rows.iterator().next().getBoolean("known")
         ? pg.preparedQuery(ChartSql.NUMBER_HISTORY).execute(Tuple.of(callerId, query.getInteger("limit")))
         : Future.failedFuture(new Bus.Failure(404, "caller_id " + callerId + " is not in the inventory")))
-      .map(rows -> items(rows, Charts::historyJson));
-  }
-
-  private static JsonObject items(RowSet<Row> rows, Function<Row, JsonObject> toJson) {
-    JsonArray items = new JsonArray();
-    rows.forEach(row -> items.add(toJson.apply(row)));
-    return new JsonObject().put("items", items);
+      .map(rows -> Bus.items(rows, Charts::historyJson));
   }
 
   private static JsonObject historyJson(Row row) {

@@ -3,7 +3,6 @@ package io.cidrotator.history;
 import io.cidrotator.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
@@ -12,12 +11,10 @@ import java.util.Set;
 /** The only code that builds or reads the history's messages of the event bus (but the batches themselves). */
 public final class HistoryClient {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
 
   public HistoryClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /**
@@ -36,7 +33,7 @@ public final class HistoryClient {
     if (attemptsLeft == 0) {
       return Future.failedFuture("only " + answered.size() + " of " + allocators + " allocators handed history over");
     }
-    return Bus.request(vertx, Bus.HISTORY_HAND_OVER, new JsonObject(), options)
+    return bus.request(Bus.HISTORY_HAND_OVER, new JsonObject())
       .compose(answer -> {
         answered.add(answer.getString("allocator"));
         return handOver(allocators, answered, attemptsLeft - 1);
@@ -45,6 +42,6 @@ public final class HistoryClient {
 
   /** {@code {buffered, writes}}: events waiting to be written to PostgreSQL, and batches written so far. */
   public Future<JsonObject> status() {
-    return Bus.request(vertx, Bus.HISTORY_STATUS, new JsonObject(), options);
+    return bus.request(Bus.HISTORY_STATUS, new JsonObject());
   }
 }

@@ -81,6 +81,11 @@ public final class Input {
     return raw;
   }
 
+  /** A query parameter as given; null when absent, empty or blank (as an unset dialplan variable arrives). */
+  public static String optional(String raw) {
+    return raw == null || raw.isBlank() ? null : raw;
+  }
+
   /** A string field, trimmed; null when absent or blank. */
   public static String text(JsonObject body, String field, int maxLength) {
     Object value = body.getValue(field);

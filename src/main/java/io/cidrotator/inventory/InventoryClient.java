@@ -4,34 +4,31 @@ import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /** The only code that builds or reads the inventory messages of the event bus (counts, reloads). */
 public final class InventoryClient {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
   private boolean reloadAsked;
 
   public InventoryClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /** total and active numbers in PostgreSQL. */
   public Future<JsonObject> counts() {
-    return request(Bus.INVENTORY_COUNTS, new JsonObject());
+    return bus.request(Bus.INVENTORY_COUNTS, new JsonObject());
   }
 
   /** Reloads PostgreSQL into Redis; succeeds with the count loaded. */
   public Future<JsonObject> reload() {
-    return request(Bus.INVENTORY_RELOAD, new JsonObject());
+    return bus.request(Bus.INVENTORY_RELOAD, new JsonObject());
   }
 
   /** Reloads PostgreSQL into Redis for an operator (audited); succeeds with the count loaded. */
   public Future<JsonObject> reload(Actor actor) {
-    return request(Bus.INVENTORY_RELOAD, new JsonObject().put("actor", actor.toJson()));
+    return bus.request(Bus.INVENTORY_RELOAD, new JsonObject().put("actor", actor.toJson()));
   }
 
   /**
@@ -47,7 +44,4 @@ public final class InventoryClient {
     reload().onComplete(done -> reloadAsked = false);
   }
 
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return Bus.request(vertx, address, body, options);
-  }
 }

@@ -8,14 +8,11 @@ import io.vertx.ext.web.Router;
 /** {@code POST /api/inventory/reload} (admin): rebuilds the Redis index from PostgreSQL, e.g. after a restore. */
 public final class InventoryRoutes implements Routes {
 
-  /** A reload of a million numbers takes about 25 s. */
-  private static final long RELOAD_TIMEOUT_MS = 30_000;
-
   private final InventoryClient inventory;
   private final Access access;
 
   public InventoryRoutes(Vertx vertx, Access access) {
-    this.inventory = new InventoryClient(vertx, RELOAD_TIMEOUT_MS);
+    this.inventory = new InventoryClient(vertx, ADMIN_TIMEOUT_MS);
     this.access = access;
   }
 

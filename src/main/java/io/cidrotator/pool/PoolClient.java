@@ -4,7 +4,6 @@ import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -17,66 +16,61 @@ public final class PoolClient {
   /** The pool of every number created without one, and of every campaign without a mapping. */
   public static final String DEFAULT_POOL = "default";
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final Bus.Sender bus;
 
   public PoolClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
   /** Every pool: {@code {items}}. */
   public Future<JsonObject> pools() {
-    return request(Bus.POOL_LIST, new JsonObject());
+    return bus.request(Bus.POOL_LIST, new JsonObject());
   }
 
   /** One pool with its counts (numbers, active, campaigns, and available/reserved/capped now). */
   public Future<JsonObject> pool(String name) {
-    return request(Bus.POOL_GET, new JsonObject().put("name", name));
+    return bus.request(Bus.POOL_GET, new JsonObject().put("name", name));
   }
 
   /** Creates a pool from validated fields (name, reservation_ttl, hourly_limit, daily_limit, fallback, description). */
   public Future<JsonObject> createPool(JsonObject pool, Actor actor) {
-    return request(Bus.POOL_CREATE, new JsonObject().put("pool", pool).put("actor", actor.toJson()));
+    return bus.request(Bus.POOL_CREATE, new JsonObject().put("pool", pool).put("actor", actor.toJson()));
   }
 
   /** Applies validated {@code changes} (a null value resets a setting; name renames); succeeds with the pool. */
   public Future<JsonObject> updatePool(String name, JsonObject changes, Actor actor) {
-    return request(Bus.POOL_UPDATE, new JsonObject().put("name", name).put("changes", changes)
+    return bus.request(Bus.POOL_UPDATE, new JsonObject().put("name", name).put("changes", changes)
       .put("actor", actor.toJson()));
   }
 
   /** Deletes an empty pool; succeeds with {@code {deleted}}. */
   public Future<JsonObject> deletePool(String name, Actor actor) {
-    return request(Bus.POOL_DELETE, new JsonObject().put("name", name).put("actor", actor.toJson()));
+    return bus.request(Bus.POOL_DELETE, new JsonObject().put("name", name).put("actor", actor.toJson()));
   }
 
   /** Every campaign mapping: {@code {items}}. */
   public Future<JsonObject> campaigns() {
-    return request(Bus.CAMPAIGN_LIST, new JsonObject());
+    return bus.request(Bus.CAMPAIGN_LIST, new JsonObject());
   }
 
   /** One campaign's mapping. */
   public Future<JsonObject> campaign(String name) {
-    return request(Bus.CAMPAIGN_GET, new JsonObject().put("name", name));
+    return bus.request(Bus.CAMPAIGN_GET, new JsonObject().put("name", name));
   }
 
   /** Maps a new campaign (name, pool, description); fails 409 when it is mapped already. */
   public Future<JsonObject> createCampaign(JsonObject campaign, Actor actor) {
-    return request(Bus.CAMPAIGN_CREATE, new JsonObject().put("campaign", campaign).put("actor", actor.toJson()));
+    return bus.request(Bus.CAMPAIGN_CREATE, new JsonObject().put("campaign", campaign).put("actor", actor.toJson()));
   }
 
   /** Creates or replaces a campaign's mapping (name, pool, description). */
   public Future<JsonObject> putCampaign(JsonObject campaign, Actor actor) {
-    return request(Bus.CAMPAIGN_PUT, new JsonObject().put("campaign", campaign).put("actor", actor.toJson()));
+    return bus.request(Bus.CAMPAIGN_PUT, new JsonObject().put("campaign", campaign).put("actor", actor.toJson()));
   }
 
   /** Removes a campaign's mapping (it then uses the default pool); succeeds with {@code {deleted}}. */
   public Future<JsonObject> deleteCampaign(String name, Actor actor) {
-    return request(Bus.CAMPAIGN_DELETE, new JsonObject().put("name", name).put("actor", actor.toJson()));
+    return bus.request(Bus.CAMPAIGN_DELETE, new JsonObject().put("name", name).put("actor", actor.toJson()));
   }
 
-  private Future<JsonObject> request(String address, JsonObject body) {
-    return Bus.request(vertx, address, body, options);
-  }
 }

@@ -59,7 +59,7 @@ public final class Pools implements Bus.Handlers {
   private Future<JsonObject> listPools(JsonObject request) {
     return pg.query(PoolSql.LIST_POOLS)
       .execute()
-      .map(rows -> items(rows, Pools::poolJson));
+      .map(rows -> Bus.items(rows, Pools::poolJson));
   }
 
   /** One pool with where its numbers are: counts from PostgreSQL, and available/reserved/capped from Redis. */
@@ -167,7 +167,7 @@ public final class Pools implements Bus.Handlers {
   private Future<JsonObject> listCampaigns(JsonObject request) {
     return pg.query(PoolSql.LIST_CAMPAIGNS)
       .execute()
-      .map(rows -> items(rows, Pools::campaignJson));
+      .map(rows -> Bus.items(rows, Pools::campaignJson));
   }
 
   private Future<JsonObject> campaign(JsonObject request) {
@@ -241,12 +241,6 @@ public final class Pools implements Bus.Handlers {
     return client.preparedQuery(sql)
       .execute(Tuple.of(name))
       .map(rows -> rows.size() == 0 ? null : toJson.apply(rows.iterator().next()));
-  }
-
-  private static JsonObject items(RowSet<Row> rows, Function<Row, JsonObject> toJson) {
-    JsonArray items = new JsonArray();
-    rows.forEach(row -> items.add(toJson.apply(row)));
-    return new JsonObject().put("items", items);
   }
 
   private static Throwable unknownPoolIfMissing(Throwable e, JsonObject campaign) {

@@ -28,7 +28,7 @@ public final class StatsRoutes implements Routes {
                      DependencyHealth health) {
     this.access = access;
     this.stats = stats;
-    this.inventory = new InventoryClient(vertx, 30_000);
+    this.inventory = new InventoryClient(vertx, ADMIN_TIMEOUT_MS);
     this.allocation = allocation;
     this.live = new LiveStream.Sources(vertx, stats, inventory, allocation, health);
   }
