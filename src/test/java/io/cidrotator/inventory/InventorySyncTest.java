@@ -1,0 +1,406 @@
+package io.cidrotator.inventory;
+
+import io.cidrotator.AppConfig;
+import io.cidrotator.TestServer;
+import io.cidrotator.redis.AllocateScript;
+import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.RedisIndex;
+import io.cidrotator.redis.RedisKeys;
+import io.cidrotator.redis.ScriptRunner;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link InventorySync} on its own, against the real PostgreSQL and Redis: what each call leaves in the Redis index
+ * for what PostgreSQL holds. Every call runs on one event-loop context, as on the admin verticle.
+ */
+class InventorySyncTest {
+
+  /** Defaults that no pool or number of these tests has, so that a cap read back tells where it came from. */
+  private static final AppConfig CONFIG = AppConfig.from(TestServer.baseConfig()
+    .put("DEFAULT_HOURLY_LIMIT", 7)
+    .put("DEFAULT_DAILY_LIMIT", 70));
+  /** More than two pages of the full load (2,000 numbers a page). */
+  private static final int THREE_PAGES = 4_500;
+
+  private static Vertx vertx;
+  private static Context context;
+  private static Pool pg;
+  private static ScriptRunner runner;
+  private static RedisIndex index;
+  private InventorySync sync;
+
+  @BeforeAll
+  static void connect() {
+    Flyway.configure()
+      .dataSource(CONFIG.jdbcUrl(), CONFIG.postgresUser(), CONFIG.postgresPassword())
+      .load()
+      .migrate();
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    pg = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(4))
+      .connectingTo(new PgConnectOptions()
+        .setHost(CONFIG.postgresHost())
+        .setPort(CONFIG.postgresPort())
+        .setDatabase(CONFIG.postgresDb())
+        .setUser(CONFIG.postgresUser())
+        .setPassword(CONFIG.postgresPassword()))
+      .using(vertx)
+      .build();
+    runner = new ScriptRunner(vertx, CONFIG.redisConnectionString(), "inventory-sync-test");
+    onContext(runner::connect);
+    index = new RedisIndex(Redis.createClient(vertx, CONFIG.redisConnectionString()));
+  }
+
+  @AfterAll
+  static void close() {
+    onContext(runner::close);
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void emptyPostgresAndRedis() {
+    sql("TRUNCATE caller_ids, campaigns");
+    sql("DELETE FROM pools WHERE name <> 'default'");
+    sql("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
+      + "fallback = 'area_code,pool'");
+    index.send(Request.cmd(Command.FLUSHDB));
+    sync = new InventorySync(pg, runner, CONFIG);
+  }
+
+  // ---- loadAll ----
+
+  @Test
+  void loadAllWritesEveryNumberWithItsColumnsAndAnswersHowMany() {
+    insert("5125550100", "default", null, null, true);
+    insert("2125550100", "default", null, null, false);
+
+    int loaded = onContext(sync::loadAll);
+
+    assertThat(loaded).isEqualTo(2);
+    assertThat(index.numbers()).containsExactlyInAnyOrder("5125550100", "2125550100");
+    assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("pool", "default", "npa", "512",
+      "carrier", "carrier-x", "active", "1", "last", "0"));
+    assertThat(index.number("2125550100")).containsEntry("active", "0");
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isZero();
+    assertThat(index.score(RedisKeys.available("default", "212"), "2125550100")).isNull();
+  }
+
+  @Test
+  void loadAllSetsTheLoadedMark() {
+    insert("5125550100", "default", null, null, true);
+
+    onContext(sync::loadAll);
+
+    assertThat(index.exists(RedisKeys.LOADED)).isTrue();
+  }
+
+  @Test
+  void loadAllOfAnEmptyInventorySetsTheLoadedMarkToo() {
+    assertThat(onContext(sync::loadAll)).isZero();
+
+    assertThat(index.exists(RedisKeys.LOADED)).isTrue();
+  }
+
+  @Test
+  void loadAllPagesThroughAnInventoryLargerThanOnePage() {
+    insertThreePages();
+
+    int loaded = onContext(sync::loadAll);
+
+    assertThat(loaded).isEqualTo(THREE_PAGES);
+    assertThat(index.numbers()).hasSize(THREE_PAGES);
+  }
+
+  @Test
+  void loadAllRemovesTheNumbersPostgresNoLongerHolds() {
+    insert("5125550100", "default", null, null, true);
+    insert("5125550101", "default", null, null, true);
+    onContext(sync::loadAll);
+    sql("DELETE FROM caller_ids WHERE caller_id = '5125550101'");
+
+    int loaded = onContext(sync::loadAll);
+
+    assertThat(loaded).isEqualTo(1);
+    assertThat(index.numbers()).containsExactly("5125550100");
+    assertThat(index.number("5125550101")).isEmpty();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNull();
+  }
+
+  @Test
+  void loadAllKeepsALiveReservationAndTheCountsOfANumber() {
+    insert("5125550100", "default", null, null, true);
+    onContext(sync::loadAll);
+    AllocateScript.Allocated allocated = allocate();
+    Map<String, String> before = index.number("5125550100");
+    Double expiry = index.score(RedisKeys.reserved("default"), "5125550100");
+
+    onContext(sync::loadAll);
+
+    assertThat(allocated.callerId()).isEqualTo("5125550100");
+    assertThat(index.score(RedisKeys.reserved("default"), "5125550100")).isNotNull().isEqualTo(expiry);
+    Map<String, String> after = index.number("5125550100");
+    assertThat(after).containsEntry("rid", allocated.allocationId()).containsEntry("hc", "1").containsEntry("dc", "1");
+    assertThat(after).isEqualTo(before);
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+  }
+
+  @Test
+  void concurrentLoadAllCallsShareOneLoad() {
+    insert("5125550100", "default", null, null, true);
+
+    List<Future<Integer>> loads = onContext(() -> {
+      List<Future<Integer>> both = List.of(sync.loadAll(), sync.loadAll());
+      return Future.all(both).map(all -> both);
+    });
+
+    assertThat(loads.get(1)).isSameAs(loads.get(0));
+    assertThat(loads.get(0).result()).isEqualTo(1);
+  }
+
+  @Test
+  void aLoadAllAfterTheLastOneEndedIsANewLoad() {
+    insert("5125550100", "default", null, null, true);
+    Future<Integer> first = onContext(() -> {
+      Future<Integer> load = sync.loadAll();
+      return load.map(count -> load);
+    });
+    insert("5125550101", "default", null, null, true);
+
+    Future<Integer> second = onContext(() -> {
+      Future<Integer> load = sync.loadAll();
+      return load.map(count -> load);
+    });
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.result()).isEqualTo(2);
+  }
+
+  // ---- writes in turn ----
+
+  @Test
+  void aWriteNumberIssuedWhileALoadAllRunsIsWrittenAfterEveryPageOfTheLoad() {
+    insertThreePages();
+    insert("2125550100", "default", null, null, false);
+
+    // The count is read on the script connection right after the write: it follows every command sent before.
+    long indexedWhenWritten = onContext(() -> {
+      Future<Integer> load = sync.loadAll();
+      Future<Long> written = sync.writeNumber("2125550100")
+        .compose(v -> runner.send(Request.cmd(Command.SCARD).arg(RedisKeys.ALL)))
+        .map(Response::toLong);
+      return Future.all(load, written).map(all -> written.result());
+    });
+
+    assertThat(indexedWhenWritten).isEqualTo(THREE_PAGES + 1);
+    assertThat(index.number("2125550100")).containsEntry("active", "0");
+  }
+
+  // ---- writeNumber, writeNumbers, removeNumber ----
+
+  @Test
+  void writeNumberWritesOneNumberAsPostgresHoldsItNow() {
+    insert("5125550100", "default", null, null, true);
+    onContext(sync::loadAll);
+    sql("UPDATE caller_ids SET carrier = 'telnyx', is_active = false, hourly_limit = 3 WHERE caller_id = '5125550100'");
+
+    onContext(() -> sync.writeNumber("5125550100"));
+
+    assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("carrier", "telnyx", "active", "0", "hl", "3"));
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+  }
+
+  @Test
+  void writeNumberOfANumberPostgresDoesNotHoldWritesNothing() {
+    onContext(() -> sync.writeNumber("5125550100"));
+
+    assertThat(index.numbers()).isEmpty();
+    assertThat(index.number("5125550100")).isEmpty();
+  }
+
+  @Test
+  void writeNumbersWritesTheNamedNumbersAndNoOther() {
+    insert("5125550100", "default", null, null, true);
+    insert("5125550101", "default", null, null, true);
+    insert("5125550102", "default", null, null, true);
+
+    onContext(() -> sync.writeNumbers(List.of("5125550100", "5125550102", "5125559999")));
+
+    assertThat(index.numbers()).containsExactlyInAnyOrder("5125550100", "5125550102");
+  }
+
+  @Test
+  void removeNumberTakesTheNumberOutOfEveryIndexAndEndsItsReservation() {
+    insert("5125550100", "default", null, null, true);
+    onContext(sync::loadAll);
+    allocate();
+
+    onContext(() -> sync.removeNumber("5125550100"));
+
+    assertThat(index.numbers()).isEmpty();
+    assertThat(index.number("5125550100")).isEmpty();
+    assertThat(index.score(RedisKeys.reserved("default"), "5125550100")).isNull();
+  }
+
+  // ---- pools and caps ----
+
+  /** Each cap of a number is its own, else its pool's, else the server's default (7 an hour, 70 a day). */
+  @ParameterizedTest(name = "own {0}/{1}, pool {2}/{3}: {4}/{5}")
+  @CsvSource(nullValues = "-", value = {
+    "3, 30, 5, 50, 3, 30",
+    "-, -, 5, 50, 5, 50",
+    "-, -, -, -, 7, 70",
+    "-, 30, 5, -, 5, 30",
+    "3, -, -, -, 3, 70"})
+  void aNumbersCapsAreItsOwnElseItsPoolsElseTheServersDefaults(Integer ownHourly, Integer ownDaily,
+                                                              Integer poolHourly, Integer poolDaily,
+                                                              String hourly, String daily) {
+    pool("east", poolHourly, poolDaily);
+    insert("5125550100", "east", ownHourly, ownDaily, true);
+
+    onContext(sync::loadAll);
+
+    assertThat(index.caps("5125550100")).containsExactly(hourly, daily);
+  }
+
+  @Test
+  void loadPoolWritesThePoolsNumbersAgainWithThePoolsNewCaps() {
+    pool("east", 5, 50);
+    insert("5125550100", "east", null, null, true);
+    insert("5125550101", "east", 3, null, true);
+    insert("2125550100", "default", null, null, true);
+    onContext(sync::loadAll);
+    sql("UPDATE pools SET hourly_limit = 9, daily_limit = 90 WHERE name = 'east'");
+    sql("UPDATE caller_ids SET carrier = 'changed' WHERE caller_id = '2125550100'");
+
+    int written = onContext(() -> sync.loadPool("east"));
+
+    assertThat(written).isEqualTo(2);
+    assertThat(index.caps("5125550100")).containsExactly("9", "90");
+    assertThat(index.caps("5125550101")).containsExactly("3", "90");
+    assertThat(index.number("2125550100")).containsEntry("carrier", "carrier-x");
+  }
+
+  @Test
+  void loadPoolOfARenamedPoolMovesItsNumbersAndTheirReservations() {
+    pool("east", null, null);
+    insert("5125550100", "east", null, null, true);
+    insert("5125550101", "east", null, null, true);
+    onContext(sync::loadAll);
+    AllocateScript.Allocated allocated = allocate("east");
+    sql("UPDATE pools SET name = 'west' WHERE name = 'east'");
+
+    onContext(() -> sync.loadPool("west"));
+
+    String reserved = allocated.callerId();
+    String available = reserved.equals("5125550100") ? "5125550101" : "5125550100";
+    assertThat(index.number(reserved)).containsEntry("pool", "west").containsEntry("rid", allocated.allocationId());
+    assertThat(index.score(RedisKeys.reserved("west"), reserved)).isNotNull();
+    assertThat(index.score(RedisKeys.reserved("east"), reserved)).isNull();
+    assertThat(index.score(RedisKeys.available("west", "512"), available)).isNotNull();
+    assertThat(index.score(RedisKeys.available("east", "512"), available)).isNull();
+  }
+
+  @Test
+  void writeSettingsWritesEveryPoolsTtlAndFallbackAndEveryCampaignsPool() {
+    sql("INSERT INTO pools (name, reservation_ttl, fallback) VALUES ('east', 60, 'area_code')");
+    sql("INSERT INTO campaigns (name, pool) VALUES ('sales', 'east'), ('support', 'default')");
+
+    onContext(sync::writeSettings);
+
+    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEqualTo(Map.of("ttl", "60000", "fallback", "area_code"));
+    assertThat(index.hash(RedisKeys.poolSettings("default"))).isEqualTo(Map.of("fallback", "area_code,pool"));
+    assertThat(index.hash(RedisKeys.CAMPAIGNS)).isEqualTo(Map.of("sales", "east", "support", "default"));
+  }
+
+  @Test
+  void writeSettingsReplacesWhatPostgresNoLongerHolds() {
+    sql("INSERT INTO pools (name, reservation_ttl, fallback) VALUES ('east', 60, 'area_code')");
+    sql("INSERT INTO campaigns (name, pool) VALUES ('sales', 'east')");
+    onContext(sync::writeSettings);
+    sql("DELETE FROM campaigns");
+    sql("DELETE FROM pools WHERE name = 'east'");
+
+    onContext(sync::writeSettings);
+
+    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEmpty();
+    assertThat(index.hash(RedisKeys.CAMPAIGNS)).isEmpty();
+  }
+
+  // ---- helpers ----
+
+  /** Runs {@code work} on the test's one event-loop context and waits for its result on the JUnit thread. */
+  private static <T> T onContext(Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(done));
+    return done.future().await();
+  }
+
+  private static void sql(String statement) {
+    pg.query(statement).execute().await();
+  }
+
+  /** A caller_ids row of carrier "carrier-x" whose area code is its first three digits. */
+  private static void insert(String callerId, String pool, Integer hourly, Integer daily, boolean active) {
+    pg.preparedQuery("""
+        INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active, pool)
+        VALUES ($1, 'carrier-x', $2, $3, $4, $5, $6)
+        """)
+      .execute(Tuple.of(callerId, callerId.substring(0, 3), hourly, daily, active, pool))
+      .await();
+  }
+
+  /** {@link #THREE_PAGES} numbers 5125550001, 5125550002, ... of the default pool. */
+  private static void insertThreePages() {
+    sql("INSERT INTO caller_ids (caller_id, area_code, carrier) "
+      + "SELECT '512' || (5550000 + n)::text, '512', 'bulk' FROM generate_series(1, " + THREE_PAGES + ") AS n");
+  }
+
+  private static void pool(String name, Integer hourly, Integer daily) {
+    pg.preparedQuery("INSERT INTO pools (name, hourly_limit, daily_limit) VALUES ($1, $2, $3)")
+      .execute(Tuple.of(name, hourly, daily))
+      .await();
+  }
+
+  /** Allocates a number of the default pool for 5125559999, as a dialer's request would, now. */
+  private static AllocateScript.Allocated allocate() {
+    return allocate("default");
+  }
+
+  /** The same from {@code pool} (as the pool of a campaign without a mapping). */
+  private static AllocateScript.Allocated allocate(String pool) {
+    long now = System.currentTimeMillis();
+    AllocateScript.Args args = new AllocateScript.Args(now, pool, 60_000, CapWindows.at(now, CONFIG.timezone()),
+      null, 100, null, "5125559999", "allocation-1", 8, null, null, 900_000);
+    AllocateScript.Reply reply = onContext(() -> AllocateScript.run(runner, args));
+    assertThat(reply).isInstanceOf(AllocateScript.Allocated.class);
+    return (AllocateScript.Allocated) reply;
+  }
+}
