@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,14 +136,8 @@ class CsvImportTest {
 
     importCsv(HEADER + "5125550100,telnyx,,,,sales,,\n5125550101,telnyx,,3,,sales,,\n");
 
-    assertThat(caps("5125550100")).containsExactly("7", "70");
-    assertThat(caps("5125550101")).containsExactly("3", "70");
-  }
-
-  /** hl and dl of a number in Redis: the caps allocations are counted against. */
-  private static List<String> caps(String callerId) {
-    Response reply = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number(callerId)).arg("hl").arg("dl"));
-    return List.of(reply.get(0).toString(), reply.get(1).toString());
+    assertThat(api.index().caps("5125550100")).containsExactly("7", "70");
+    assertThat(api.index().caps("5125550101")).containsExactly("3", "70");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.cidrotator.http;
 
 import io.cidrotator.TestServer;
 import io.cidrotator.history.HistoryClient;
+import io.cidrotator.redis.RedisIndex;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -193,6 +194,11 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
   /** Whether {@code callerId} is reserved in Redis. */
   public boolean isReserved(String callerId) {
     return redis(Request.cmd(Command.ZSCORE).arg(RESERVED).arg(callerId)) != null;
+  }
+
+  /** What the Redis index holds, read through RedisKeys. */
+  public RedisIndex index() {
+    return new RedisIndex(server.redis);
   }
 
   public Response redis(Request request) {

@@ -198,9 +198,9 @@ class PoolsTest {
     HttpResponse<Buffer> response = patchPool("east", new JsonObject().put("hourly_limit", 7).put("daily_limit", 70));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(caps("5125550100")).containsExactly("7", "70");
-    assertThat(caps("5125550101")).containsExactly("3", "70");
-    assertThat(caps("5125550102")).containsExactly("100", "500");
+    assertThat(api.index().caps("5125550100")).containsExactly("7", "70");
+    assertThat(api.index().caps("5125550101")).containsExactly("3", "70");
+    assertThat(api.index().caps("5125550102")).containsExactly("100", "500");
   }
 
   @Test
@@ -212,7 +212,7 @@ class PoolsTest {
     api.release(api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject().getString("caller_id"));
     HttpResponse<Buffer> capped = api.nextCid("to", "5125551234", "campaign", "sales");
 
-    assertThat(caps("5125550100")).containsExactly("1", "500");
+    assertThat(api.index().caps("5125550100")).containsExactly("1", "500");
     assertThat(capped.statusCode()).isEqualTo(503);
     assertThat(capped.bodyAsJsonObject().getString("detail")).contains("pool 'east'", "cap");
   }
@@ -389,11 +389,6 @@ class PoolsTest {
   }
 
   /** The hourly and daily cap of a number in Redis. */
-  private static List<String> caps(String callerId) {
-    Response reply = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number(callerId)).arg("hl").arg("dl"));
-    return List.of(reply.get(0).toString(), reply.get(1).toString());
-  }
-
   private static JsonObject withoutTimes(JsonObject pool) {
     JsonObject copy = pool.copy();
     assertThat(copy.remove("created_at")).isNotNull();
