@@ -1,6 +1,6 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
 -- include: keys, index, calls
--- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.pool_settings) are read here, in
+-- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.POOL_SETTINGS) are read here, in
 -- the same atomic call, so a settings change applies from the next allocation on.
 -- Java: io.cidrotator.redis.AllocateScript (Args in this order, Reply from these positions).
 -- KEYS[1]  key prefix carrying the hash tag, e.g. '{cr}:'
@@ -37,14 +37,14 @@ local function earlier_allocation()
   if not cid then
     return nil
   end
-  local f = redis.call('HMGET', K.number(cid), 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
-  local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', K.reserved(f[2]), cid)
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'rid', 'pool', 'npa', 'carrier', 'rtier', 'last', 'active')
+  local expiry = f[1] == rid and f[7] == '1' and redis.call('ZSCORE', K.RESERVED .. f[2], cid)
   if not expiry or tonumber(expiry) <= NOW then
     -- Ended, or the number was deactivated meanwhile: the retry is allocated afresh.
     return nil
   end
   -- The retry may dial with it: the first request's late answer must no longer take it back (undo.lua).
-  redis.call('HSET', K.number(cid), 'rrepeat', '1')
+  redis.call('HSET', K.NUMBER .. cid, 'rrepeat', '1')
   return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat'}
 end
 
@@ -54,13 +54,13 @@ if repeated then
 end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
-local settings = redis.call('HMGET', K.pool_settings(pool), 'ttl', 'fallback')
+local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'fallback')
 local ttl = tonumber(settings[1] or ARGV[4])
 local fallback = settings[2] or 'area_code,pool'
 
 local rate_key
 if agent ~= '' then
-  rate_key = K.rate(agent, minute)
+  rate_key = K.RATE .. agent .. ':' .. minute
   if tonumber(redis.call('GET', rate_key) or '0') >= agent_limit then
     return {'ERR', 'rate_limited', pool}
   end
@@ -69,8 +69,8 @@ end
 -- Returns to service what is due (expired reservations, ended caps), at most `limit` of each; true when
 -- more may be due.
 local function reclaim_due(limit)
-  local reserved = reclaim(K.reserved(pool), true, limit)
-  local capped = reclaim(K.capped(pool), false, limit)
+  local reserved = reclaim(K.RESERVED .. pool, true, limit)
+  local capped = reclaim(K.CAPPED .. pool, false, limit)
   return reserved == limit or capped == limit
 end
 
@@ -82,17 +82,17 @@ local more_due = reclaim_due(batch)
 -- comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
 local function pick()
   if fallback ~= 'pool' then
-    local head = redis.call('ZRANGE', K.available(pool, npa), 0, 1, 'WITHSCORES')
+    local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
     if head[1] or fallback == 'area_code' then
       return npa, head, 'area_code'
     end
   end
   -- The pool's LRU number heads the area code whose LRU number is the least recently used.
-  local lru_npa = redis.call('ZRANGE', K.area_codes(pool), 0, 0)[1]
+  local lru_npa = redis.call('ZRANGE', K.AREA_CODES .. pool, 0, 0)[1]
   if not lru_npa then
     return nil, {}, 'pool'
   end
-  return lru_npa, redis.call('ZRANGE', K.available(pool, lru_npa), 0, 1, 'WITHSCORES'), 'pool'
+  return lru_npa, redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. lru_npa, 0, 1, 'WITHSCORES'), 'pool'
 end
 
 local from_npa, head, tier = pick()
@@ -109,11 +109,11 @@ if not cid then
   if redis.call('EXISTS', K.LOADED) == 0 then
     return {'ERR', 'not_loaded', pool}
   end
-  if fallback == 'area_code' and redis.call('EXISTS', K.area_codes(pool)) == 1 then
+  if fallback == 'area_code' and redis.call('EXISTS', K.AREA_CODES .. pool) == 1 then
     return {'ERR', 'no_local_number', pool}
   end
-  local reserved = redis.call('ZCARD', K.reserved(pool)) > 0
-  local capped = redis.call('ZCARD', K.capped(pool)) > 0
+  local reserved = redis.call('ZCARD', K.RESERVED .. pool) > 0
+  local capped = redis.call('ZCARD', K.CAPPED .. pool) > 0
   if reserved and capped then
     return {'ERR', 'all_reserved_or_capped', pool}
   elseif reserved then
@@ -124,20 +124,20 @@ if not cid then
   return {'ERR', 'pool_empty', pool}
 end
 
-local key = K.number(cid)
+local key = K.NUMBER .. cid
 local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-redis.call('ZREM', K.available(pool, from_npa), cid)
+redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. from_npa, cid)
 if head[3] then
-  redis.call('ZADD', K.area_codes(pool), head[4], from_npa)
+  redis.call('ZADD', K.AREA_CODES .. pool, head[4], from_npa)
 else
-  redis.call('ZREM', K.area_codes(pool), from_npa)
+  redis.call('ZREM', K.AREA_CODES .. pool, from_npa)
 end
-redis.call('ZADD', K.reserved(pool), NOW + ttl, cid)
+redis.call('ZADD', K.RESERVED .. pool, NOW + ttl, cid)
 
 if rate_key then
   -- Created with its expiry in the same atomic call: no counter can outlive its window.

@@ -15,7 +15,7 @@ local pools = ARGV[2] ~= '' and {ARGV[2]} or redis.call('SMEMBERS', K.POOLS)
 
 local live, total = {}, 0
 for _, pool in ipairs(pools) do
-  local key = K.reserved(pool)
+  local key = K.RESERVED .. pool
   local entries
   if campaign == '' then
     total = total + redis.call('ZCOUNT', key, after, '+inf')
@@ -24,7 +24,7 @@ for _, pool in ipairs(pools) do
     entries = redis.call('ZRANGE', key, after, '+inf', 'BYSCORE', 'WITHSCORES')
   end
   for i = 1, #entries, 2 do
-    if campaign == '' or redis.call('HGET', K.number(entries[i]), 'rcampaign') == campaign then
+    if campaign == '' or redis.call('HGET', K.NUMBER .. entries[i], 'rcampaign') == campaign then
       live[#live + 1] = {entries[i], pool, tonumber(entries[i + 1]), entries[i + 1]}
     end
   end
@@ -43,7 +43,7 @@ local reply = {total}
 for i = offset + 1, math.min(offset + limit, #live) do
   -- The expiry as Redis wrote it: Lua 5.1 would print a number of milliseconds in exponent notation.
   local cid, pool, expiry = live[i][1], live[i][2], live[i][4]
-  local f = redis.call('HMGET', K.number(cid), 'rid', 'rcampaign', 'ragent', 'rdest', 'rat', 'rtier')
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'rid', 'rcampaign', 'ragent', 'rdest', 'rat', 'rtier')
   for _, value in ipairs({cid, pool, f[1], f[2], f[3], f[4], f[5], expiry, f[6]}) do
     reply[#reply + 1] = value
   end

@@ -6,11 +6,11 @@
 -- Reply: {available, reserved (live), capped (cap not yet over)}
 local pool, after = ARGV[1], '(' .. ARGV[2]
 local available = 0
-for _, npa in ipairs(redis.call('ZRANGE', K.area_codes(pool), 0, -1)) do
-  available = available + redis.call('ZCARD', K.available(pool, npa))
+for _, npa in ipairs(redis.call('ZRANGE', K.AREA_CODES .. pool, 0, -1)) do
+  available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. npa)
 end
 return {
   available,
-  redis.call('ZCOUNT', K.reserved(pool), after, '+inf'),
-  redis.call('ZCOUNT', K.capped(pool), after, '+inf')
+  redis.call('ZCOUNT', K.RESERVED .. pool, after, '+inf'),
+  redis.call('ZCOUNT', K.CAPPED .. pool, after, '+inf')
 }

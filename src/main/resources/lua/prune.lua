@@ -6,13 +6,13 @@
 -- Reply: how many were in the index
 local removed = 0
 for _, cid in ipairs(ARGV) do
-  local key = K.number(cid)
+  local key = K.NUMBER .. cid
   local f = redis.call('HMGET', key, 'pool', 'npa')
   if f[1] then
     make_unavailable(f[1], f[2], cid)
-    redis.call('ZREM', K.capped(f[1]), cid)
-    redis.call('ZREM', K.reserved(f[1]), cid)
-    redis.call('SREM', K.members(f[1]), cid)
+    redis.call('ZREM', K.CAPPED .. f[1], cid)
+    redis.call('ZREM', K.RESERVED .. f[1], cid)
+    redis.call('SREM', K.MEMBERS .. f[1], cid)
     removed = removed + 1
   end
   redis.call('DEL', key)

@@ -21,7 +21,7 @@ if cid == '' then
   end
 end
 
-local f = redis.call('HMGET', K.number(cid), 'pool', 'rid')
+local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'rid')
 local pool, id = f[1], f[2] or ''
 if not pool then
   return {-1}
@@ -29,11 +29,11 @@ end
 if wanted ~= '' and wanted ~= id then
   return {0, '', cid}
 end
-local expiry = redis.call('ZSCORE', K.reserved(pool), cid)
+local expiry = redis.call('ZSCORE', K.RESERVED .. pool, cid)
 if not expiry then
   return {0, '', cid}
 end
-redis.call('ZREM', K.reserved(pool), cid)
+redis.call('ZREM', K.RESERVED .. pool, cid)
 restore(cid, true)
 if tonumber(expiry) <= NOW then
   -- Already over by its TTL, merely not reclaimed yet: nothing live was released.

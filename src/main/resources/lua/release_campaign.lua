@@ -13,9 +13,9 @@ HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumb
 
 local released = {}
 for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
-  local key = K.reserved(pool)
+  local key = K.RESERVED .. pool
   for _, cid in ipairs(redis.call('ZRANGE', key, '(' .. ARGV[2], '+inf', 'BYSCORE')) do
-    local f = redis.call('HMGET', K.number(cid), 'rcampaign', 'rid')
+    local f = redis.call('HMGET', K.NUMBER .. cid, 'rcampaign', 'rid')
     if f[1] == campaign then
       redis.call('ZREM', key, cid)
       restore(cid, true)

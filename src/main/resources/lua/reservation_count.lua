@@ -7,6 +7,6 @@
 -- Reply: the count
 local total = 0
 for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
-  total = total + redis.call('ZCOUNT', K.reserved(pool), '(' .. ARGV[1], '+inf')
+  total = total + redis.call('ZCOUNT', K.RESERVED .. pool, '(' .. ARGV[1], '+inf')
 end
 return total

@@ -14,7 +14,7 @@ local wanted = {}
 for i = 2, 1 + 3 * n, 3 do
   local pool, ttl, fallback = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   wanted[pool] = true
-  local key = K.pool_settings(pool)
+  local key = K.POOL_SETTINGS .. pool
   redis.call('DEL', key)
   if ttl == '' then
     redis.call('HSET', key, 'fallback', fallback)
@@ -26,9 +26,9 @@ end
 
 for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
   if not wanted[pool] then
-    redis.call('DEL', K.pool_settings(pool))
-    if redis.call('SCARD', K.members(pool)) == 0 and redis.call('ZCARD', K.reserved(pool)) == 0
-      and redis.call('ZCARD', K.capped(pool)) == 0 and redis.call('ZCARD', K.area_codes(pool)) == 0 then
+    redis.call('DEL', K.POOL_SETTINGS .. pool)
+    if redis.call('SCARD', K.MEMBERS .. pool) == 0 and redis.call('ZCARD', K.RESERVED .. pool) == 0
+      and redis.call('ZCARD', K.CAPPED .. pool) == 0 and redis.call('ZCARD', K.AREA_CODES .. pool) == 0 then
       redis.call('SREM', K.POOLS, pool)
     end
   end

@@ -10,7 +10,7 @@
 local cid, now = ARGV[1], tonumber(ARGV[2])
 local names = {'pool', 'npa', 'carrier', 'active', 'last', 'hw', 'hc', 'dw', 'dc', 'hl', 'dl',
   'rid', 'rcampaign', 'ragent', 'rdest', 'rat', 'rexp', 'rtier'}
-local values = redis.call('HMGET', K.number(cid), unpack(names))
+local values = redis.call('HMGET', K.NUMBER .. cid, unpack(names))
 local pool = values[1]
 if not pool then
   return {}
@@ -21,8 +21,8 @@ for i, name in ipairs(names) do
   reply[#reply + 1] = values[i] or ''
 end
 local state, till = 'available', ''
-local expiry = redis.call('ZSCORE', K.reserved(pool), cid)
-local capped = redis.call('ZSCORE', K.capped(pool), cid)
+local expiry = redis.call('ZSCORE', K.RESERVED .. pool, cid)
+local capped = redis.call('ZSCORE', K.CAPPED .. pool, cid)
 if expiry and tonumber(expiry) > now then
   state, till = 'reserved', expiry
 elseif values[4] ~= '1' then

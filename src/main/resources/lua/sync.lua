@@ -15,17 +15,17 @@ local count = 0
 for i = 6, #ARGV, 8 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
-  local key = K.number(cid)
+  local key = K.NUMBER .. cid
   local old = redis.call('HMGET', key, 'pool', 'npa', 'last')
   if old[1] then
     make_unavailable(old[1], old[2], cid)
-    redis.call('ZREM', K.capped(old[1]), cid)
-    redis.call('SREM', K.members(old[1]), cid)
+    redis.call('ZREM', K.CAPPED .. old[1], cid)
+    redis.call('SREM', K.MEMBERS .. old[1], cid)
     if old[1] ~= pool then
-      local expiry = redis.call('ZSCORE', K.reserved(old[1]), cid)
+      local expiry = redis.call('ZSCORE', K.RESERVED .. old[1], cid)
       if expiry then
-        redis.call('ZREM', K.reserved(old[1]), cid)
-        redis.call('ZADD', K.reserved(pool), expiry, cid)
+        redis.call('ZREM', K.RESERVED .. old[1], cid)
+        redis.call('ZADD', K.RESERVED .. pool, expiry, cid)
       end
     end
     if tonumber(old[3]) > last then
@@ -37,7 +37,7 @@ for i = 6, #ARGV, 8 do
   redis.call('SADD', K.ALL, cid)
   redis.call('SADD', K.POOLS, pool)
   if active == '1' then
-    redis.call('SADD', K.members(pool), cid)
+    redis.call('SADD', K.MEMBERS .. pool, cid)
     restore(cid)
   end
   count = count + 1

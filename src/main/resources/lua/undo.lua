@@ -13,10 +13,10 @@ local cid, id = ARGV[1], ARGV[2]
 NOW = tonumber(ARGV[4])
 HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
 
-local key = K.number(cid)
+local key = K.NUMBER .. cid
 local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid', 'rrepeat')
 local pool = f[1]
-if not pool or f[6] ~= id or f[7] == '1' or redis.call('ZREM', K.reserved(pool), cid) == 0 then
+if not pool or f[6] ~= id or f[7] == '1' or redis.call('ZREM', K.RESERVED .. pool, cid) == 0 then
   return 0
 end
 if f[2] == HOUR_ID and tonumber(f[3]) > 0 then
@@ -27,7 +27,7 @@ if f[4] == DAY_ID and tonumber(f[5]) > 0 then
 end
 redis.call('HSET', key, 'last', ARGV[3])
 if ARGV[9] ~= '' then
-  local rate_key = K.rate(ARGV[9], ARGV[10])
+  local rate_key = K.RATE .. ARGV[9] .. ':' .. ARGV[10]
   if tonumber(redis.call('GET', rate_key) or '0') > 0 then
     redis.call('DECR', rate_key)
   end

@@ -1,5 +1,5 @@
--- keys_probe (tests only): the key names keys.lua builds, for RedisKeysTest to hold RedisKeys against.
+-- keys_probe (tests only): the key names keys.lua gives the scripts, for RedisKeysTest to hold RedisKeys against.
 -- include: keys
-return {K.ALL, K.POOLS, K.LOADED, K.CAMPAIGNS, K.number('5125550100'), K.available('east', '512'),
-  K.reserved('east'), K.capped('east'), K.pool_settings('east'), K.rate('1001', '29438400'),
-  K.call_key('V1260930150000012345'), K.uid('1732612345.7')}
+return {K.ALL, K.POOLS, K.LOADED, K.CAMPAIGNS, K.NUMBER .. '5125550100', K.AVAILABLE .. 'east' .. ':' .. '512',
+  K.RESERVED .. 'east', K.CAPPED .. 'east', K.POOL_SETTINGS .. 'east', K.RATE .. '1001' .. ':' .. '29438400',
+  K.CALL_KEY .. 'V1260930150000012345', K.UID .. '1732612345.7'}
