@@ -3,6 +3,16 @@ package io.cidrotator.history;
 /** Every SQL statement of writing the allocation history. */
 final class HistorySql {
 
+  /**
+   * For each batch's transaction. RECORD_RELEASES finds its rows by id: a lookup in the primary key per release,
+   * about 10 ms for a batch of 1,000 however large the table. But on a table PostgreSQL has not analyzed yet (a
+   * new installation, the bench's fresh one) the planner cannot see that, and hashes the batch against a scan of
+   * the whole table: 118 ms a batch at 300,000 rows, growing with every batch, and the plan stays cached on the
+   * connection until autovacuum's first analyze (measured: a minute and 340,000 rows into a bench run, PostgreSQL
+   * spent twice the CPU until then, which was why the first measured round ran 15-30% slow).
+   */
+  static final String INDEX_LOOKUPS = "SET LOCAL enable_seqscan = off";
+
   static final String INSERT_ALLOCATIONS = """
     INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at,
                              call_key, uid, call_type, lead_id)

@@ -210,8 +210,9 @@ public final class HistoryWriter implements Bus.Handlers {
         releases.add(event);
       }
     }
-    return pg.withTransaction(conn -> conn.preparedQuery(HistorySql.INSERT_ALLOCATIONS)
-      .execute(allocations.tuple())
+    return pg.withTransaction(conn -> conn.query(HistorySql.INDEX_LOOKUPS)
+      .execute()
+      .compose(set -> conn.preparedQuery(HistorySql.INSERT_ALLOCATIONS).execute(allocations.tuple()))
       .compose(r -> conn.preparedQuery(HistorySql.RECORD_RELEASES).execute(releases.tuple()))
       .map(releases::unmatched));
   }
