@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdminVerticle extends VerticleBase {
 
+  /** PostgreSQL connections: admin writes, history batches and chart reads share them. */
+  static final int POOL_SIZE = 4;
   /** The allocators hand over their last history as they stop: this verticle keeps listening this long. */
   private static final long LAST_HAND_OVER_MS = 300;
 
@@ -54,7 +56,7 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     pg = PgBuilder.pool()
       .with(new PoolOptions()
-        .setMaxSize(4)
+        .setMaxSize(POOL_SIZE)
         .setConnectionTimeout(2)
         .setConnectionTimeoutUnit(TimeUnit.SECONDS))
       .with(new NetClientOptions().setConnectTimeout(2000))

@@ -97,16 +97,22 @@ public final class Bus {
       .completion();
   }
 
+  /** Registers every handler of {@code features} as it is ({@link #consume}); resolves once all are registered. */
+  public static Future<Void> consumeAll(Vertx vertx, List<Handlers> features) {
+    return consumeAll(vertx, features, null);
+  }
+
   /**
-   * Registers every handler of {@code features} the same way ({@link #consume}, each failure first passed through
-   * {@code failures}); resolves once all are registered.
+   * Registers every handler of {@code features} the same way ({@link #consume}), each failure first passed through
+   * {@code failures} when it is not null; resolves once all are registered.
    */
   public static Future<Void> consumeAll(Vertx vertx, List<Handlers> features,
                                         Function<Throwable, Future<JsonObject>> failures) {
     List<Future<Void>> registered = new ArrayList<>();
     for (Handlers feature : features) {
-      feature.handlers().forEach((address, handler) -> registered.add(consume(vertx, address,
-        request -> handler.apply(request).recover(failures))));
+      feature.handlers().forEach((address, handler) -> registered.add(consume(vertx, address, failures == null
+        ? handler
+        : request -> handler.apply(request).recover(failures))));
     }
     return Future.all(registered).mapEmpty();
   }

@@ -44,9 +44,6 @@ class AdminVerticleTest {
   @RegisterExtension
   static final Api api = new Api();
 
-  /** The admin verticle's PostgreSQL connections (AdminVerticle: PoolOptions.setMaxSize). */
-  private static final int ADMIN_POOL_SIZE = 4;
-
   /** The actor of an operator's write, as Actor#toJson puts it in every write message. */
   private static final JsonObject ACTOR = new JsonObject()
     .put("subject", "ops")
@@ -786,12 +783,12 @@ class AdminVerticleTest {
       locker.query("BEGIN").execute().await();
       locker.query("LOCK TABLE caller_ids IN ACCESS EXCLUSIVE MODE").execute().await();
       // Every connection of the admin verticle's pool waits on the lock ...
-      for (int i = 0; i < ADMIN_POOL_SIZE; i++) {
+      for (int i = 0; i < AdminVerticle.POOL_SIZE; i++) {
         blocked.add(api.server().vertx.eventBus().<JsonObject>request(Bus.INVENTORY_COUNTS, new JsonObject())
           .map(Message::body));
       }
-      api.poll(AdminVerticleTest::waitingOnCallerIds, n -> n == ADMIN_POOL_SIZE, Duration.ofSeconds(10));
-      assertThat(waitingOnCallerIds()).isEqualTo(ADMIN_POOL_SIZE);
+      api.poll(AdminVerticleTest::waitingOnCallerIds, n -> n == AdminVerticle.POOL_SIZE, Duration.ofSeconds(10));
+      assertThat(waitingOnCallerIds()).isEqualTo(AdminVerticle.POOL_SIZE);
 
       // ... so the next request waits for a connection until the pool gives up.
       ReplyException failure = bus.failure(Bus.INVENTORY_COUNTS, new JsonObject());

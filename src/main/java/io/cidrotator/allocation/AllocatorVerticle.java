@@ -25,7 +25,7 @@ public final class AllocatorVerticle extends VerticleBase {
   public Future<?> start() {
     allocator = new Allocator(vertx, config, "allocator");
     return allocator.start()
-      .compose(v -> Bus.consumeAll(vertx, List.of(allocator), Future::failedFuture));
+      .compose(v -> Bus.consumeAll(vertx, List.of(allocator)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.cidrotator.agi;
 
+import io.cidrotator.Poll;
 import io.cidrotator.TestServer;
 import io.cidrotator.agi.ScriptedAsterisk.Channel;
 import io.cidrotator.agi.ScriptedAsterisk.Transcript;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +131,8 @@ class AgiVerticleTest {
 
     assertThat(transcript.commands()).singleElement().asString().startsWith("SET VARIABLE CIDROTATOR_RESERVATION");
     assertThat(channel.variables).doesNotContainKeys("CALLERID(num)", "CIDROTATOR_STATUS");
-    assertThat(poll(this::reservedCount, 0L)).as("live reservations").isZero();
+    assertThat(Poll.last(server.vertx, Duration.ofSeconds(5), this::reservedCount, n -> n == 0))
+      .as("live reservations").isZero();
   }
 
   @Test
@@ -294,16 +295,6 @@ class AgiVerticleTest {
     return server.redis.send(Request.cmd(Command.ZCARD).arg(RESERVED)).await().toLong();
   }
 
-  /** Reads {@code value} every 50 ms until it is {@code expected} or 5 s passed; the last value read. */
-  private long poll(java.util.function.Supplier<Long> value, long expected) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
-    long last = value.get();
-    while (last != expected && Instant.now().isBefore(deadline)) {
-      server.vertx.timer(50).await();
-      last = value.get();
-    }
-    return last;
-  }
 
   private static List<JsonObject> concat(List<JsonObject> a, List<JsonObject> b) {
     List<JsonObject> all = new ArrayList<>(a);

@@ -1,5 +1,6 @@
 package io.cidrotator.http;
 
+import io.cidrotator.Poll;
 import io.cidrotator.TestServer;
 import io.cidrotator.history.HistoryClient;
 import io.cidrotator.redis.RedisIndex;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -221,18 +221,9 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
     return rows;
   }
 
-  /**
-   * Reads {@code value} every 50 ms until {@code done} accepts it or {@code within} elapsed, and returns
-   * the last value read, so the caller's assertion reports what was seen when time ran out.
-   */
+  /** {@link Poll#last}: the last value read, once {@code done} accepts it or {@code within} is over. */
   public <T> T poll(Supplier<T> value, Predicate<T> done, Duration within) {
-    Instant deadline = Instant.now().plus(within);
-    T last = value.get();
-    while (!done.test(last) && Instant.now().isBefore(deadline)) {
-      server.vertx.timer(50).await();
-      last = value.get();
-    }
-    return last;
+    return Poll.last(server.vertx, within, value, done);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.cidrotator.resilience;
 
+import io.cidrotator.Poll;
 import io.cidrotator.TestServer;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Handler;

@@ -1,5 +1,6 @@
 package io.cidrotator.resilience;
 
+import io.cidrotator.Poll;
 import io.cidrotator.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
