@@ -23,8 +23,7 @@
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
 --       no_local_number: the pool's fallback is 'area_code' and the destination's area code has no number
 --       available while other area codes of the pool have.
-NOW = tonumber(ARGV[1])
-HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+use_clock(ARGV[1], 5)
 local npa = ARGV[3]
 local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
 local batch = tonumber(ARGV[15])

@@ -1,9 +1,16 @@
 -- index: the functions that keep a number in the right set of its pool (available, reserved, capped) and the
 -- pool's area-code index in step. Shared Lua, not a script: a script names it on its "-- include:" line.
--- The including script sets NOW and the cap windows (HOUR_ID, HOUR_END, DAY_ID, DAY_END) before it calls
--- restore() or reclaim().
+-- The including script sets the clock (use_clock) before it calls restore() or reclaim().
 -- include: keys
 local NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
+
+-- Sets the clock of the functions below: now (ms), and the cap windows from the four arguments ARGV[first] on
+-- (hour window id, hour window end (ms), day window id, day window end (ms): CapWindows#argv in Java).
+local function use_clock(now, first)
+  NOW = tonumber(now)
+  HOUR_ID, HOUR_END = ARGV[first], tonumber(ARGV[first + 1])
+  DAY_ID, DAY_END = ARGV[first + 2], tonumber(ARGV[first + 3])
+end
 
 -- Brings the pool's area-code index in step with one area code's available set.
 local function refresh_head(pool, npa)

@@ -10,8 +10,7 @@
 -- Reply: {1, allocation_id, caller_id} when a reservation was released; {0, '', caller_id} when none was live
 --        (idempotent); {-1} when the number is not in the inventory; {-2} when no allocation holds the call key.
 local cid = ARGV[1]
-NOW = tonumber(ARGV[2])
-HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+use_clock(ARGV[2], 3)
 local wanted = ARGV[7]
 
 if cid == '' then

@@ -8,8 +8,7 @@
 -- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
 -- Reply: {caller_id, allocation id, ...} of every reservation released
 local campaign = ARGV[1]
-NOW = tonumber(ARGV[2])
-HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+use_clock(ARGV[2], 3)
 
 local released = {}
 for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do

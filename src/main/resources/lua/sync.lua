@@ -8,8 +8,7 @@
 -- ARGV[6..] groups of 8: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never)
 -- Reply: number of numbers written
-NOW = tonumber(ARGV[1])
-HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+use_clock(ARGV[1], 2)
 
 local count = 0
 for i = 6, #ARGV, 8 do

@@ -10,8 +10,7 @@
 --        reused) or a retry of the same call was answered with it (rrepeat): the dialplan may be dialing with it
 --        now. A reservation past its expiry but not reclaimed yet is taken back like a live one: no call used it.
 local cid, id = ARGV[1], ARGV[2]
-NOW = tonumber(ARGV[4])
-HOUR_ID, HOUR_END, DAY_ID, DAY_END = ARGV[5], tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+use_clock(ARGV[4], 5)
 
 local key = K.NUMBER .. cid
 local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid', 'rrepeat')

@@ -72,6 +72,7 @@ public final class AdminVerticle extends VerticleBase {
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
     InventorySync sync = new InventorySync(pg, redis, config);
+    sync.reloadOnReconnect();
     history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
       Metrics.registry());
     List<Bus.Handlers> features = List.of(

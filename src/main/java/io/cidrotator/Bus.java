@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,10 +143,10 @@ public final class Bus {
     }
   }
 
-  /** A list answer, {@code {items: [...]}}: each row as {@code toJson} shapes it. */
-  public static JsonObject items(Iterable<Row> rows, Function<Row, JsonObject> toJson) {
+  /** A list answer, {@code {items: [...]}}: each element (a row, a record) as {@code toJson} shapes it. */
+  public static <T> JsonObject items(Iterable<T> elements, Function<T, JsonObject> toJson) {
     JsonArray items = new JsonArray();
-    rows.forEach(row -> items.add(toJson.apply(row)));
+    elements.forEach(element -> items.add(toJson.apply(element)));
     return new JsonObject().put("items", items);
   }
 

@@ -7,14 +7,15 @@ import io.cidrotator.auth.DialerAccess;
 import io.cidrotator.dialer.Allocation;
 import io.cidrotator.dialer.AllocationRequest;
 import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.dialer.DialerOutcome;
 import io.cidrotator.dialer.ReleaseRequest;
+import io.cidrotator.http.ApiErrors;
 import io.cidrotator.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -148,7 +149,7 @@ public final class AgiVerticle extends VerticleBase {
     String reservation = allocated.reservation();
     return session.setVariable(RESERVATION, reservation)
       .compose(v -> session.setVariable(CALLER_ID, callerId))
-      .onFailure(e -> allocation.release(new ReleaseRequest(callerId, reservation, null, null, CallEnd.UNKNOWN)))
+      .onFailure(e -> allocation.release(new ReleaseRequest(callerId, reservation, CallIdentity.ANONYMOUS, CallEnd.UNKNOWN)))
       .compose(v -> session.setVariable("CALLERID(num)", callerId))
       .compose(v -> session.setVariable(STATUS, "OK"))
       .map("ok");
@@ -195,28 +196,23 @@ public final class AgiVerticle extends VerticleBase {
   }
 
   /**
-   * The metrics label of a failure, and the CIDROTATOR_REASON of a failed allocation or release: the dialer
-   * outcome of its status, or what ended the session.
+   * The metrics label of a failure, and the CIDROTATOR_REASON of a failed allocation or release: what ended the
+   * session, else the dialer outcome of the status the HTTP routes would answer ({@link ApiErrors#answerOf}).
    */
   private static String outcomeOf(Throwable e) {
     if (e instanceof AgiException agi) {
       return agi.outcome;
     }
-    if (e instanceof HttpException http) {
-      return DialerOutcome.ofStatus(http.getStatusCode()).label();
-    }
     if (e instanceof IllegalArgumentException) {
       // A query string that is not validly %-encoded.
       return DialerOutcome.BAD_REQUEST.label();
     }
-    if (e instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case TIMEOUT, NO_HANDLERS -> DialerOutcome.UNAVAILABLE.label();
-        default -> DialerOutcome.ofStatus(reply.failureCode()).label();
-      };
+    ApiErrors.Answer answer = ApiErrors.answerOf(e);
+    if (answer == null) {
+      LOG.error("Unexpected failure in a FastAGI session", e);
+      return DialerOutcome.ERROR.label();
     }
-    LOG.error("Unexpected failure in a FastAGI session", e);
-    return DialerOutcome.ERROR.label();
+    return DialerOutcome.ofStatus(answer.status()).label();
   }
 
   private void count(String script, String outcome) {

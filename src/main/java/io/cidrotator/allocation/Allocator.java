@@ -2,7 +2,9 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.dialer.Allocation;
 import io.cidrotator.dialer.AllocationRequest;
+import io.cidrotator.dialer.Allocations;
 import io.cidrotator.dialer.ReleaseRequest;
 import io.cidrotator.history.HistoryBuffer;
 import io.cidrotator.history.HistoryEvent;
@@ -151,15 +153,9 @@ public final class Allocator implements Bus.Handlers {
         request.destination().digits(), request.campaign(), request.agent(), allocated.tier(), allocated.pool(), now,
         HistoryEvent.Call.of(request.callKey(), request.uid())));
     }
-    return new JsonObject()
-      .put("caller_id", allocated.callerId())
-      .put("area_code", allocated.areaCode())
-      .put("carrier", allocated.carrier())
-      .put("tier", allocated.tier())
-      .put("reservation", allocated.allocationId())
-      .put("reserved_for", allocated.ttlMs() / 1000)
-      .put("pool", allocated.pool())
-      .put("repeat", allocated.repeat())
+    return new Allocation(allocated.callerId(), allocated.areaCode(), allocated.carrier(), allocated.tier(),
+      allocated.allocationId(), allocated.ttlMs() / 1000, allocated.pool(), allocated.repeat())
+      .toJson()
       .put("undo", undo);
   }
 
@@ -202,23 +198,23 @@ public final class Allocator implements Bus.Handlers {
 
   private JsonObject released(ReleaseScript.Reply reply, ReleaseRequest request, long now) {
     switch (reply.result()) {
-      case RELEASED -> releasedCount.increment();
+      case RELEASED -> {
+        releasedCount.increment();
+        history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", request.end()));
+      }
       case NOTHING_LIVE -> nothingLiveCount.increment();
-      default -> unknownCount.increment();
-    }
-    switch (reply.result()) {
-      case UNKNOWN_NUMBER -> throw new Bus.Failure(404, (request.callerId() != null ? "" : "the number of ")
-        + request.naming() + " is not in the inventory");
-      case UNKNOWN_CALL -> throw new Bus.Failure(404, request.naming()
-        + ": no allocation known for this call (never allocated, or ended more than 15 minutes ago)");
-      case RELEASED -> history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released",
-        request.end()));
-      default -> {
-        // nothing live: nothing to record
+      case UNKNOWN_NUMBER -> {
+        unknownCount.increment();
+        throw new Bus.Failure(404, (request.callerId() != null ? "" : "the number of ") + request.naming()
+          + " is not in the inventory");
+      }
+      case UNKNOWN_CALL -> {
+        unknownCount.increment();
+        throw new Bus.Failure(404, request.naming()
+          + ": no allocation known for this call (never allocated, or ended more than 15 minutes ago)");
       }
     }
-    return new JsonObject().put("caller_id", reply.callerId()).put("released", reply.result()
-      == ReleaseScript.Result.RELEASED);
+    return new Allocations.Release(reply.callerId(), reply.result() == ReleaseScript.Result.RELEASED).toJson();
   }
 
   /**

@@ -32,7 +32,7 @@ public final class ReservationRoutes implements Routes {
   public ReservationRoutes(Vertx vertx, Access access, AllocationClient allocation) {
     this.reservations = new ReservationClient(vertx, TIMEOUT_MS);
     this.allocation = allocation;
-    this.audit = new AuditClient(vertx, TIMEOUT_MS);
+    this.audit = new AuditClient(vertx, ADMIN_TIMEOUT_MS);
     this.access = access;
   }
 

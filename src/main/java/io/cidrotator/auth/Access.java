@@ -8,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
@@ -33,7 +32,7 @@ public final class Access implements Routes {
 
   @Override
   public void mount(Router router) {
-    router.post("/api/auth/token").handler(BodyHandler.create().setBodyLimit(64 * 1024)).respond(this::issueToken);
+    router.post("/api/auth/token").handler(Routes.smallBody()).respond(this::issueToken);
   }
 
   /** Reads need any role. */

@@ -37,7 +37,7 @@ public final class CallerIdRoutes implements Routes {
 
   @Override
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
+    BodyHandler body = Routes.smallBody();
     router.get("/api/caller-ids").handler(access.viewer()).respond(this::list);
     router.post("/api/caller-ids").handler(body).handler(access.admin()).respond(this::create);
     router.get("/api/caller-ids/:caller_id").handler(access.viewer()).respond(this::get);

@@ -10,16 +10,12 @@ import java.util.function.Function;
 
 /**
  * What a dialer asks for before a call, from {@code GET /next-cid} or the FastAGI script {@code next-cid}, parsed
- * and validated once for both. {@code campaign}, {@code agent}, {@code callKey} and {@code uid} are null when
- * the dialer sent none.
+ * and validated once for both. {@code campaign} and {@code agent} are null when the dialer sent none.
  *
  * @param destination the number called, reduced to 10 digits (outside-line prefix and country code stripped)
- * @param callKey     VICIdial's call id from CALLERID(name) (e.g. V1260930150000012345): one per call, so a
- *                    retry with it is answered the same number and counted once. Anything else there (a phone's
- *                    display name, the same on every call) is dropped, not refused.
- * @param uid         Asterisk's ${UNIQUEID}, the same use as callKey
+ * @param call        who the call is: a retry of the same call is answered the same number and counted once
  */
-public record AllocationRequest(NanpNumber destination, String campaign, String agent, String callKey, String uid) {
+public record AllocationRequest(NanpNumber destination, String campaign, String agent, CallIdentity call) {
 
   /**
    * Reads {@code to}, {@code campaign}, {@code agent}, {@code callkey} and {@code uid} from {@code param} (null
@@ -36,23 +32,30 @@ public record AllocationRequest(NanpNumber destination, String campaign, String 
       Input.number("to", to, dialPrefixes),
       Input.name("campaign", param.apply("campaign")),
       Input.name("agent", param.apply("agent")),
-      VicidialCallId.parse(param.apply("callkey")) == null ? null : param.apply("callkey"),
-      Input.name("uid", param.apply("uid")));
+      CallIdentity.parse(param));
   }
 
   /** The body of the allocation message on the bus. */
   public JsonObject toJson() {
-    return new JsonObject()
+    return call.putInto(new JsonObject()
       .put("to", destination.digits())
       .put("campaign", campaign)
-      .put("agent", agent)
-      .put("callkey", callKey)
-      .put("uid", uid);
+      .put("agent", agent));
   }
 
   /** The request a {@link #toJson()} body carries (validated where it was sent). */
   public static AllocationRequest fromJson(JsonObject body) {
     return new AllocationRequest(new NanpNumber(body.getString("to")), body.getString("campaign"),
-      body.getString("agent"), body.getString("callkey"), body.getString("uid"));
+      body.getString("agent"), CallIdentity.fromJson(body));
+  }
+
+  /** VICIdial's call id; null when the dialplan gave none. */
+  public String callKey() {
+    return call.callKey();
+  }
+
+  /** Asterisk's ${UNIQUEID}; null when the dialplan gave none. */
+  public String uid() {
+    return call.uid();
   }
 }

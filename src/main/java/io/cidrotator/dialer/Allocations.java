@@ -18,7 +18,12 @@ public interface Allocations {
   /** What a release did: {@code released} is false when nothing was live (idempotent). */
   record Release(String callerId, boolean released) {
 
-    /** The release an allocator's answer carries (see {@code Allocator#release}). */
+    /** The release as an allocator answers it on the bus. */
+    public JsonObject toJson() {
+      return new JsonObject().put("caller_id", callerId).put("released", released);
+    }
+
+    /** The release an allocator's answer carries ({@link #toJson()}). */
     public static Release fromJson(JsonObject answer) {
       return new Release(answer.getString("caller_id"), answer.getBoolean("released"));
     }

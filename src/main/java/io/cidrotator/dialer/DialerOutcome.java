@@ -27,10 +27,12 @@ public enum DialerOutcome {
     this.kvError = kvError;
   }
 
-  /** The outcome an HTTP status (or a bus failure code) stands for. */
+  /** The outcome an HTTP status (or a bus failure code) stands for; a code outside 200-599 is an error. */
   public static DialerOutcome ofStatus(int status) {
+    if (status >= 200 && status < 300) {
+      return OK;
+    }
     return switch (status) {
-      case 200 -> OK;
       case 400 -> BAD_REQUEST;
       case 422 -> MISSING_PARAMETER;
       case 401 -> UNAUTHORIZED;
@@ -38,7 +40,7 @@ public enum DialerOutcome {
       case 404 -> NOT_FOUND;
       case 429 -> RATE_LIMITED;
       case 503 -> UNAVAILABLE;
-      default -> status < 500 ? CLIENT_ERROR : ERROR;
+      default -> status >= 400 && status < 500 ? CLIENT_ERROR : ERROR;
     };
   }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * reservation ends, so a late hangup cannot free the number from the next call), else by the {@code callKey}
  * or {@code uid} it was allocated with. {@code end} is how it ended, for the history.
  */
-public record ReleaseRequest(String callerId, String reservation, String callKey, String uid, CallEnd end) {
+public record ReleaseRequest(String callerId, String reservation, CallIdentity call, CallEnd end) {
 
   /** The allocation id /next-cid answers as {@code reservation} (a UUID). */
   private static final Pattern RESERVATION = Pattern.compile("[0-9a-f-]{36}");
@@ -25,7 +25,7 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
 
   /** A release by number alone, as an admin's {@code DELETE /api/reservation/{caller_id}} makes it. */
   public static ReleaseRequest of(String callerId) {
-    return new ReleaseRequest(callerId, null, null, null, CallEnd.UNKNOWN);
+    return new ReleaseRequest(callerId, null, CallIdentity.ANONYMOUS, CallEnd.UNKNOWN);
   }
 
   /**
@@ -36,9 +36,8 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
    */
   public static ReleaseRequest parse(Function<String, String> param) {
     String callerId = Input.optional(param.apply("caller_id"));
-    String callKey = VicidialCallId.parse(param.apply("callkey")) == null ? null : param.apply("callkey");
-    String uid = Input.name("uid", param.apply("uid"));
-    if (callerId == null && callKey == null && uid == null) {
+    CallIdentity call = CallIdentity.parse(param);
+    if (callerId == null && call.isAnonymous()) {
       throw new HttpException(422, "caller_id: required query parameter is missing (or give uid, or callkey with "
         + "VICIdial's call id)");
     }
@@ -55,16 +54,14 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
     CallEnd end = new CallEnd(dialStatus,
       Input.integer("answered", param.apply("answered"), 0, MAX_ANSWERED_SECONDS),
       Input.integer("cause", param.apply("cause"), 0, MAX_CAUSE));
-    return new ReleaseRequest(digits, reservation, callKey, uid, end);
+    return new ReleaseRequest(digits, reservation, call, end);
   }
 
   /** The body of the release message on the bus. */
   public JsonObject toJson() {
-    return new JsonObject()
+    return call.putInto(new JsonObject()
       .put("caller_id", callerId)
-      .put("reservation", reservation)
-      .put("callkey", callKey)
-      .put("uid", uid)
+      .put("reservation", reservation))
       .put("dialstatus", end.dialStatus())
       .put("answered", end.answeredSeconds())
       .put("cause", end.hangupCause());
@@ -72,9 +69,18 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
 
   /** The request a {@link #toJson()} body carries (validated where it was sent). */
   public static ReleaseRequest fromJson(JsonObject body) {
-    return new ReleaseRequest(body.getString("caller_id"), body.getString("reservation"), body.getString("callkey"),
-      body.getString("uid"), new CallEnd(body.getString("dialstatus"), body.getInteger("answered"),
-      body.getInteger("cause")));
+    return new ReleaseRequest(body.getString("caller_id"), body.getString("reservation"), CallIdentity.fromJson(body),
+      new CallEnd(body.getString("dialstatus"), body.getInteger("answered"), body.getInteger("cause")));
+  }
+
+  /** VICIdial's call id; null when the dialplan gave none. */
+  public String callKey() {
+    return call.callKey();
+  }
+
+  /** Asterisk's ${UNIQUEID}; null when the dialplan gave none. */
+  public String uid() {
+    return call.uid();
   }
 
   /** How the request names the call, for a message: "caller_id 5125550100", "callkey V...", "uid ...". */
@@ -82,6 +88,6 @@ public record ReleaseRequest(String callerId, String reservation, String callKey
     if (callerId != null) {
       return "caller_id " + callerId;
     }
-    return callKey != null ? "callkey " + callKey : "uid " + uid;
+    return call.callKey() != null ? "callkey " + call.callKey() : "uid " + call.uid();
   }
 }

@@ -15,6 +15,8 @@ import java.util.function.Function;
  */
 public final class DatabasePing implements Bus.Handlers {
 
+  private static final String PING = "SELECT 1";
+
   private final Pool pg;
   private final HistoryWriter history;
 
@@ -31,7 +33,7 @@ public final class DatabasePing implements Bus.Handlers {
   /** {@code {latency_us, history_buffered, history_writes}}. */
   private Future<JsonObject> ping(JsonObject request) {
     long start = System.nanoTime();
-    return pg.query("SELECT 1")
+    return pg.query(PING)
       .execute()
       .map(rows -> new JsonObject()
         .put("latency_us", (System.nanoTime() - start) / 1000)

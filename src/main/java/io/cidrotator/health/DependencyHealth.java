@@ -28,11 +28,12 @@ public final class DependencyHealth {
     Bus.Sender bus = new Bus.Sender(vertx, CHECK_TIMEOUT_MS);
     this.checks = HealthChecks.create(vertx)
       .register("database", CHECK_TIMEOUT_MS, promise -> bus.request(Bus.DATABASE_PING, new JsonObject())
-        .onSuccess(data -> promise.complete(Status.OK(data)))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))))
+        .onSuccess(data -> promise.tryComplete(Status.OK(data)))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", e.getMessage())))))
+      // The check's own timeout may have failed the promise already: an answer after it changes nothing.
       .register("redis", CHECK_TIMEOUT_MS, promise -> allocation.ping()
-        .onSuccess(data -> promise.complete(Status.OK(data)))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+        .onSuccess(data -> promise.tryComplete(Status.OK(data)))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", e.getMessage())))));
   }
 
   /** Runs every check; {@code up} tells whether all passed. */

@@ -41,48 +41,57 @@ public final class ApiErrors {
       return;
     }
     Throwable failure = ctx.failure();
-    int status;
-    String detail;
-    if (failure instanceof HttpException http) {
-      status = http.getStatusCode();
-      detail = http.getPayload() != null ? http.getPayload() : defaultDetail(status);
-    } else if (failure instanceof ReplyException reply) {
-      switch (reply.failureType()) {
-        case TIMEOUT -> {
-          status = 503;
-          detail = "no answer from the allocator in time (Redis slow or unreachable)";
-        }
-        case NO_HANDLERS -> {
-          status = 503;
-          detail = "the service is starting or stopping";
-        }
-        default -> {
-          status = reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
-          detail = reply.getMessage();
-        }
-      }
-    } else if (failure instanceof Bus.Failure f) {
-      // A failure from a call that did not cross the bus (the bench's direct allocator): the same statuses.
-      status = f.status;
-      detail = f.getMessage();
-    } else if (failure == null) {
-      status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
-      detail = defaultDetail(status);
+    Answer answer;
+    if (failure == null) {
+      int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+      answer = new Answer(status, defaultDetail(status));
     } else {
-      LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-      status = 500;
-      detail = "internal error";
+      answer = answerOf(failure);
+      if (answer == null) {
+        LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+        answer = new Answer(500, "internal error");
+      }
     }
-    if (status == 401) {
+    if (answer.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
-    ctx.response().setStatusCode(status);
+    ctx.response().setStatusCode(answer.status());
     FailureFormat format = ctx.get(FORMAT);
     if (format != null) {
-      format.end(ctx.response(), status, detail);
+      format.end(ctx.response(), answer.status(), answer.detail());
     } else {
-      ctx.json(new JsonObject().put("detail", detail));
+      ctx.json(new JsonObject().put("detail", answer.detail()));
     }
+  }
+
+  /** What a failure answers: its status and the sentence of the body. */
+  public record Answer(int status, String detail) {
+  }
+
+  /**
+   * The answer a failure stands for (FastAGI maps its failures with it too): an HttpException keeps its status,
+   * a failed bus reply its failure code (400-599), a bus timeout or missing consumer is 503, a
+   * {@link Bus.Failure} keeps its status. Null for any other failure: nobody meant it (a bug), the caller logs
+   * it once and answers 500.
+   */
+  public static Answer answerOf(Throwable failure) {
+    if (failure instanceof HttpException http) {
+      return new Answer(http.getStatusCode(), http.getPayload() != null ? http.getPayload()
+        : defaultDetail(http.getStatusCode()));
+    }
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case TIMEOUT -> new Answer(503, "no answer from the allocator in time (Redis slow or unreachable)");
+        case NO_HANDLERS -> new Answer(503, "the service is starting or stopping");
+        default -> new Answer(reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500,
+          reply.getMessage());
+      };
+    }
+    if (failure instanceof Bus.Failure f) {
+      // A failure from a call that did not cross the bus (the bench's direct allocator): the same statuses.
+      return new Answer(f.status, f.getMessage());
+    }
+    return null;
   }
 
   private static String defaultDetail(int status) {

@@ -1,6 +1,7 @@
 package io.cidrotator.http;
 
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /** The HTTP routes of one feature; {@code RouterVerticle} mounts every feature's routes, in its order. */
 public interface Routes {
@@ -12,4 +13,9 @@ public interface Routes {
   long ADMIN_TIMEOUT_MS = 30_000;
 
   void mount(Router router);
+
+  /** The body handler of a route that takes a small JSON body (a write of the admin API): at most 64 KiB. */
+  static BodyHandler smallBody() {
+    return BodyHandler.create().setBodyLimit(64 * 1024);
+  }
 }

@@ -52,6 +52,13 @@ public final class InventorySync {
     this.pg = pg;
     this.redis = redis;
     this.config = config;
+  }
+
+  /**
+   * Reloads whenever {@code redis}'s connection comes back: an admin write that committed while Redis was away
+   * answered 503 without reaching the index, and Redis may have restarted empty. Call once, from the owner.
+   */
+  public void reloadOnReconnect() {
     redis.onRestored(() -> loadAll()
       .onFailure(e -> LOG.warn("Reload after the Redis connection came back failed: {}", e.getMessage())));
   }

@@ -37,7 +37,7 @@ public final class PoolRoutes implements Routes {
 
   @Override
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
+    BodyHandler body = Routes.smallBody();
     router.get("/api/pools").handler(access.viewer()).respond(ctx -> pools.pools());
     router.post("/api/pools").handler(body).handler(access.admin()).respond(this::createPool);
     router.get("/api/pools/:name").handler(access.viewer()).respond(ctx -> pools.pool(pathName(ctx)));

@@ -3,6 +3,7 @@ package io.cidrotator.redis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.cidrotator.redis.ScriptReplies.millis;
@@ -31,12 +32,13 @@ public final class AllocateScript {
                      String uid, long callKeyGraceMs) {
 
     List<String> argv() {
-      return List.of(
-        Long.toString(now), defaultPool, destination.substring(0, 3), Long.toString(ttlMs),
-        windows.hourId(), Long.toString(windows.hourEnd()), windows.dayId(), Long.toString(windows.dayEnd()),
-        orEmpty(agent), Integer.toString(agentLimit), windows.minuteId(),
+      List<String> argv = new ArrayList<>(18);
+      argv.addAll(List.of(Long.toString(now), defaultPool, destination.substring(0, 3), Long.toString(ttlMs)));
+      argv.addAll(windows.argv());
+      argv.addAll(List.of(orEmpty(agent), Integer.toString(agentLimit), windows.minuteId(),
         orEmpty(campaign), destination, allocationId, Integer.toString(reclaimBatch),
-        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs));
+        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs)));
+      return argv;
     }
   }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The hourly and daily windows that caps count in, in the call center's time zone (a "day" ends at
@@ -27,6 +28,11 @@ public record CapWindows(String hourId, long hourEnd, String dayId, long dayEnd,
       day.plusDays(1).toInstant().toEpochMilli(),
       Long.toString(minuteStart / 60_000L),
       minuteStart + 60_000L);
+  }
+
+  /** The four script arguments of the cap windows, in the order index.lua's use_clock reads them. */
+  public List<String> argv() {
+    return List.of(hourId, Long.toString(hourEnd), dayId, Long.toString(dayEnd));
   }
 
   /** Whether {@code nowMs} still falls in these windows (the cheap check before recomputing). */

@@ -24,7 +24,7 @@ public record LuaScript(String name, String source, String sha) {
   /** The script {@code lua/<name>.lua} with its includes. */
   public static LuaScript load(String name) {
     Set<String> parts = new LinkedHashSet<>();
-    collect(name, parts);
+    collect(name, parts, new LinkedHashSet<>());
     StringBuilder source = new StringBuilder();
     for (String part : parts) {
       source.append(read(part)).append('\n');
@@ -33,16 +33,20 @@ public record LuaScript(String name, String source, String sha) {
   }
 
   /** Adds what {@code name} includes, then {@code name}: a file comes after everything it needs. */
-  private static void collect(String name, Set<String> parts) {
+  private static void collect(String name, Set<String> parts, Set<String> including) {
     if (parts.contains(name)) {
       return;
+    }
+    if (!including.add(name)) {
+      throw new IllegalStateException("lua/" + name + ".lua includes itself through " + including);
     }
     Matcher include = INCLUDE.matcher(read(name));
     if (include.find()) {
       for (String needed : include.group(1).split(", ")) {
-        collect(needed, parts);
+        collect(needed, parts, including);
       }
     }
+    including.remove(name);
     parts.add(name);
   }
 

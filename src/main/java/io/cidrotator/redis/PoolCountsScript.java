@@ -13,6 +13,10 @@ public final class PoolCountsScript {
   }
 
   public record Args(String pool, long now) {
+
+    List<String> argv() {
+      return List.of(pool, Long.toString(now));
+    }
   }
 
   /** Available now, live reservations, caps not yet over. */
@@ -20,7 +24,7 @@ public final class PoolCountsScript {
   }
 
   public static Future<Reply> run(ScriptRunner redis, Args args) {
-    return redis.run(LUA, List.of(args.pool(), Long.toString(args.now())))
+    return redis.run(LUA, args.argv())
       .map(r -> new Reply(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
   }
 }

@@ -14,10 +14,14 @@ public final class PruneScript {
 
   /** The caller-IDs to remove; the caller checked that PostgreSQL no longer has them. */
   public record Args(List<String> callerIds) {
+
+    List<String> argv() {
+      return callerIds;
+    }
   }
 
   /** Succeeds with how many of them the index held. */
   public static Future<Integer> run(ScriptRunner redis, Args args) {
-    return redis.run(LUA, args.callerIds()).map(reply -> reply.toInteger());
+    return redis.run(LUA, args.argv()).map(reply -> reply.toInteger());
   }
 }

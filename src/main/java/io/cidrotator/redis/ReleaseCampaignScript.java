@@ -17,8 +17,9 @@ public final class ReleaseCampaignScript {
   public record Args(String campaign, long now, CapWindows windows) {
 
     List<String> argv() {
-      return List.of(campaign, Long.toString(now),
-        windows.hourId(), Long.toString(windows.hourEnd()), windows.dayId(), Long.toString(windows.dayEnd()));
+      List<String> argv = new ArrayList<>(List.of(campaign, Long.toString(now)));
+      argv.addAll(windows.argv());
+      return argv;
     }
   }
 

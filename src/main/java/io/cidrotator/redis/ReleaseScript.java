@@ -3,6 +3,7 @@ package io.cidrotator.redis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.cidrotator.redis.ScriptReplies.orEmpty;
@@ -22,9 +23,11 @@ public final class ReleaseScript {
   public record Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid) {
 
     List<String> argv() {
-      return List.of(orEmpty(callerId), Long.toString(now),
-        windows.hourId(), Long.toString(windows.hourEnd()), windows.dayId(), Long.toString(windows.dayEnd()),
-        orEmpty(reservation), orEmpty(callKey), orEmpty(uid));
+      List<String> argv = new ArrayList<>(9);
+      argv.addAll(List.of(orEmpty(callerId), Long.toString(now)));
+      argv.addAll(windows.argv());
+      argv.addAll(List.of(orEmpty(reservation), orEmpty(callKey), orEmpty(uid)));
+      return argv;
     }
   }
 

@@ -13,9 +13,13 @@ public final class ReservationCountScript {
   }
 
   public record Args(long now) {
+
+    List<String> argv() {
+      return List.of(Long.toString(now));
+    }
   }
 
   public static Future<Long> run(ScriptRunner redis, Args args) {
-    return redis.run(LUA, List.of(Long.toString(args.now()))).map(reply -> reply.toLong());
+    return redis.run(LUA, args.argv()).map(reply -> reply.toLong());
   }
 }

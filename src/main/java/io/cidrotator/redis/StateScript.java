@@ -19,6 +19,10 @@ public final class StateScript {
   }
 
   public record Args(String callerId, long now) {
+
+    List<String> argv() {
+      return List.of(callerId, Long.toString(now));
+    }
   }
 
   /**
@@ -39,7 +43,7 @@ public final class StateScript {
 
   /** Succeeds with the number's state, or null when the index does not hold it. */
   public static Future<Reply> run(ScriptRunner redis, Args args) {
-    return redis.run(LUA, List.of(args.callerId(), Long.toString(args.now()))).map(StateScript::reply);
+    return redis.run(LUA, args.argv()).map(StateScript::reply);
   }
 
   private static Reply reply(Response r) {

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.cidrotator.redis.ScriptReplies.orEmpty;
+
 /**
  * {@code lua/sync.lua}: upserts numbers from PostgreSQL into the index, keeping their live state (reservation,
  * counts, a newer last use).
@@ -26,15 +28,12 @@ public final class SyncScript {
     List<String> argv() {
       List<String> argv = new ArrayList<>(5 + numbers.size() * 8);
       argv.add(Long.toString(now));
-      argv.add(windows.hourId());
-      argv.add(Long.toString(windows.hourEnd()));
-      argv.add(windows.dayId());
-      argv.add(Long.toString(windows.dayEnd()));
+      argv.addAll(windows.argv());
       for (Number n : numbers) {
         argv.add(n.callerId());
         argv.add(n.pool());
         argv.add(n.areaCode());
-        argv.add(n.carrier() == null ? "" : n.carrier());
+        argv.add(orEmpty(n.carrier()));
         argv.add(Integer.toString(n.hourlyLimit()));
         argv.add(Integer.toString(n.dailyLimit()));
         argv.add(n.active() ? "1" : "0");

@@ -2,6 +2,7 @@ package io.cidrotator.redis;
 
 import io.vertx.core.Future;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.cidrotator.redis.ScriptReplies.orEmpty;
@@ -27,9 +28,11 @@ public final class UndoScript {
                      String agent, String minuteId) {
 
     List<String> argv() {
-      return List.of(callerId, allocationId, Long.toString(previousLastUse),
-        Long.toString(now), windows.hourId(), Long.toString(windows.hourEnd()), windows.dayId(),
-        Long.toString(windows.dayEnd()), orEmpty(agent), minuteId);
+      List<String> argv = new ArrayList<>(10);
+      argv.addAll(List.of(callerId, allocationId, Long.toString(previousLastUse), Long.toString(now)));
+      argv.addAll(windows.argv());
+      argv.addAll(List.of(orEmpty(agent), minuteId));
+      return argv;
     }
   }
 

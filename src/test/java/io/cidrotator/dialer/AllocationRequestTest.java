@@ -27,21 +27,21 @@ class AllocationRequestTest {
     AllocationRequest request = parse("to", "5125551234", "campaign", "sales", "agent", "1001", "callkey", CALL_KEY,
       "uid", "1732612345.123");
 
-    assertThat(request).isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), "sales", "1001", CALL_KEY,
-      "1732612345.123"));
+    assertThat(request).isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), "sales", "1001",
+      new CallIdentity(CALL_KEY, "1732612345.123")));
   }
 
   @Test
   void onlyToIsRequiredAndTheOthersAreNullWhenAbsent() {
     assertThat(parse("to", "5125551234"))
-      .isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), null, null, null, null));
+      .isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), null, null, CallIdentity.ANONYMOUS));
   }
 
   @Test
   void emptyValuesAreReadAsAbsent() {
     AllocationRequest request = parse("to", "5125551234", "campaign", "", "agent", "", "callkey", "", "uid", "");
 
-    assertThat(request).isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), null, null, null, null));
+    assertThat(request).isEqualTo(new AllocationRequest(new NanpNumber("5125551234"), null, null, CallIdentity.ANONYMOUS));
   }
 
   @ParameterizedTest

@@ -14,6 +14,7 @@ class DialerOutcomeTest {
   @ParameterizedTest
   @CsvSource({
     "200, OK, ok, ",
+    "204, OK, ok, ",
     "400, BAD_REQUEST, bad_request, invalid_request",
     "422, MISSING_PARAMETER, bad_request, missing_parameter",
     "401, UNAUTHORIZED, unauthorized, unauthorized",
@@ -26,7 +27,10 @@ class DialerOutcomeTest {
     "499, CLIENT_ERROR, client_error, failed",
     "500, ERROR, error, failed",
     "502, ERROR, error, failed",
-    "504, ERROR, error, failed"})
+    "504, ERROR, error, failed",
+    "302, ERROR, error, failed",
+    "-1, ERROR, error, failed",
+    "0, ERROR, error, failed"})
   void eachStatusStandsForOneOutcomeWithItsLabelAndKvError(int status, DialerOutcome outcome, String label,
                                                           String kvError) {
     assertThat(DialerOutcome.ofStatus(status)).isEqualTo(outcome);

@@ -26,8 +26,8 @@ class ReleaseRequestTest {
     ReleaseRequest request = parse("caller_id", "5125550100", "reservation", RESERVATION, "callkey", CALL_KEY,
       "uid", "1732612345.123", "dialstatus", "ANSWER", "answered", "42", "cause", "16");
 
-    assertThat(request).isEqualTo(new ReleaseRequest("5125550100", RESERVATION, CALL_KEY, "1732612345.123",
-      new CallEnd("ANSWER", 42, 16)));
+    assertThat(request).isEqualTo(new ReleaseRequest("5125550100", RESERVATION,
+      new CallIdentity(CALL_KEY, "1732612345.123"), new CallEnd("ANSWER", 42, 16)));
   }
 
   @Test
@@ -77,7 +77,7 @@ class ReleaseRequestTest {
     ReleaseRequest request = parse("caller_id", "5125550100", "reservation", "", "callkey", "", "uid", "",
       "dialstatus", "", "answered", "", "cause", "");
 
-    assertThat(request).isEqualTo(new ReleaseRequest("5125550100", null, null, null, CallEnd.UNKNOWN));
+    assertThat(request).isEqualTo(new ReleaseRequest("5125550100", null, CallIdentity.ANONYMOUS, CallEnd.UNKNOWN));
   }
 
   @ParameterizedTest
@@ -127,7 +127,7 @@ class ReleaseRequestTest {
   @Test
   void ofANumberAloneEndsWhateverReservationItHoldsWithAnUnknownEnd() {
     assertThat(ReleaseRequest.of("5125550100"))
-      .isEqualTo(new ReleaseRequest("5125550100", null, null, null, CallEnd.UNKNOWN));
+      .isEqualTo(new ReleaseRequest("5125550100", null, CallIdentity.ANONYMOUS, CallEnd.UNKNOWN));
   }
 
   @Test
