@@ -18,7 +18,7 @@ import java.time.Instant;
  */
 public final class DependencyHealth {
 
-  private static final long CHECK_TIMEOUT_MS = 1000;
+  static final long CHECK_TIMEOUT_MS = 1000;
 
   private final HealthChecks checks;
   private final String version;
