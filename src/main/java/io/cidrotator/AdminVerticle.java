@@ -71,10 +71,10 @@ public final class AdminVerticle extends VerticleBase {
       .using(vertx)
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
-    InventorySync sync = new InventorySync(pg, redis, config);
-    sync.reloadOnReconnect();
     history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
       Metrics.registry());
+    InventorySync sync = new InventorySync(pg, redis, config, () -> history.catchUp(config.allocatorInstances()));
+    sync.reloadOnReconnect();
     List<Bus.Handlers> features = List.of(
       new Inventory(pg, sync),
       new CallerIds(pg, redis, sync, config),

@@ -1,5 +1,6 @@
 package io.cidrotator;
 
+import io.cidrotator.history.HistoryClient;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
@@ -17,6 +18,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,11 +76,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). Retried when PostgreSQL
-   * breaks a deadlock: a history batch of the previous test still being written can lock the tables in
-   * another order than the TRUNCATE, and PostgreSQL then aborts the TRUNCATE.
+   * Empties PostgreSQL and Redis, then reloads (an empty inventory, marked loaded). The history of what the
+   * previous test did is written first: arriving after the TRUNCATE, it would be restored by the reload (a Redis
+   * without its load mark is rebuilt from the history). Retried when PostgreSQL breaks a deadlock.
    */
   public TestServer reset() {
+    awaitHistoryWritten();
     for (int attempt = 1; ; attempt++) {
       try {
         return resetOnce();
@@ -99,6 +102,17 @@ public final class TestServer implements AutoCloseable {
     redis.send(Request.cmd(Command.FLUSHDB)).await();
     new InventoryClient(vertx, 10_000).reload().await();
     return this;
+  }
+
+  /**
+   * Waits until the history of everything done so far is in PostgreSQL: every allocator handed its history over
+   * (asked to, not after its 100 ms tick), then the writer's buffer is empty.
+   */
+  public void awaitHistoryWritten() {
+    HistoryClient history = new HistoryClient(vertx, 10_000);
+    history.handOver(config.allocatorInstances()).await();
+    Poll.until(vertx, Duration.ofSeconds(5), "every history event written", history::status,
+      status -> status.getInteger("buffered") == 0);
   }
 
   /** Inserts numbers straight into PostgreSQL (caller_id, optional hourly/daily limits), then reloads Redis. */

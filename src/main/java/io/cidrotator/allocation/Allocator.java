@@ -4,6 +4,7 @@ import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
 import io.cidrotator.dialer.Allocation;
 import io.cidrotator.dialer.AllocationRequest;
+import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.dialer.Allocations;
 import io.cidrotator.dialer.ReleaseRequest;
 import io.cidrotator.history.HistoryBuffer;
@@ -39,8 +40,6 @@ import java.util.function.Function;
 public final class Allocator implements Bus.Handlers {
 
   private static final int RECLAIM_BATCH = 8;
-  /** A call key outlives its reservation this long: a hangup handler's release still finds the call. */
-  private static final long CALL_KEY_GRACE_MS = 15 * 60_000L;
 
   private final AppConfig config;
   private final long ttlMs;
@@ -100,7 +99,7 @@ public final class Allocator implements Bus.Handlers {
     CapWindows w = windowsAt(now);
     AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
       config.rateLimitPerAgent(), request.campaign(), request.destination().digits(), newAllocationId(now),
-      RECLAIM_BATCH, request.callKey(), request.uid(), CALL_KEY_GRACE_MS);
+      RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS);
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {
@@ -151,7 +150,7 @@ public final class Allocator implements Bus.Handlers {
     if (!allocated.repeat()) {
       history.add(HistoryEvent.allocated(allocated.allocationId(), allocated.callerId(),
         request.destination().digits(), request.campaign(), request.agent(), allocated.tier(), allocated.pool(), now,
-        HistoryEvent.Call.of(request.callKey(), request.uid())));
+        now + allocated.ttlMs(), HistoryEvent.Call.of(request.callKey(), request.uid())));
     }
     return new Allocation(allocated.callerId(), allocated.areaCode(), allocated.carrier(), allocated.tier(),
       allocated.allocationId(), allocated.ttlMs() / 1000, allocated.pool(), allocated.repeat())

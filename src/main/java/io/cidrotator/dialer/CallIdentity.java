@@ -13,6 +13,8 @@ import java.util.function.Function;
 public record CallIdentity(String callKey, String uid) {
 
   public static final CallIdentity ANONYMOUS = new CallIdentity(null, null);
+  /** A call's keys outlive its reservation this long: a late hangup handler's release still finds the call. */
+  public static final long KEY_GRACE_MS = 15 * 60_000L;
 
   /**
    * Reads {@code callkey} and {@code uid}. A callkey that is not a VICIdial call id (a phone's display name, the

@@ -18,6 +18,7 @@ public record HistoryEvent(
   String tier,
   String pool,
   long at,
+  long expiresAt,
   String outcome,
   Call call,
   CallEnd end) {
@@ -44,10 +45,11 @@ public record HistoryEvent(
     return destination == null ? null : destination.substring(0, 3);
   }
 
+  /** An allocation at {@code at} whose reservation lasts until {@code expiresAt} (ms) unless released first. */
   public static HistoryEvent allocated(String id, String callerId, String destination, String campaign, String agent,
-                                       String tier, String pool, long at, Call call) {
-    return new HistoryEvent(Type.ALLOCATED, id, callerId, destination, campaign, agent, tier, pool, at, null, call,
-      CallEnd.UNKNOWN);
+                                       String tier, String pool, long at, long expiresAt, Call call) {
+    return new HistoryEvent(Type.ALLOCATED, id, callerId, destination, campaign, agent, tier, pool, at, expiresAt,
+      null, call, CallEnd.UNKNOWN);
   }
 
   /** The end of an allocation: {@code outcome} is released (a hangup or an admin) or taken_back. */
@@ -56,7 +58,7 @@ public record HistoryEvent(
   }
 
   public static HistoryEvent released(String id, String callerId, long at, String outcome, CallEnd end) {
-    return new HistoryEvent(Type.RELEASED, id, callerId, null, null, null, null, null, at, outcome, Call.ANONYMOUS,
-      end);
+    return new HistoryEvent(Type.RELEASED, id, callerId, null, null, null, null, null, at, 0, outcome,
+      Call.ANONYMOUS, end);
   }
 }

@@ -15,13 +15,14 @@ final class HistorySql {
 
   static final String INSERT_ALLOCATIONS = """
     INSERT INTO allocations (id, caller_id, destination, area_code, campaign, agent, tier, pool, allocated_at,
-                             call_key, uid, call_type, lead_id)
+                             expires_at, call_key, uid, call_type, lead_id)
     SELECT id, caller_id, destination, area_code, campaign, agent, tier, pool,
-           timestamptz 'epoch' + at_ms * interval '1 millisecond', call_key, uid, call_type, lead_id
+           timestamptz 'epoch' + at_ms * interval '1 millisecond',
+           timestamptz 'epoch' + expires_ms * interval '1 millisecond', call_key, uid, call_type, lead_id
     FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],
-                $7::text[], $8::text[], $9::int8[], $10::text[], $11::text[], $12::text[], $13::int8[])
-         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms, call_key, uid, call_type,
-              lead_id)
+                $7::text[], $8::text[], $9::int8[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::int8[])
+         AS a(id, caller_id, destination, area_code, campaign, agent, tier, pool, at_ms, expires_ms, call_key, uid,
+              call_type, lead_id)
     ON CONFLICT (id) DO NOTHING
     """;
 

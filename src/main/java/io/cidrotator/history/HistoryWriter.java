@@ -38,6 +38,7 @@ public final class HistoryWriter implements Bus.Handlers {
   private static final int BATCH = 2000;
   private static final long FLUSH_MS = 250;
   private static final long RETRY_MS = 1000;
+  private static final long HAND_OVER_TIMEOUT_MS = 2000;
   /** How long a release may wait for its allocation, which another allocator may hand over later. */
   private static final long ORPHAN_RELEASE_MS = 60_000;
 
@@ -233,6 +234,28 @@ public final class HistoryWriter implements Bus.Handlers {
       .mapEmpty();
   }
 
+  /**
+   * Makes the history in PostgreSQL current: every allocator hands what it holds over ({@link HistoryClient#handOver};
+   * at start-up, before the allocators answer, they hold nothing), then everything buffered is written. Fails when
+   * PostgreSQL cannot take it.
+   */
+  public Future<Void> catchUp(int allocators) {
+    return new HistoryClient(vertx, HAND_OVER_TIMEOUT_MS).handOver(allocators)
+      .recover(e -> {
+        LOG.warn("History not handed over by every allocator ({}): writing what was", e.getMessage());
+        return Future.succeededFuture();
+      })
+      .compose(v -> drain())
+      .compose(v -> buffer.isEmpty() || onlyWaitingReleases()
+        ? Future.succeededFuture()
+        : Future.failedFuture("the history could not be written to PostgreSQL"));
+  }
+
+  /** Whether everything buffered is a release waiting for its allocation (another allocator's, still to come). */
+  private boolean onlyWaitingReleases() {
+    return buffer.stream().allMatch(event -> event.type() == HistoryEvent.Type.RELEASED);
+  }
+
   /** Stops the periodic writes; batches still arriving are taken until {@link #drain} is done. */
   public void stop() {
     vertx.cancelTimer(timer);
@@ -253,6 +276,7 @@ public final class HistoryWriter implements Bus.Handlers {
     final List<String> tiers = new ArrayList<>();
     final List<String> pools = new ArrayList<>();
     final List<Long> times = new ArrayList<>();
+    final List<Long> expiries = new ArrayList<>();
     final List<String> callKeys = new ArrayList<>();
     final List<String> uids = new ArrayList<>();
     final List<String> callTypes = new ArrayList<>();
@@ -268,6 +292,7 @@ public final class HistoryWriter implements Bus.Handlers {
       tiers.add(event.tier());
       pools.add(event.pool());
       times.add(event.at());
+      expiries.add(event.expiresAt());
       callKeys.add(event.call().callKey());
       uids.add(event.call().uid());
       callTypes.add(event.call().callType());
@@ -285,6 +310,7 @@ public final class HistoryWriter implements Bus.Handlers {
         .addArrayOfString(tiers.toArray(new String[0]))
         .addArrayOfString(pools.toArray(new String[0]))
         .addArrayOfLong(times.toArray(new Long[0]))
+        .addArrayOfLong(expiries.toArray(new Long[0]))
         .addArrayOfString(callKeys.toArray(new String[0]))
         .addArrayOfString(uids.toArray(new String[0]))
         .addArrayOfString(callTypes.toArray(new String[0]))

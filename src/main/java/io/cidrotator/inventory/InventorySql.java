@@ -40,6 +40,39 @@ final class InventorySql {
     ORDER BY c.caller_id
     """;
 
+  /**
+   * PAGE_FOR_SYNC's columns, and for a Redis that lost the index what the history says of each number now: its
+   * allocations since $4 (the current hour's start) and $5 (the day's, in TIMEZONE), taken-back ones not
+   * counted, and its allocation made since $6 (now minus the longest reservation TTL) that no release ended yet.
+   * The (caller_id, allocated_at) index serves both.
+   */
+  static final String REBUILD_PAGE = """
+    SELECT c.caller_id, c.pool, c.area_code, c.carrier,
+           COALESCE(c.hourly_limit, p.hourly_limit) AS hourly_limit,
+           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, p.reservation_ttl,
+           u.uses_this_hour, u.uses_today, u.last_allocated,
+           r.id AS rid, r.campaign AS rcampaign, r.agent AS ragent, r.destination AS rdest, r.allocated_at AS rat,
+           r.expires_at AS rexp, r.tier AS rtier, r.call_key AS rcall_key, r.uid AS ruid
+    FROM caller_ids c JOIN pools p ON p.name = c.pool
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE a.allocated_at >= $4) AS uses_this_hour, count(*) AS uses_today,
+             max(a.allocated_at) AS last_allocated
+      FROM allocations a
+      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $5 AND a.outcome IS DISTINCT FROM 'taken_back') u
+    LEFT JOIN LATERAL (
+      SELECT a.id, a.campaign, a.agent, a.destination, a.allocated_at, a.expires_at, a.tier, a.call_key, a.uid
+      FROM allocations a
+      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $6 AND a.released_at IS NULL
+      ORDER BY a.allocated_at DESC
+      LIMIT 1) r ON TRUE
+    WHERE c.caller_id > $1 AND ($3::text IS NULL OR c.pool = $3)
+    ORDER BY c.caller_id
+    LIMIT $2
+    """;
+
+  /** The longest reservation TTL of any pool, in seconds; NULL when every pool takes the server's default. */
+  static final String LONGEST_TTL = "SELECT max(reservation_ttl) AS ttl FROM pools";
+
   static final String COUNTS = """
     SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active
     FROM caller_ids

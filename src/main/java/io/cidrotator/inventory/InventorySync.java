@@ -1,6 +1,7 @@
 package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
+import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.PruneScript;
 import io.cidrotator.redis.RedisKeys;
@@ -8,6 +9,7 @@ import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.SettingsScript;
 import io.cidrotator.redis.SyncScript;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
@@ -17,7 +19,11 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +40,11 @@ import java.util.function.Supplier;
  * <p>Owns the reloads Redis needs by itself: when this verticle's connection comes back (an admin write that
  * committed meanwhile answered 503 without reaching the index), and when an allocator finds the index missing
  * (a Redis restarted without its data: {@code InventoryClient#reloadMissingIndex}, the INVENTORY_RELOAD message).
+ *
+ * <p>A load into a Redis that lost the index (no load mark) is a rebuild: the history is first made current in
+ * PostgreSQL, then every number goes back with its use of the current hour and day and its live reservation as
+ * the history gives them, in the same atomic step that makes it allocatable (sync.lua). No number is ever handed
+ * out again over its caps, or while its call is live, because Redis forgot it.
  */
 public final class InventorySync {
 
@@ -44,14 +55,20 @@ public final class InventorySync {
   private final Pool pg;
   private final ScriptRunner redis;
   private final AppConfig config;
+  private final Supplier<Future<Void>> historyWritten;
   private Future<Integer> loading;
   private Future<Void> settingsWritten = Future.succeededFuture();
   private Future<?> lastTurn = Future.succeededFuture();
 
-  public InventorySync(Pool pg, ScriptRunner redis, AppConfig config) {
+  /**
+   * @param historyWritten makes the allocation history in PostgreSQL current (every allocation and release answered
+   *                       so far written), for a rebuild to read
+   */
+  public InventorySync(Pool pg, ScriptRunner redis, AppConfig config, Supplier<Future<Void>> historyWritten) {
     this.pg = pg;
     this.redis = redis;
     this.config = config;
+    this.historyWritten = historyWritten;
   }
 
   /**
@@ -64,30 +81,77 @@ public final class InventorySync {
   }
 
   /**
-   * Loads the pool and campaign settings and every number, then removes from Redis what PostgreSQL no longer
-   * holds. Concurrent calls share one load.
+   * Loads the pool and campaign settings and every number (rebuilding their live state from the history when Redis
+   * lost the index), then removes from Redis what PostgreSQL no longer holds. Concurrent calls share one load.
    */
   public Future<Integer> loadAll() {
-    if (loading == null) {
-      long started = System.nanoTime();
-      loading = inTurn(() -> writeSettings()
-        .compose(v -> loadFrom(null, "", 0)))
-        .compose(count -> prune("0", 0)
-          .compose(removed -> markLoaded())
-          .map(v -> count))
-        .onSuccess(count -> LOG.info("Loaded {} caller-IDs into Redis in {} ms", count,
-          (System.nanoTime() - started) / 1_000_000))
-        .eventually(() -> {
-          loading = null;
-          return Future.succeededFuture();
-        });
+    if (loading != null) {
+      return loading;
     }
-    return loading;
+    // Held before the chain starts: a chain that fails at once (Redis unreachable) completes while it is built,
+    // and a load it left behind would answer every later call with that old failure.
+    Promise<Integer> load = Promise.promise();
+    loading = load.future();
+    long started = System.nanoTime();
+    indexLost()
+      .compose(lost -> inTurn(() -> (lost ? rebuildFromHistory() : Future.<Rebuild>succeededFuture(null))
+        .compose(rebuild -> writeSettings()
+          .compose(v -> loadFrom(null, "", 0, rebuild))
+          .onSuccess(count -> LOG.info("{} {} caller-IDs into Redis in {} ms", rebuild == null ? "Loaded"
+            : "Rebuilt (use of the hour and day, live reservations from the history)", count,
+            (System.nanoTime() - started) / 1_000_000)))))
+      .compose(count -> prune("0", 0)
+        .compose(removed -> markLoaded())
+        .map(v -> count))
+      .onComplete(done -> {
+        loading = null;
+        load.handle(done);
+      });
+    return load.future();
   }
 
-  /** Writes the numbers of {@code pool} to Redis again (its caps changed, or its name); succeeds with how many. */
+  /**
+   * Writes the numbers of {@code pool} to Redis again (its caps changed, or its name); succeeds with how many. When
+   * Redis lost the index, the whole rebuild does it.
+   */
   public Future<Integer> loadPool(String pool) {
-    return inTurn(() -> loadFrom(pool, "", 0));
+    return indexLost().compose(lost -> lost ? loadAll() : inTurn(() -> loadFrom(pool, "", 0, null)));
+  }
+
+  /** Whether Redis lost the index: no load mark (a full load sets it last). */
+  private Future<Boolean> indexLost() {
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.LOADED))
+      .map(reply -> reply.toInteger() == 0);
+  }
+
+  /** {@code write}, unless Redis lost the index: then the whole rebuild (which reads PostgreSQL after this change). */
+  private Future<Void> unlessIndexLost(Supplier<Future<Void>> write) {
+    return indexLost().compose(lost -> lost ? loadAll().<Void>mapEmpty() : write.get());
+  }
+
+  /**
+   * What a rebuild reads the history with: the clock, the cap windows' starts, and how far back a reservation may
+   * still be live (the longest TTL of any pool, else the server's default); the history made current first.
+   */
+  private Future<Rebuild> rebuildFromHistory() {
+    return historyWritten.get()
+      .compose(v -> pg.query(InventorySql.LONGEST_TTL).execute())
+      .map(rows -> {
+        Integer longest = rows.iterator().next().getInteger("ttl");
+        long ttlMs = Math.max(longest == null ? 0 : longest, config.reservationTtlSeconds()) * 1000L;
+        long now = System.currentTimeMillis();
+        CapWindows windows = CapWindows.at(now, config.timezone());
+        ZoneId zone = config.timezone();
+        return new Rebuild(now, windows,
+          Instant.ofEpochSecond(Long.parseLong(windows.hourId())).atOffset(ZoneOffset.UTC),
+          LocalDate.parse(windows.dayId()).atStartOfDay(zone).toOffsetDateTime(),
+          Instant.ofEpochMilli(now - ttlMs).atOffset(ZoneOffset.UTC));
+      });
+  }
+
+  /** The clock of one rebuild: every page is read and restored in the same windows. */
+  private record Rebuild(long now, CapWindows windows, OffsetDateTime hourStart, OffsetDateTime dayStart,
+                         OffsetDateTime liveSince) {
   }
 
   /**
@@ -101,20 +165,22 @@ public final class InventorySync {
     return turn;
   }
 
-  /** Keyset pages of the numbers of {@code pool}, or of every number when it is null. */
-  private Future<Integer> loadFrom(String pool, String after, int loaded) {
-    return pg.preparedQuery(InventorySql.PAGE_FOR_SYNC)
-      .execute(Tuple.of(after, PAGE, pool))
-      .compose(rows -> {
-        if (rows.size() == 0) {
-          return Future.succeededFuture(loaded);
-        }
-        String last = lastCallerId(rows);
-        return writeRows(rows)
-          .compose(v -> rows.size() < PAGE
-            ? Future.succeededFuture(loaded + rows.size())
-            : loadFrom(pool, last, loaded + rows.size()));
-      });
+  /** Keyset pages of the numbers of {@code pool}, or of every number when it is null; with their history in a rebuild. */
+  private Future<Integer> loadFrom(String pool, String after, int loaded, Rebuild rebuild) {
+    Future<RowSet<Row>> page = rebuild == null
+      ? pg.preparedQuery(InventorySql.PAGE_FOR_SYNC).execute(Tuple.of(after, PAGE, pool))
+      : pg.preparedQuery(InventorySql.REBUILD_PAGE).execute(Tuple.of(after, PAGE, pool, rebuild.hourStart(),
+        rebuild.dayStart(), rebuild.liveSince()));
+    return page.compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(loaded);
+      }
+      String last = lastCallerId(rows);
+      return writeRows(rows, rebuild)
+        .compose(v -> rows.size() < PAGE
+          ? Future.succeededFuture(loaded + rows.size())
+          : loadFrom(pool, last, loaded + rows.size(), rebuild));
+    });
   }
 
   /**
@@ -151,32 +217,62 @@ public final class InventorySync {
    * it is acknowledged); at most a few thousand at a time.
    */
   public Future<Void> writeNumbers(List<String> callerIds) {
-    return inTurn(() -> pg.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
+    return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
       .execute(Tuple.of(callerIds.toArray(new String[0])))
-      .compose(this::writeRows));
+      .compose(rows -> writeRows(rows, null))));
   }
 
-  private Future<Void> writeRows(RowSet<Row> rows) {
-    long now = System.currentTimeMillis();
+  private Future<Void> writeRows(RowSet<Row> rows, Rebuild rebuild) {
+    long now = rebuild == null ? System.currentTimeMillis() : rebuild.now();
+    CapWindows windows = rebuild == null ? CapWindows.at(now, config.timezone()) : rebuild.windows();
     List<SyncScript.Number> numbers = new ArrayList<>(rows.size());
     for (Row row : rows) {
       Integer hourly = row.getInteger("hourly_limit");
       Integer daily = row.getInteger("daily_limit");
-      OffsetDateTime lastUsed = row.getOffsetDateTime("last_used");
+      long lastUsed = millis(row.getOffsetDateTime("last_used"));
+      SyncScript.Restore restore = rebuild == null ? null : restore(row, now);
+      if (restore != null) {
+        lastUsed = Math.max(lastUsed, millis(row.getOffsetDateTime("last_allocated")));
+      }
       numbers.add(new SyncScript.Number(row.getString("caller_id"), row.getString("pool"),
         row.getString("area_code"), row.getString("carrier"),
         hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
-        row.getBoolean("is_active"), lastUsed == null ? 0 : lastUsed.toInstant().toEpochMilli()));
+        row.getBoolean("is_active"), lastUsed, restore));
     }
-    return SyncScript.run(redis, new SyncScript.Args(now, CapWindows.at(now, config.timezone()), numbers))
+    return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers))
       .mapEmpty();
+  }
+
+  /**
+   * What REBUILD_PAGE's history columns say of one number: its uses and its live reservation (its recorded expiry,
+   * else, for an allocation written before expiries were, its pool's TTL, else the server's default).
+   */
+  private SyncScript.Restore restore(Row row, long now) {
+    SyncScript.Reservation live = null;
+    OffsetDateTime reservedAt = row.getOffsetDateTime("rat");
+    if (reservedAt != null) {
+      Integer poolTtl = row.getInteger("reservation_ttl");
+      long expiresAt = row.getOffsetDateTime("rexp") != null ? millis(row.getOffsetDateTime("rexp"))
+        : millis(reservedAt) + (poolTtl != null ? poolTtl : config.reservationTtlSeconds()) * 1000L;
+      if (expiresAt > now) {
+        live = new SyncScript.Reservation(row.getUUID("rid").toString(), row.getString("rcampaign"),
+          row.getString("ragent"), row.getString("rdest"), millis(reservedAt), expiresAt, row.getString("rtier"),
+          row.getString("rcall_key"), row.getString("ruid"), expiresAt + CallIdentity.KEY_GRACE_MS - now);
+      }
+    }
+    return new SyncScript.Restore(row.getLong("uses_this_hour").intValue(), row.getLong("uses_today").intValue(),
+      live);
+  }
+
+  private static long millis(OffsetDateTime time) {
+    return time == null ? 0 : time.toInstant().toEpochMilli();
   }
 
   /** Writes one number from PostgreSQL to Redis, after its change committed; a missing row writes nothing. */
   public Future<Void> writeNumber(String callerId) {
-    return inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
+    return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
       .execute(Tuple.of(callerId))
-      .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : writeRows(rows)));
+      .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : writeRows(rows, null))));
   }
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */

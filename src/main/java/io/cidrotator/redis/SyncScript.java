@@ -9,24 +9,52 @@ import static io.cidrotator.redis.ScriptReplies.orEmpty;
 
 /**
  * {@code lua/sync.lua}: upserts numbers from PostgreSQL into the index, keeping their live state (reservation,
- * counts, a newer last use).
+ * counts, a newer last use); a number the index had lost gets the state its history says it had, in the same
+ * atomic step.
  */
 public final class SyncScript {
 
   public static final LuaScript LUA = LuaScript.load("sync");
+  /** The arguments of one number. */
+  private static final int FIELDS = 20;
 
   private SyncScript() {
   }
 
-  /** One number as PostgreSQL holds it, caps resolved (its own, else its pool's, else the server's default). */
+  /**
+   * One number as PostgreSQL holds it, caps resolved (its own, else its pool's, else the server's default).
+   * {@code restore}: what its history says of it now, for an index rebuilt after Redis lost it; null for none.
+   */
   public record Number(String callerId, String pool, String areaCode, String carrier, int hourlyLimit,
-                       int dailyLimit, boolean active, long lastUsedMs) {
+                       int dailyLimit, boolean active, long lastUsedMs, Restore restore) {
+
+    /** A number with nothing to restore. */
+    public Number(String callerId, String pool, String areaCode, String carrier, int hourlyLimit, int dailyLimit,
+                  boolean active, long lastUsedMs) {
+      this(callerId, pool, areaCode, carrier, hourlyLimit, dailyLimit, active, lastUsedMs, null);
+    }
+  }
+
+  /**
+   * A number's use in the current cap windows and its live reservation (null when none), from the allocation
+   * history: applied only when the index does not hold the number (Redis lost it), which is when the history is
+   * the best there is. (Where the index holds it, Redis is ahead of the history and keeps its own.)
+   */
+  public record Restore(int usesThisHour, int usesToday, Reservation reservation) {
+  }
+
+  /**
+   * A reservation still live: the allocation id, what it was for, when it was made and ends (ms), and the call
+   * keys a release may name it by (null for none), which live {@code callKeyTtlMs} more.
+   */
+  public record Reservation(String id, String campaign, String agent, String destination, long reservedAt,
+                            long expiresAt, String tier, String callKey, String uid, long callKeyTtlMs) {
   }
 
   public record Args(long now, CapWindows windows, List<Number> numbers) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(5 + numbers.size() * 8);
+      List<String> argv = new ArrayList<>(5 + numbers.size() * FIELDS);
       argv.add(Long.toString(now));
       argv.addAll(windows.argv());
       for (Number n : numbers) {
@@ -38,8 +66,25 @@ public final class SyncScript {
         argv.add(Integer.toString(n.dailyLimit()));
         argv.add(n.active() ? "1" : "0");
         argv.add(Long.toString(n.lastUsedMs()));
+        addRestore(argv, n.restore());
       }
       return argv;
+    }
+
+    private static void addRestore(List<String> argv, Restore restore) {
+      argv.add(restore == null ? "" : Integer.toString(restore.usesThisHour()));
+      argv.add(restore == null ? "" : Integer.toString(restore.usesToday()));
+      Reservation r = restore == null ? null : restore.reservation();
+      argv.add(r == null ? "" : r.id());
+      argv.add(r == null ? "" : orEmpty(r.campaign()));
+      argv.add(r == null ? "" : orEmpty(r.agent()));
+      argv.add(r == null ? "" : r.destination());
+      argv.add(r == null ? "" : Long.toString(r.reservedAt()));
+      argv.add(r == null ? "" : Long.toString(r.expiresAt()));
+      argv.add(r == null ? "" : r.tier());
+      argv.add(r == null ? "" : orEmpty(r.callKey()));
+      argv.add(r == null ? "" : orEmpty(r.uid()));
+      argv.add(r == null ? "" : Long.toString(r.callKeyTtlMs()));
     }
   }
 

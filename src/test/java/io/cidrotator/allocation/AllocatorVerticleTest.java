@@ -514,7 +514,8 @@ class AllocatorVerticleTest {
     HistoryEvent event = handedOver(e -> e.id().equals(reservation));
 
     assertThat(event).isEqualTo(HistoryEvent.allocated(reservation, "5125550100", "5125551234", "spring", "a7",
-      "area_code", "default", epochMs(reservation), HistoryEvent.Call.of(CALL_KEY, "1732612345.123")));
+      "area_code", "default", epochMs(reservation), epochMs(reservation) + TTL_SECONDS * 1000L,
+      HistoryEvent.Call.of(CALL_KEY, "1732612345.123")));
   }
 
   @Test

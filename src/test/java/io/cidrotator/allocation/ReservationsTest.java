@@ -33,7 +33,7 @@ class ReservationsTest {
 
   @BeforeEach
   void twoPools() {
-    api.resetOnceHistoryIsWritten();
+    api.reset();
     PoolFixtures.createPool(api, "east", 60);
     PoolFixtures.mapCampaign(api, "sales", "east");
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("512", 3));
@@ -144,8 +144,8 @@ class ReservationsTest {
     JsonObject stop2 = api.nextCid("to", "5125551234", "campaign", "stop").bodyAsJsonObject();
     String sales = api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject().getString("caller_id");
 
-    HttpResponse<Buffer> response = api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservations")
-      .addQueryParam("campaign", "stop").send().await());
+    HttpResponse<Buffer> response = api.admin(HttpMethod.DELETE, "/api/reservations")
+      .addQueryParam("campaign", "stop").send().await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject()
@@ -166,8 +166,8 @@ class ReservationsTest {
     String reservation = api.nextCid("to", "5125551234", "campaign", "stop").bodyAsJsonObject()
       .getString("reservation");
 
-    api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservations").addQueryParam("campaign", "stop")
-      .send().await());
+    api.admin(HttpMethod.DELETE, "/api/reservations").addQueryParam("campaign", "stop")
+      .send().await();
 
     List<Row> rows = api.poll(() -> api.rows("SELECT outcome FROM allocations WHERE id = $1::uuid AND released_at IS "
       + "NOT NULL", reservation), r -> !r.isEmpty(), Duration.ofSeconds(5));
@@ -178,8 +178,8 @@ class ReservationsTest {
   void releasingACampaignIsAudited() {
     String callerId = api.nextCid("to", "5125551234", "campaign", "stop").bodyAsJsonObject().getString("caller_id");
 
-    api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservations").addQueryParam("campaign", "stop")
-      .send().await());
+    api.admin(HttpMethod.DELETE, "/api/reservations").addQueryParam("campaign", "stop")
+      .send().await();
 
     List<Row> audit = api.rows("SELECT actor, action, target, before, after FROM audit_log WHERE target = 'stop'");
     assertThat(audit).hasSize(1);
@@ -233,8 +233,8 @@ class ReservationsTest {
   void theOldSingleReleaseStillWorks() {
     String callerId = api.allocate("5125551234");
 
-    HttpResponse<Buffer> response = api.recordsHistory(api.admin(HttpMethod.DELETE, "/api/reservation/" + callerId)
-      .send().await());
+    HttpResponse<Buffer> response = api.admin(HttpMethod.DELETE, "/api/reservation/" + callerId)
+      .send().await();
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getBoolean("released_from_redis")).isTrue();

@@ -58,7 +58,7 @@ class DialerGateTest {
     for (int i = 0; i < params.length; i += 2) {
       request.addQueryParam(params[i], params[i + 1]);
     }
-    return api.recordsHistory(request.send().await());
+    return request.send().await();
   }
 
   @Test

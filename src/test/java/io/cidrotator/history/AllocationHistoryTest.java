@@ -36,7 +36,7 @@ class AllocationHistoryTest {
 
   @BeforeEach
   void emptyInventoryAndHistory() {
-    api.resetOnceHistoryIsWritten();
+    api.reset();
   }
 
   @Test

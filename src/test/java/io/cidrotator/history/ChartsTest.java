@@ -32,7 +32,7 @@ class ChartsTest {
 
   @BeforeEach
   void emptyInventory() {
-    api.resetOnceHistoryIsWritten();
+    api.reset();
   }
 
   private static HttpResponse<Buffer> view(String uri) {

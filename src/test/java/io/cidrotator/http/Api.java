@@ -42,7 +42,6 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
   private final JsonObject overrides;
   private TestServer server;
   private HistoryClient history;
-  private volatile boolean historyPending;
 
   /** A server of the class's own, with {@code overrides} on top of the test settings. */
   public Api(JsonObject overrides) {
@@ -68,33 +67,14 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
     return server;
   }
 
-  /**
-   * {@link TestServer#reset()}. History of the previous test may still arrive after the reset; tests that
-   * read history or last_used use {@link #resetOnceHistoryIsWritten()}.
-   */
+  /** {@link TestServer#reset()}: the previous test's history written, then PostgreSQL and Redis emptied. */
   public void reset() {
     server.reset();
   }
 
-  /** {@link #reset()}, once everything the previous test allocated or released is in PostgreSQL. */
-  public void resetOnceHistoryIsWritten() {
-    if (historyPending) {
-      awaitHistoryWritten();
-      historyPending = false;
-    }
-    reset();
-  }
-
-  /**
-   * Waits until the history of everything done so far is in PostgreSQL: every allocator handed its history over
-   * (asked to, not after its 100 ms tick), then the writer's buffer is empty.
-   */
+  /** {@link TestServer#awaitHistoryWritten()}. */
   public void awaitHistoryWritten() {
-    history.handOver(server.config.allocatorInstances()).await();
-    int buffered = poll(this::historyBuffered, n -> n == 0, Duration.ofSeconds(5));
-    if (buffered != 0) {
-      throw new AssertionError(buffered + " history events still not written after 5 s");
-    }
+    server.awaitHistoryWritten();
   }
 
   /** History batches the admin verticle has written to PostgreSQL so far. */
@@ -107,22 +87,14 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
     return history.status().await().getInteger("buffered");
   }
 
-  /** Notes a call that made the server record history (an allocation or a release). */
-  public HttpResponse<Buffer> recordsHistory(HttpResponse<Buffer> response) {
-    if (response.statusCode() == 200) {
-      historyPending = true;
-    }
-    return response;
-  }
-
   /** GET /next-cid with the query parameters given as name, value pairs (each value URL-encoded). */
   public HttpResponse<Buffer> nextCid(String... params) {
-    return recordsHistory(get("/next-cid", params));
+    return get("/next-cid", params);
   }
 
   /** GET /release?caller_id=... */
   public HttpResponse<Buffer> release(String callerId) {
-    return recordsHistory(get("/release", "caller_id", callerId));
+    return get("/release", "caller_id", callerId);
   }
 
   /** GET {@code path} with the query parameters given as name, value pairs. */
@@ -136,7 +108,7 @@ public final class Api implements BeforeAllCallback, AfterAllCallback {
 
   /** GET of a request URI sent exactly as written (already encoded). */
   public HttpResponse<Buffer> getRaw(String uri) {
-    return recordsHistory(server.http.get(uri).send().await());
+    return server.http.get(uri).send().await();
   }
 
   /** A request carrying the admin bearer token. */

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -85,12 +87,13 @@ class InventorySyncTest {
 
   @BeforeEach
   void emptyPostgresAndRedis() {
-    sql("TRUNCATE caller_ids, campaigns");
+    // The history too: a load into an empty Redis rebuilds each number's use and reservation from it.
+    sql("TRUNCATE allocations, caller_ids, campaigns");
     sql("DELETE FROM pools WHERE name <> 'default'");
     sql("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
       + "fallback = 'area_code,pool'");
     index.send(Request.cmd(Command.FLUSHDB));
-    sync = new InventorySync(pg, runner, CONFIG);
+    sync = new InventorySync(pg, runner, CONFIG, Future::succeededFuture);
   }
 
   // ---- loadAll ----
@@ -245,6 +248,7 @@ class InventorySyncTest {
 
   @Test
   void writeNumbersWritesTheNamedNumbersAndNoOther() {
+    onContext(sync::loadAll);
     insert("5125550100", "default", null, null, true);
     insert("5125550101", "default", null, null, true);
     insert("5125550102", "default", null, null, true);
@@ -252,6 +256,17 @@ class InventorySyncTest {
     onContext(() -> sync.writeNumbers(List.of("5125550100", "5125550102", "5125559999")));
 
     assertThat(index.numbers()).containsExactlyInAnyOrder("5125550100", "5125550102");
+  }
+
+  @Test
+  void aWriteIntoARedisThatLostTheIndexWaitsForTheWholeRebuild() {
+    insert("5125550100", "default", null, null, true);
+    insert("5125550101", "default", null, null, true);
+
+    onContext(() -> sync.writeNumber("5125550100"));
+
+    assertThat(index.numbers()).containsExactlyInAnyOrder("5125550100", "5125550101");
+    assertThat(index.exists(RedisKeys.LOADED)).isTrue();
   }
 
   @Test
@@ -400,5 +415,111 @@ class InventorySyncTest {
     AllocateScript.Reply reply = onContext(() -> AllocateScript.run(runner, args));
     assertThat(reply).isInstanceOf(AllocateScript.Allocated.class);
     return (AllocateScript.Allocated) reply;
+  }
+
+  // ---- a rebuild: Redis lost the index, the history gives each number its use and live reservation ----
+
+  @Test
+  void aRebuildGivesEachNumberItsUseOfTheHourAndDayFromTheHistoryLeavingOutTakenBackAllocations() {
+    insert("5125550100", "default", 2, null, true);
+    CapWindows now = CapWindows.at(System.currentTimeMillis(), CONFIG.timezone());
+    long hourStart = Long.parseLong(now.hourId()) * 1000;
+    long dayStart = LocalDate.parse(now.dayId()).atStartOfDay(CONFIG.timezone()).toInstant().toEpochMilli();
+    history("5125550100", hourStart, hourStart + 1, null, "released");
+    history("5125550100", hourStart + 1, hourStart + 2, null, "released");
+    history("5125550100", hourStart + 2, hourStart + 3, null, "taken_back");
+    history("5125550100", dayStart, dayStart + 1, null, "released");
+    history("5125550100", dayStart - 1, dayStart, null, "released");
+    long inHour = dayStart >= hourStart ? 3 : 2;
+
+    onContext(sync::loadAll);
+
+    assertThat(index.number("5125550100"))
+      .containsEntry("hw", now.hourId()).containsEntry("hc", Long.toString(inHour))
+      .containsEntry("dw", now.dayId()).containsEntry("dc", "3");
+    assertThat(index.score(RedisKeys.capped("default"), "5125550100")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+  }
+
+  @Test
+  void aRebuildGivesBackALiveReservationWithItsExpiryAndItsCallKey() {
+    insert("5125550100", "default", null, null, true);
+    long now = System.currentTimeMillis();
+    String id = history("5125550100", now - 1000, null, now + 60_000, null);
+
+    onContext(sync::loadAll);
+
+    assertThat(index.score(RedisKeys.reserved("default"), "5125550100")).isEqualTo((double) (now + 60_000));
+    assertThat(index.number("5125550100")).containsEntry("rid", id).containsEntry("rdest", "5125551234");
+    assertThat(index.send(Request.cmd(Command.GET).arg(RedisKeys.callKey("V1260930150000012345"))).toString())
+      .isEqualTo("5125550100 " + id);
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+  }
+
+  @Test
+  void aRebuildLeavesOutReservationsThatAReleaseEndedOrThatAreOver() {
+    insert("5125550100", "default", null, null, true);
+    insert("5125550101", "default", null, null, true);
+    long now = System.currentTimeMillis();
+    history("5125550100", now - 2000, now - 1000, now + 60_000, "released");
+    history("5125550101", now - 120_000, null, now - 60_000, null);
+
+    onContext(sync::loadAll);
+
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNotNull();
+    assertThat(index.score(RedisKeys.reserved("default"), "5125550101")).isNull();
+  }
+
+  @Test
+  void anAllocationWrittenBeforeExpiriesWereIsLiveForItsPoolsTtl() {
+    pool("east", null, null);
+    sql("UPDATE pools SET reservation_ttl = 600 WHERE name = 'east'");
+    insert("5125550100", "east", null, null, true);
+    long now = System.currentTimeMillis();
+    history("5125550100", now - 300_000, null, null, null);
+
+    onContext(sync::loadAll);
+
+    assertThat(index.score(RedisKeys.reserved("east"), "5125550100")).isEqualTo((double) (now - 300_000 + 600_000));
+  }
+
+  @Test
+  void aRebuildMakesTheHistoryCurrentFirstAndAReloadOfAnIntactIndexReadsNoHistory() {
+    insert("5125550100", "default", null, null, true);
+    List<String> asked = new ArrayList<>();
+    sync = new InventorySync(pg, runner, CONFIG, () -> {
+      asked.add("history");
+      return Future.succeededFuture();
+    });
+    onContext(sync::loadAll);
+    // Lost from an index that still has its mark (not a Redis restart): the history is not read for it.
+    index.send(Request.cmd(Command.DEL).arg(RedisKeys.number("5125550100")));
+    history("5125550100", System.currentTimeMillis() - 1000, null, System.currentTimeMillis() + 60_000, null);
+
+    onContext(sync::loadAll);
+
+    assertThat(asked).containsExactly("history");
+    assertThat(index.number("5125550100")).doesNotContainKey("rid");
+  }
+
+  /**
+   * An allocation of {@code callerId} in the history, for 5125551234 with VICIdial's call id, made at
+   * {@code atMs}, released at {@code releasedMs} (null: not) with {@code outcome}, reserved until {@code expiresMs}
+   * (null: an allocation written before expiries were). Returns its id.
+   */
+  private static String history(String callerId, long atMs, Long releasedMs, Long expiresMs, String outcome) {
+    String id = java.util.UUID.randomUUID().toString();
+    pg.preparedQuery("""
+        INSERT INTO allocations (id, caller_id, destination, area_code, tier, pool, allocated_at, released_at,
+                                 expires_at, outcome, call_key)
+        VALUES ($1::uuid, $2, '5125551234', '512', 'area_code', 'default',
+                timestamptz 'epoch' + $3 * interval '1 millisecond',
+                timestamptz 'epoch' + $4 * interval '1 millisecond',
+                timestamptz 'epoch' + $5 * interval '1 millisecond', $6, 'V1260930150000012345')
+        """)
+      .execute(Tuple.of(id, callerId, atMs, releasedMs, expiresMs, outcome))
+      .await();
+    return id;
   }
 }

@@ -35,7 +35,7 @@ class CampaignsTest {
 
   @BeforeEach
   void twoPools() {
-    api.resetOnceHistoryIsWritten();
+    api.reset();
     PoolFixtures.createPool(api, "east", 45);
     List<JsonObject> numbers = new ArrayList<>(TestServer.numbers("512", 2));
     numbers.add(new JsonObject().put("caller_id", "5125550200").put("pool", "east"));

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +86,14 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
     return value == null ? null : value.toString();
   }
 
+  /** A hash's fields and values; empty when there is no such key. */
+  Map<String, String> hash(String key) {
+    Map<String, String> hash = new TreeMap<>();
+    Response reply = send(Request.cmd(Command.HGETALL).arg(key));
+    reply.getKeys().forEach(field -> hash.put(field, reply.get(field).toString()));
+    return hash;
+  }
+
   /** The score of {@code member} in a sorted set, null when it is not there. */
   Long zscore(String key, String member) {
     Response value = send(Request.cmd(Command.ZSCORE).arg(key).arg(member));
@@ -134,6 +143,14 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
       return new SyncScript.Number(callerId, pool, areaCode, "carrier-x", hourlyLimit, dailyLimit, active,
         lastUsedMs);
     }
+  }
+
+  /** Syncs {@code number} at T0 with what its history says ({@code restore}: for an index that lost it). */
+  int syncRestoring(NumberRow number, SyncScript.Restore restore) {
+    SyncScript.Number row = number.toSync();
+    SyncScript.Number restoring = new SyncScript.Number(row.callerId(), row.pool(), row.areaCode(), row.carrier(),
+      row.hourlyLimit(), row.dailyLimit(), row.active(), row.lastUsedMs(), restore);
+    return SyncScript.run(runner, new SyncScript.Args(T0, windows(T0), List.of(restoring))).await();
   }
 
   /** Syncs {@code numbers} at T0; returns how many sync.lua wrote. */

@@ -85,4 +85,53 @@ class SyncScriptTest {
     assertThat(callerIdOf(redis.allocate(T0 + 2, "512"))).isEqualTo("5125550002");
     assertThat(callerIdOf(redis.allocate(T0 + 3, "512"))).isEqualTo("5125550001");
   }
+
+  // A number the index lost (Redis restarted empty), restored with what its history says
+
+  @Test
+  void aNumberTheIndexLostComesBackWithItsUseOfTheHourAndDay() {
+    redis.syncRestoring(number("5125550001").hourlyCap(3), new SyncScript.Restore(3, 5, null));
+
+    assertThat(reasonOf(redis.allocate(T0, "512"))).isEqualTo(Refusal.ALL_CAPPED);
+    assertThat(redis.hash(RedisKeys.number("5125550001")))
+      .containsEntry("hc", "3").containsEntry("dc", "5")
+      .containsEntry("hw", ScriptFixture.windows(T0).hourId()).containsEntry("dw", ScriptFixture.windows(T0).dayId());
+  }
+
+  @Test
+  void aNumberTheIndexLostComesBackReservedWhileItsCallIsLiveAndItsCallKeyStillReleasesIt() {
+    SyncScript.Reservation live = new SyncScript.Reservation("id-live", "sales", "1001", "5125551234", T0 - 1000,
+      T0 + TTL, "area_code", "V1260930150000012345", "1732612345.7", TTL + 1000);
+    redis.syncRestoring(number("5125550001"), new SyncScript.Restore(1, 1, live));
+
+    AllocateScript.Reply whileLive = redis.allocate(T0, "512");
+    ReleaseScript.Reply released = redis.release(new ReleaseScript.Args(null, T0 + 10, ScriptFixture.windows(T0 + 10),
+      null, "V1260930150000012345", null));
+
+    assertThat(reasonOf(whileLive)).isEqualTo(Refusal.ALL_RESERVED);
+    assertThat(released).isEqualTo(new ReleaseScript.Reply(ReleaseScript.Result.RELEASED, "id-live", "5125550001"));
+    assertThat(callerIdOf(redis.allocate(T0 + 20, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aReservationTheHistoryHasButThatIsOverIsNotRestored() {
+    SyncScript.Reservation over = new SyncScript.Reservation("id-over", null, null, "5125551234", T0 - TTL, T0,
+      "area_code", null, null, 1000);
+    redis.syncRestoring(number("5125550001"), new SyncScript.Restore(1, 1, over));
+
+    assertThat(callerIdOf(redis.allocate(T0, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aNumberTheIndexHoldsKeepsItsOwnStateWhateverTheHistorySays() {
+    redis.sync(number("5125550001"));
+    Allocated allocated = allocated(redis.allocate(T0, "512"));
+    SyncScript.Reservation other = new SyncScript.Reservation("id-other", null, null, "5125559999", T0, T0 + TTL,
+      "pool", null, null, TTL);
+
+    redis.syncRestoring(number("5125550001"), new SyncScript.Restore(50, 50, other));
+
+    assertThat(redis.hash(RedisKeys.number("5125550001")))
+      .containsEntry("hc", "1").containsEntry("dc", "1").containsEntry("rid", allocated.allocationId());
+  }
 }

@@ -1,7 +1,6 @@
 package io.cidrotator.resilience;
 
 import io.cidrotator.Poll;
-import io.cidrotator.EmbeddedServices;
 import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -28,34 +25,24 @@ class RedisBackWithItsDataTest {
   @TempDir
   Path redisData;
 
-  private int redisPort;
-  private RedisServer redis;
+  private OwnRedis redis;
   private TestServer server;
 
   @BeforeEach
   void startServerOnAPersistentRedis() {
-    redisPort = EmbeddedServices.freePort();
-    redis = EmbeddedServices.redisServer(redisPort, redisData);
-    server = TestServer.start(new JsonObject()
-      .put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0")
-      .put("REDIS_HOST", "127.0.0.1")
-      .put("REDIS_PORT", redisPort));
+    redis = OwnRedis.start(redisData, new JsonObject());
+    server = redis.server;
     server.reset().seed(TestServer.numbers("512", 1));
   }
 
   @AfterEach
-  void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-    if (redis != null) {
-      redis.stop();
-    }
+  void stop() {
+    redis.close();
   }
 
   @Test
-  void aDeactivationMadeWhileRedisWasAwayReachesItWhenItIsBack() throws IOException {
-    redis.stop();
+  void aDeactivationMadeWhileRedisWasAwayReachesItWhenItIsBack() {
+    redis.stopRedis();
 
     HttpResponse<Buffer> deactivation = server.http.delete("/api/caller-ids/5125550100")
       .putHeader("Authorization", server.bearer())
@@ -66,7 +53,7 @@ class RedisBackWithItsDataTest {
     assertThat(server.sql.query("SELECT is_active FROM caller_ids").execute().await().iterator().next()
       .getBoolean("is_active")).isFalse();
 
-    redis = EmbeddedServices.redisServer(redisPort, redisData);
+    redis.startRedis();
 
     HttpResponse<Buffer> number = Poll.until(server.vertx, Duration.ofSeconds(10),
       "the index showing the number inactive once Redis is back",

@@ -1,7 +1,6 @@
 package io.cidrotator.resilience;
 
 import io.cidrotator.Poll;
-import io.cidrotator.EmbeddedServices;
 import io.cidrotator.TestServer;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -14,9 +13,7 @@ import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -39,20 +36,14 @@ class RedisOutageTest {
   /** Longer than the three requests made meanwhile, each bounded by ALLOCATION_TIMEOUT_MS (500 ms). */
   private static final long STUCK_MS = 2500;
 
-  private int redisPort;
-  private RedisServer redis;
+  private OwnRedis redis;
   private TestServer server;
   private List<String> seeded;
 
   @BeforeEach
   void startServerOnItsOwnRedis() {
-    redisPort = EmbeddedServices.freePort();
-    redis = EmbeddedServices.redisServer(redisPort, null);
-    // REDIS_URL too: when the run points the shared services at an external Redis, that URL wins over REDIS_HOST.
-    server = TestServer.start(new JsonObject()
-      .put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0")
-      .put("REDIS_HOST", "127.0.0.1")
-      .put("REDIS_PORT", redisPort));
+    redis = OwnRedis.start(null, new JsonObject());
+    server = redis.server;
     List<JsonObject> numbers = TestServer.numbers("512", 20);
     seeded = numbers.stream().map(n -> n.getString("caller_id")).toList();
     server.reset().seed(numbers);
@@ -66,18 +57,13 @@ class RedisOutageTest {
   }
 
   @AfterEach
-  void stopServerAndRedis() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-    if (redis != null) {
-      redis.stop();
-    }
+  void stopServerAndRedis() {
+    redis.close();
   }
 
   @Test
-  void nextCidAnswers503FastWithADetailAndHealthIs503WhileRedisIsDown() throws IOException {
-    redis.stop();
+  void nextCidAnswers503FastWithADetailAndHealthIs503WhileRedisIsDown() {
+    redis.stopRedis();
 
     for (int i = 0; i < 5; i++) {
       long started = System.nanoTime();
@@ -98,8 +84,8 @@ class RedisOutageTest {
   }
 
   @Test
-  void nextCidInTextFormatAnswers503WithAnEmptyBodyWhileRedisIsDown() throws IOException {
-    redis.stop();
+  void nextCidInTextFormatAnswers503WithAnEmptyBodyWhileRedisIsDown() {
+    redis.stopRedis();
 
     HttpResponse<Buffer> response = server.http.get("/next-cid")
       .addQueryParam("to", "5125551234")
@@ -113,12 +99,12 @@ class RedisOutageTest {
   }
 
   @Test
-  void nextCidRecoversByItselfWhenRedisComesBackEmpty() throws IOException {
-    redis.stop();
+  void nextCidRecoversByItselfWhenRedisComesBackEmpty() {
+    redis.stopRedis();
     assertThat(nextCid().statusCode()).isEqualTo(503);
 
     // Same port, nothing in it: no inventory, no 'loaded' marker, an empty script cache (EVALSHA -> NOSCRIPT).
-    redis = EmbeddedServices.redisServer(redisPort, null);
+    redis.startRedis();
 
     HttpResponse<Buffer> recovered = Poll.until(server.vertx, Duration.ofSeconds(10),
       "GET /next-cid answering 200 after Redis came back",
