@@ -16,6 +16,7 @@ import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
 import io.cidrotator.http.ApiErrors;
+import io.cidrotator.http.HostRequired;
 import io.cidrotator.http.OpenApiRoutes;
 import io.cidrotator.http.Routes;
 import io.cidrotator.inventory.InventoryRoutes;
@@ -95,7 +96,7 @@ public final class RouterVerticle extends VerticleBase {
         .setPort(config.apiPort())
         .setTcpNoDelay(true)
         .setMaxInitialLineLength(4096))
-      .requestHandler(router)
+      .requestHandler(new HostRequired(router))
       .listen()
       .onSuccess(s -> server = s);
   }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,9 +151,14 @@ final class CsvImport {
   }
 
   private Void open() throws IOException {
-    rows = CSV.readerFor(String[].class)
-      .with(CsvSchema.emptySchema())
-      .readValues(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    try {
+      rows = CSV.readerFor(String[].class)
+        .with(CsvSchema.emptySchema())
+        .readValues(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    } catch (CharacterCodingException e) {
+      // The parser reads the first characters as it opens.
+      throw notUtf8();
+    }
     String[] header = next();
     if (header == null) {
       throw new Bus.Failure(400, "body: the file is empty; its first line must be the header ("
@@ -185,14 +191,24 @@ final class CsvImport {
     return null;
   }
 
-  /** The next record, or null at the end; a file that is not CSV fails the import (400). */
+  /** The next record, or null at the end; a file that is not UTF-8 CSV fails the import (400). */
   private String[] next() {
     try {
       return rows.hasNextValue() ? rows.nextValue() : null;
+    } catch (CharacterCodingException e) {
+      throw notUtf8();
     } catch (IOException | RuntimeException e) {
       throw new Bus.Failure(400, "line " + rows.getCurrentLocation().getLineNr() + ": not readable as UTF-8 CSV: "
         + shown(String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * A file in another encoding (a spreadsheet's Latin-1 or Windows-1252 export). The text is decoded in blocks
+   * ahead of the parser, so the line is not known.
+   */
+  private static Bus.Failure notUtf8() {
+    return new Bus.Failure(400, "body: not UTF-8 text (save the file as CSV UTF-8)");
   }
 
   /**

@@ -141,6 +141,22 @@ class CsvImportTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8IsA400SayingSoAndChangesNothing() {
+    Buffer latin1 = Buffer.buffer("caller_id,carrier\n5125550100,telnyx\n5125550101,t\u00e9lnyx\n"
+      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+    HttpResponse<Buffer> response = api.admin(HttpMethod.POST, "/api/caller-ids/import")
+      .putHeader("Content-Type", "text/csv")
+      .sendBuffer(latin1)
+      .await();
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getString("detail")).isEqualTo("body: not UTF-8 text (save the file as "
+      + "CSV UTF-8)");
+    assertThat(api.rows("SELECT caller_id FROM caller_ids")).isEmpty();
+  }
+
+  @Test
   void reimportingTheSameFileChangesNothing() {
     String csv = HEADER + "5125550100,telnyx,512,20,150,,true,\"{\"\"a\"\":1}\"\n5125550101,,,,,,no,\n";
     importCsv(csv);
