@@ -26,6 +26,8 @@ ENV API_HOST=0.0.0.0 \
     API_PORT=8000 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75"
 EXPOSE 8000 4573
+# Readiness: healthy while the server can allocate (200 with PostgreSQL down too: "degraded"), which is what a
+# proxy that routes by Docker health wants. A supervisor that restarts the process should ask /health/live.
 HEALTHCHECK --interval=10s --timeout=2s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/health >/dev/null || exit 1
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cid-rotator.jar"]

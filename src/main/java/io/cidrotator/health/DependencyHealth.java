@@ -42,14 +42,20 @@ public final class DependencyHealth {
       .map(this::report);
   }
 
+  /**
+   * Ready ({@code up}) while allocation works, that is while Redis answers: without PostgreSQL the server still
+   * allocates (history waits in its buffer, admin writes answer 503), so it is {@code degraded}, not down, and a
+   * load balancer must keep sending it calls.
+   */
   private Report report(CheckResult result) {
-    boolean up = Boolean.TRUE.equals(result.getUp());
     JsonObject database = detail(result, "database");
     JsonObject redis = detail(result, "redis");
+    boolean databaseUp = "UP".equals(database.getString("status"));
+    boolean up = "UP".equals(redis.getString("status"));
     JsonObject body = new JsonObject()
-      .put("status", up ? "healthy" : "unhealthy")
+      .put("status", !up ? "unhealthy" : databaseUp ? "healthy" : "degraded")
       .put("timestamp", Instant.now().toString())
-      .put("database", "UP".equals(database.getString("status")) ? "connected" : "disconnected")
+      .put("database", databaseUp ? "connected" : "disconnected")
       .put("redis", redis.put("connected", "UP".equals(redis.getString("status"))))
       .put("version", version)
       .put("checks", result.toJson().getJsonArray("checks"));

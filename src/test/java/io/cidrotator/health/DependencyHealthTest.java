@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The health report when a dependency does not answer in time: DOWN, and nothing else happens when its answer
- * (here: the bus timeout) comes after the check's own timeout.
+ * The health report when PostgreSQL does not answer in time: the database DOWN, the server degraded but ready
+ * (allocation works), and nothing else happens when its answer (here: the bus timeout) comes after the check's
+ * own timeout.
  */
 class DependencyHealthTest {
 
@@ -41,7 +42,7 @@ class DependencyHealthTest {
   }
 
   @Test
-  void aDatabaseThatDoesNotAnswerIsDownAndItsLateTimeoutChangesNothing() {
+  void aDatabaseThatDoesNotAnswerIsDownTheServerDegradedAndTheLateTimeoutChangesNothing() {
     DependencyHealth health = new DependencyHealth(vertx, new AllocationClient(vertx, 500), "test");
 
     DependencyHealth.Report report = health.check().await();
@@ -50,7 +51,8 @@ class DependencyHealthTest {
       new DeliveryOptions().setSendTimeout(DependencyHealth.CHECK_TIMEOUT_MS)).await())
       .isInstanceOf(ReplyException.class);
 
-    assertThat(report.up()).isFalse();
+    assertThat(report.up()).as("ready: allocation works without PostgreSQL").isTrue();
+    assertThat(report.body().getString("status")).isEqualTo("degraded");
     assertThat(report.body().getString("database")).isEqualTo("disconnected");
     assertThat(report.body().getJsonObject("redis").getBoolean("connected")).isTrue();
     assertThat(uncaught).isEmpty();

@@ -43,6 +43,14 @@ class HealthTest {
   }
 
   @Test
+  void livenessAnswersWithoutLookingAtTheDependencies() {
+    HttpResponse<Buffer> response = api.get("/health/live");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("alive");
+  }
+
+  @Test
   void anUnknownPathIsA404WithAJsonDetail() {
     HttpResponse<Buffer> response = api.get("/no-such-route");
 

@@ -81,6 +81,8 @@ class RedisOutageTest {
     assertThat(body.getString("status")).isEqualTo("unhealthy");
     assertThat(body.getString("database")).isEqualTo("connected");
     assertThat(body.getJsonObject("redis").getBoolean("connected")).isFalse();
+    // Alive all the same: restarting the server would not bring Redis back.
+    assertThat(server.http.get("/health/live").timeout(HANG_MS).send().await().statusCode()).isEqualTo(200);
   }
 
   @Test
