@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -108,6 +109,39 @@ class PostgresOutageTest {
     assertThat(health.bodyAsJsonObject().getJsonObject("redis").getBoolean("connected")).isTrue();
   }
 
+  /**
+   * PostgreSQL stalled (every one of its processes stopped with SIGSTOP, as a frozen VM or a full disk leaves it):
+   * connections stay open and queries never answer. The health check gives up on it within its own timeout and
+   * says degraded, allocation goes on, and the database ping's late bus timeout, after the check had already
+   * timed out, throws nothing on the server.
+   */
+  @Test
+  void aStalledPostgresIsDegradedWithinTheCheckTimeoutAndItsLateAnswerChangesNothing() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    server.vertx.exceptionHandler(uncaught::add);
+    List<ProcessHandle> postgres = postgresProcesses();
+    signal("STOP", postgres);
+    try {
+      long start = System.nanoTime();
+      HttpResponse<Buffer> health = server.http.get("/health").timeout(HANG_MS).send().await();
+      long healthMs = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(health.statusCode()).as(health.bodyAsString()).isEqualTo(200);
+      assertThat(health.bodyAsJsonObject().getString("status")).isEqualTo("degraded");
+      assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("disconnected");
+      // The check's timeout is 1 s; twice that leaves room for a slow machine, not for a hang.
+      assertThat(healthMs).isLessThan(2000);
+      HttpResponse<Buffer> allocated = nextCid();
+      assertThat(allocated.statusCode()).as(allocated.bodyAsString()).isEqualTo(200);
+      assertThat(release(allocated.bodyAsJsonObject().getString("caller_id")).statusCode()).isEqualTo(200);
+      // A second check answers after its own timeout: by then the first one's bus request has timed out too.
+      assertThat(server.http.get("/health").timeout(HANG_MS).send().await().statusCode()).isEqualTo(200);
+      assertThat(uncaught).isEmpty();
+    } finally {
+      signal("CONT", postgres);
+    }
+  }
+
   @Test
   void historyOfCallsMadeWhilePostgresWasDownIsBufferedThenWrittenOnceItIsBack() throws IOException {
     stopPostgres();
@@ -174,6 +208,23 @@ class PostgresOutageTest {
       .timeout(HANG_MS)
       .send()
       .await();
+  }
+
+  /** The postmaster (its pid is the first line of postmaster.pid) and every backend it forked. */
+  private static List<ProcessHandle> postgresProcesses() throws IOException {
+    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+    List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+    all.add(postmaster);
+    return all;
+  }
+
+  /** The shell's own kill: a minimal machine may have no kill program. */
+  private static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {
+    StringBuilder command = new StringBuilder("kill -").append(signal);
+    processes.forEach(process -> command.append(' ').append(process.pid()));
+    int exit = new ProcessBuilder("sh", "-c", command.toString()).inheritIO().start().waitFor();
+    assertThat(exit).as(command.toString()).isZero();
   }
 
   private static void stopPostgres() throws IOException {
