@@ -1,5 +1,5 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
--- include: keys, index, calls
+-- include: keys, index, calls, history
 -- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.POOL_SETTINGS) are read here, in
 -- the same atomic call, so a settings change applies from the next allocation on.
 -- Java: io.cidrotator.redis.AllocateScript (Args in this order, Reply from these positions).
@@ -14,10 +14,12 @@
 -- ARGV[15] reclaim batch: expired reservations / ended caps returned to service per call
 -- ARGV[16] callkey (VICIdial's call id; '' = none)   ARGV[17] uid (Asterisk's UNIQUEID; '' = none)
 -- ARGV[18] how long (ms) a call key outlives its reservation, so a late release still finds it
+-- ARGV[19] the history stream's limit (entries): a new allocation is appended to it (history.lua)
 --   A call key that names a live reservation makes this a retry: the same number and allocation id again, nothing
 --   counted (the 10th element is then 'repeat', the ttl is what is left of the reservation, and the previous last
 --   use is the reservation's own time: a retry's answer is never taken back, so nothing restores it).
--- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms)[, 'repeat']}
+-- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms),
+--         'repeat' | '', history entry id ('' for a repeat, or when the history stream was full)}
 --       tier = 'area_code' | 'pool'
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
@@ -44,7 +46,7 @@ local function earlier_allocation()
   end
   -- The retry may dial with it: the first request's late answer must no longer take it back (undo.lua).
   redis.call('HSET', K.NUMBER .. cid, 'rrepeat', '1')
-  return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat'}
+  return {'OK', cid, f[3], f[4] or '', f[5], rid, f[6], f[2], tonumber(expiry) - NOW, 'repeat', ''}
 end
 
 local repeated = earlier_allocation()
@@ -145,4 +147,7 @@ if rate_key then
   end
 end
 remember_call(callkey, uid, cid, ARGV[14], ttl + key_grace)
-return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl}
+local entry = append_history(ARGV[19], 'e', 'a', 'id', ARGV[14], 'c', cid, 'at', ARGV[1],
+  'x', string.format('%.0f', NOW + ttl), 'd', ARGV[13], 'cp', ARGV[12], 'ag', agent, 't', tier, 'p', pool,
+  'k', callkey, 'u', uid)
+return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl, '', entry}

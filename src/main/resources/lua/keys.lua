@@ -28,6 +28,15 @@
 --   k:c:<callkey>           STRING  '<cid> <allocation id>' of the call with that VICIdial call id
 --   k:u:<uid>               STRING  the same for Asterisk's UNIQUEID; both expire a grace period after the
 --                                   reservation, so a late hangup's release still finds the call
+--   history                 STREAM  the allocation history not yet in PostgreSQL: every allocation, release and
+--                                   take-back, appended by the script that makes it (history.lua), in the same
+--                                   atomic call; the history writer moves it to PostgreSQL and trims what it wrote
+--   history:dropped         STRING  history entries not appended because the stream was at its limit (a counter)
+--   history:writer          STRING  the id of the history writer holding the lease (one node writes at a time),
+--                                   expiring unless renewed
+--   history:epoch           STRING  a token set by the first read of a new stream: when it changes, the stream was
+--                                   lost (Redis restarted empty), and each node writes again what it kept in memory
+--   history:written         STRING  the id of the last entry written to PostgreSQL (and trimmed) in this stream
 --
 -- Fields of n:<cid>:
 --   pool npa carrier        where the number belongs (from PostgreSQL)
@@ -54,4 +63,6 @@ local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', AREA_CODES = P .. 'h:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
   MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
-  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded', CAMPAIGNS = P .. 'campaigns'}
+  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded', CAMPAIGNS = P .. 'campaigns',
+  HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
+  HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written'}

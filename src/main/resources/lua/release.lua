@@ -1,5 +1,5 @@
 -- release: ends a live reservation at once (hangup); the number keeps its place in the LRU order.
--- include: keys, index, calls
+-- include: keys, index, calls, history
 -- Java: io.cidrotator.redis.ReleaseScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  caller_id ('' = the call named by ARGV[8] or ARGV[9])   ARGV[2] now (ms)
@@ -7,7 +7,9 @@
 -- ARGV[7]  the reservation (allocation id) to end, or '' for whatever reservation is live. With an id, a
 --          late hangup of a call whose reservation expired cannot end the next call's reservation.
 -- ARGV[8]  callkey, ARGV[9] uid: with caller_id '', the call whose allocation stored that key (allocate.lua)
--- Reply: {1, allocation_id, caller_id} when a reservation was released; {0, '', caller_id} when none was live
+-- ARGV[10] the call's dial status, ARGV[11] its answered seconds, ARGV[12] its hangup cause ('' = not known)
+-- ARGV[13] the history stream's limit: a release that ends a live reservation is appended (history.lua)
+-- Reply: {1, allocation_id, caller_id, history entry id ('' when the stream was full)} when a reservation was released; {0, '', caller_id} when none was live
 --        (idempotent); {-1} when the number is not in the inventory; {-2} when no allocation holds the call key.
 local cid = ARGV[1]
 use_clock(ARGV[2], 3)
@@ -38,4 +40,6 @@ if tonumber(expiry) <= NOW then
   -- Already over by its TTL, merely not reclaimed yet: nothing live was released.
   return {0, '', cid}
 end
-return {1, id, cid}
+local entry = append_history(ARGV[13], 'e', 'r', 'id', id, 'c', cid, 'at', ARGV[2], 'o', 'released', 'ds', ARGV[10],
+  'as', ARGV[11], 'hc', ARGV[12])
+return {1, id, cid, entry}

@@ -1,12 +1,14 @@
 -- release_campaign: ends every live reservation made for one campaign, in every pool, as release.lua ends one:
 -- the number keeps its place in the LRU order (or goes to its pool's capped set). Reservations already over
 -- by their TTL are left to the lazy reclaim: nothing live is released there.
--- include: keys, index
+-- include: keys, index, history
 -- Java: io.cidrotator.redis.ReleaseCampaignScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  campaign   ARGV[2] now (ms)
 -- ARGV[3]  hour window id   ARGV[4] hour window end (ms)   ARGV[5] day window id   ARGV[6] day window end (ms)
--- Reply: {caller_id, allocation id, ...} of every reservation released
+-- ARGV[7]  the history stream's limit: each release is appended (history.lua)
+-- Reply: {caller_id, allocation id, history entry id ('' when the stream was full), ...} of every reservation
+--        released
 local campaign = ARGV[1]
 use_clock(ARGV[2], 3)
 
@@ -20,6 +22,8 @@ for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
       restore(cid, true)
       released[#released + 1] = cid
       released[#released + 1] = f[2] or ''
+      released[#released + 1] = append_history(ARGV[7], 'e', 'r', 'id', f[2] or '', 'c', cid, 'at', ARGV[2],
+        'o', 'released', 'ds', '', 'as', '', 'hc', '')
     end
   end
 end

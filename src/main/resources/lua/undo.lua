@@ -1,12 +1,14 @@
 -- undo: takes back an allocation whose answer came too late: the dialplan already got a 503 and dials
 -- with VICIdial's own caller-ID, so the number must not stay reserved, counted or out of its LRU place.
--- include: keys, index
+-- include: keys, index, history
 -- Java: io.cidrotator.redis.UndoScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  caller_id   ARGV[2] allocation id   ARGV[3] the number's last use before the allocation (ms)
 -- ARGV[4]  now (ms)    ARGV[5] hour window id   ARGV[6] hour window end   ARGV[7] day window id
 -- ARGV[8]  day window end   ARGV[9] agent ('' = none)   ARGV[10] minute window id of the allocation
--- Reply: 1 when undone; 0 when that allocation no longer holds the number (released, reclaimed after its expiry,
+-- ARGV[11] '1' when the allocation was answered (late): the history keeps it, ended 'taken_back'; '0' when no
+--          caller got it: it leaves the history (an 'undone' entry)   ARGV[12] the history stream's limit
+-- Reply: {1, history entry id ('' when the stream was full)} when undone; 0 when that allocation no longer holds the number (released, reclaimed after its expiry,
 --        reused) or a retry of the same call was answered with it (rrepeat): the dialplan may be dialing with it
 --        now. A reservation past its expiry but not reclaimed yet is taken back like a live one: no call used it.
 local cid, id = ARGV[1], ARGV[2]
@@ -32,4 +34,8 @@ if ARGV[9] ~= '' then
   end
 end
 restore(cid, true)
-return 1
+if ARGV[11] == '1' then
+  return {1, append_history(ARGV[12], 'e', 'r', 'id', id, 'c', cid, 'at', ARGV[4], 'o', 'taken_back', 'ds', '',
+    'as', '', 'hc', '')}
+end
+return {1, append_history(ARGV[12], 'e', 'u', 'id', id)}

@@ -10,6 +10,7 @@ import io.cidrotator.inventory.Inventory;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.Pools;
+import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.PruneScript;
 import io.cidrotator.redis.RedisUnavailableException;
@@ -40,8 +41,6 @@ public final class AdminVerticle extends VerticleBase {
 
   /** PostgreSQL connections: admin writes, history batches and chart reads share them. */
   static final int POOL_SIZE = 4;
-  /** The allocators hand over their last history as they stop: this verticle keeps listening this long. */
-  private static final long LAST_HAND_OVER_MS = 300;
 
   private final AppConfig config;
   private Pool pg;
@@ -71,9 +70,9 @@ public final class AdminVerticle extends VerticleBase {
       .using(vertx)
       .build();
     redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
-    history = new HistoryWriter(vertx, pg, config.historyBufferSize(), config.lastUsedFlushSeconds() * 1000L,
-      Metrics.registry());
-    InventorySync sync = new InventorySync(pg, redis, config, () -> history.catchUp(config.allocatorInstances()));
+    history = new HistoryWriter(vertx, pg, redis, config.allocatorInstances(), config.historyBufferSize(),
+      config.lastUsedFlushSeconds() * 1000L, Metrics.registry());
+    InventorySync sync = new InventorySync(pg, redis, config, history::catchUp);
     sync.reloadOnReconnect();
     List<Bus.Handlers> features = List.of(
       new Inventory(pg, sync),
@@ -87,7 +86,7 @@ public final class AdminVerticle extends VerticleBase {
     return migrate()
       .compose(v -> redis.connect())
       .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
-        PoolCountsScript.LUA))
+        PoolCountsScript.LUA, HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
       .compose(v -> history.start());
@@ -121,15 +120,10 @@ public final class AdminVerticle extends VerticleBase {
     return root.getMessage();
   }
 
-  /**
-   * Vert.x undeploys the verticles of one application together: the allocators hand over their last
-   * history as they stop, so this one keeps listening a moment before it writes everything it holds.
-   */
+  /** Writes what history it can for a moment (the rest waits in Redis for the next writer), then closes. */
   @Override
   public Future<?> stop() {
-    history.stop();
-    return vertx.timer(LAST_HAND_OVER_MS)
-      .compose(v -> history.drain())
+    return history.stop()
       .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
   }
 }

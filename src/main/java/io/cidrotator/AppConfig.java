@@ -105,7 +105,7 @@ public record AppConfig(
       r.integer("ALLOCATOR_INSTANCES", 2, 1, 64),
       r.integer("ROUTER_INSTANCES", 2, 1, 64),
       r.integer("ALLOCATION_TIMEOUT_MS", 500, 10, 60_000),
-      r.integer("HISTORY_BUFFER_SIZE", 100_000, 100, 10_000_000),
+      r.integer("HISTORY_BUFFER_SIZE", 2_000_000, 100, 100_000_000),
       r.integer("LAST_USED_FLUSH_SECONDS", 60, 1, 3600),
       authSettings(r, devMode),
       devMode,

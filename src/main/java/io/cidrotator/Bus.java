@@ -32,12 +32,17 @@ public final class Bus {
   public static final String INVENTORY_COUNTS = "cidrotator.inventory.counts";
   public static final String INVENTORY_RELOAD = "cidrotator.inventory.reload";
   public static final String DATABASE_PING = "cidrotator.inventory.ping";
-  public static final String HISTORY_APPEND = "cidrotator.history.append";
-  /** To each allocator: hand the history gathered so far over now (not at the next 100 ms tick). */
-  public static final String HISTORY_HAND_OVER = "cidrotator.history.hand-over";
-  /** The history writer's state: events buffered, batches written. */
+  /**
+   * To each allocator: the history events it answered that are not known written yet (a HistoryBatch reply, the
+   * allocator's id in the "allocator" header, the history stream entry of the last event in "last"), for a catch-up
+   * when Redis lost its history stream.
+   */
+  public static final String HISTORY_UNWRITTEN = "cidrotator.history.unwritten";
+  /** Published on this node by the history writer: the id of the last history stream entry written (a String). */
+  public static final String HISTORY_WRITTEN = "cidrotator.history.written";
+  /** The history writer's state: entries waiting in the history stream, batches written. */
   public static final String HISTORY_STATUS = "cidrotator.history.status";
-  /** Published: every HistoryBatch the allocators hand over, for the open /api/live streams. */
+  /** Published: every HistoryBatch the allocators gather (AllocatorHistory), for the open /api/live streams. */
   public static final String FEED = "cidrotator.history.feed";
 
   public static final String CALLER_ID_LIST = "cidrotator.caller-ids.list";

@@ -7,13 +7,14 @@ import io.cidrotator.dialer.AllocationRequest;
 import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.dialer.Allocations;
 import io.cidrotator.dialer.ReleaseRequest;
-import io.cidrotator.history.HistoryBuffer;
+import io.cidrotator.history.AllocatorHistory;
 import io.cidrotator.history.HistoryEvent;
 import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.PoolClient;
 import io.cidrotator.redis.AllocateScript;
 import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.LiveReservationsScript;
 import io.cidrotator.redis.ReleaseCampaignScript;
 import io.cidrotator.redis.ReleaseScript;
@@ -27,24 +28,31 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * Allocation over one pipelined Redis connection: each request is one atomic Lua call. Owned by one verticle
+ * Allocation over one pipelined Redis connection: each request is one atomic Lua call, which also appends it to
+ * the history stream ({@link io.cidrotator.redis.HistoryStream}). Owned by one verticle
  * (one event loop), which registers its {@link #handlers()}; {@code scripts/bench} also calls one in place, to
  * measure what the bus hop costs.
  */
 public final class Allocator implements Bus.Handlers {
 
   private static final int RECLAIM_BATCH = 8;
+  /**
+   * History events each allocator keeps in memory for a catch-up after Redis lost its history stream (about 35 s
+   * of a full-rate load on two allocators).
+   */
+  private static final int RECENT_HISTORY = 50_000;
 
   private final AppConfig config;
   private final long ttlMs;
   private final ScriptRunner redis;
-  private final HistoryBuffer history;
+  private final AllocatorHistory history;
   private final InventoryClient inventory;
   private final LiveReservations reservations;
   private final Counter releasedCount = releaseCounter("released");
@@ -57,13 +65,13 @@ public final class Allocator implements Bus.Handlers {
     this.config = config;
     this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
     this.ttlMs = config.reservationTtlSeconds() * 1000L;
-    this.history = new HistoryBuffer(vertx);
+    this.history = new AllocatorHistory(vertx, RECENT_HISTORY);
     // A reload of a million numbers takes about 25 s.
     this.inventory = new InventoryClient(vertx, 60_000);
-    this.reservations = new LiveReservations(redis, config.timezone(), history);
+    this.reservations = new LiveReservations(redis, config.timezone(), config.historyBufferSize(), history);
   }
 
-  /** Connects to Redis and starts handing history over; call from the owning verticle's start(). */
+  /** Connects to Redis and starts the live feed; call from the owning verticle's start(). */
   public Future<Void> start() {
     history.start();
     return redis.connect()
@@ -80,8 +88,7 @@ public final class Allocator implements Bus.Handlers {
       Bus.RESERVATION_COUNT, this::reservationCount,
       Bus.RESERVATION_LIST, reservations::list,
       Bus.RESERVATION_RELEASE_CAMPAIGN, reservations::releaseCampaign,
-      Bus.REDIS_PING, this::ping,
-      Bus.HISTORY_HAND_OVER, this::handOverHistory);
+      Bus.REDIS_PING, this::ping);
   }
 
   /**
@@ -99,7 +106,7 @@ public final class Allocator implements Bus.Handlers {
     CapWindows w = windowsAt(now);
     AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
       config.rateLimitPerAgent(), request.campaign(), request.destination().digits(), newAllocationId(now),
-      RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS);
+      RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS, config.historyBufferSize());
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {
@@ -119,20 +126,21 @@ public final class Allocator implements Bus.Handlers {
   /**
    * Takes back an allocation whose caller stopped waiting ({@link Deadline}), so the number is neither held until
    * its TTL nor counted for a call that never used it. {@code undo} is what an allocation answer carries under
-   * "undo"; {@code answered}: the allocation was answered (late), so its history records the take-back.
+   * "undo"; {@code answered}: the allocation was answered (late), so its history records the take-back; otherwise
+   * no caller ever had it, and it leaves the history.
    */
   private Future<JsonObject> takeBack(JsonObject undo, boolean answered) {
     long now = System.currentTimeMillis();
     String callerId = undo.getString("caller_id");
     String reservation = undo.getString("reservation");
     UndoScript.Args args = new UndoScript.Args(callerId, reservation, undo.getLong("previous_last"), now,
-      windowsAt(now), undo.getString("agent"), undo.getString("minute"));
+      windowsAt(now), undo.getString("agent"), undo.getString("minute"), answered, config.historyBufferSize());
     return UndoScript.run(redis, args)
       .map(undone -> {
-        if (undone && answered) {
-          history.add(HistoryEvent.released(reservation, callerId, now, "taken_back"));
+        if (undone.undone() && answered) {
+          history.add(HistoryEvent.released(reservation, callerId, now, "taken_back"), undone.historyEntry());
         }
-        return new JsonObject().put("taken_back", undone);
+        return new JsonObject().put("taken_back", undone.undone());
       });
   }
 
@@ -150,7 +158,7 @@ public final class Allocator implements Bus.Handlers {
     if (!allocated.repeat()) {
       history.add(HistoryEvent.allocated(allocated.allocationId(), allocated.callerId(),
         request.destination().digits(), request.campaign(), request.agent(), allocated.tier(), allocated.pool(), now,
-        now + allocated.ttlMs(), HistoryEvent.Call.of(request.callKey(), request.uid())));
+        now + allocated.ttlMs(), HistoryEvent.Call.of(request.callKey(), request.uid())), allocated.historyEntry());
     }
     return new Allocation(allocated.callerId(), allocated.areaCode(), allocated.carrier(), allocated.tier(),
       allocated.allocationId(), allocated.ttlMs() / 1000, allocated.pool(), allocated.repeat())
@@ -190,7 +198,7 @@ public final class Allocator implements Bus.Handlers {
     long now = System.currentTimeMillis();
     ReleaseRequest request = ReleaseRequest.fromJson(body);
     ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
-      request.callKey(), request.uid());
+      request.callKey(), request.uid(), request.end(), config.historyBufferSize());
     return ReleaseScript.run(redis, args)
       .map(reply -> released(reply, request, now));
   }
@@ -199,7 +207,8 @@ public final class Allocator implements Bus.Handlers {
     switch (reply.result()) {
       case RELEASED -> {
         releasedCount.increment();
-        history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", request.end()));
+        history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", request.end()),
+          reply.historyEntry());
       }
       case NOTHING_LIVE -> nothingLiveCount.increment();
       case UNKNOWN_NUMBER -> {
@@ -239,14 +248,24 @@ public final class Allocator implements Bus.Handlers {
       .map(reply -> new JsonObject().put("latency_us", (System.nanoTime() - start) / 1000));
   }
 
-  /**
-   * Hands this allocator's history over at once; answers {@code {allocator}}, this allocator's id. Once the
-   * answer is back, the batch is already queued on the admin verticle (the bus delivers in order on its event
-   * loop), so a later {@link Bus#HISTORY_STATUS} counts it.
-   */
-  private Future<JsonObject> handOverHistory(JsonObject request) {
-    history.flush();
-    return Future.succeededFuture(new JsonObject().put("allocator", id));
+  /** This allocator's id: one per instance. */
+  public String id() {
+    return id;
+  }
+
+  /** The history events this allocator answered that are not known written to PostgreSQL yet, oldest first. */
+  public List<HistoryEvent> unwrittenHistory() {
+    return history.unwritten();
+  }
+
+  /** The history stream entry of the last of {@link #unwrittenHistory()}; null when there is none. */
+  public HistoryStream.EntryId lastUnwrittenHistory() {
+    return history.lastUnwritten();
+  }
+
+  /** The history writer wrote the history stream up to {@code entry}. */
+  public void historyWritten(HistoryStream.EntryId entry) {
+    history.written(entry);
   }
 
   private CapWindows windowsAt(long now) {

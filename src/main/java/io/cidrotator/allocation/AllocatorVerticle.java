@@ -2,8 +2,12 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.history.HistoryBatch;
+import io.cidrotator.redis.HistoryStream;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 
@@ -25,7 +29,19 @@ public final class AllocatorVerticle extends VerticleBase {
   public Future<?> start() {
     allocator = new Allocator(vertx, config, "allocator");
     return allocator.start()
-      .compose(v -> Bus.consumeAll(vertx, List.of(allocator)));
+      .compose(v -> Bus.consumeAll(vertx, List.of(allocator)))
+      .compose(v -> vertx.eventBus().<JsonObject>consumer(Bus.HISTORY_UNWRITTEN, msg -> msg.reply(
+          new HistoryBatch(allocator.unwrittenHistory()), unwrittenHeaders(allocator)))
+        .completion())
+      .compose(v -> vertx.eventBus().<String>consumer(Bus.HISTORY_WRITTEN,
+          msg -> allocator.historyWritten(HistoryStream.EntryId.parse(msg.body())))
+        .completion());
+  }
+
+  private static DeliveryOptions unwrittenHeaders(Allocator allocator) {
+    DeliveryOptions headers = new DeliveryOptions().addHeader("allocator", allocator.id());
+    HistoryStream.EntryId last = allocator.lastUnwrittenHistory();
+    return last == null ? headers : headers.addHeader("last", last.toString());
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.cidrotator.allocation;
 
-import io.cidrotator.history.HistoryBuffer;
+import io.cidrotator.history.AllocatorHistory;
 import io.cidrotator.history.HistoryEvent;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.LiveReservationsScript;
@@ -22,12 +22,14 @@ public final class LiveReservations {
 
   private final ScriptRunner redis;
   private final ZoneId timezone;
-  private final HistoryBuffer history;
+  private final int historyLimit;
+  private final AllocatorHistory feed;
 
-  LiveReservations(ScriptRunner redis, ZoneId timezone, HistoryBuffer history) {
+  LiveReservations(ScriptRunner redis, ZoneId timezone, int historyLimit, AllocatorHistory feed) {
     this.redis = redis;
     this.timezone = timezone;
-    this.history = history;
+    this.historyLimit = historyLimit;
+    this.feed = feed;
   }
 
   /**
@@ -71,13 +73,14 @@ public final class LiveReservations {
   public Future<JsonObject> releaseCampaign(JsonObject request) {
     long now = System.currentTimeMillis();
     String campaign = request.getString("campaign");
-    ReleaseCampaignScript.Args args = new ReleaseCampaignScript.Args(campaign, now, CapWindows.at(now, timezone));
+    ReleaseCampaignScript.Args args = new ReleaseCampaignScript.Args(campaign, now, CapWindows.at(now, timezone),
+      historyLimit);
     return ReleaseCampaignScript.run(redis, args)
       .map(released -> {
         JsonArray callerIds = new JsonArray();
         for (ReleaseCampaignScript.Released one : released) {
           callerIds.add(one.callerId());
-          history.add(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"));
+          feed.add(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"), one.historyEntry());
         }
         return new JsonObject()
           .put("campaign", campaign)

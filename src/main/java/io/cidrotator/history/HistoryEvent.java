@@ -4,9 +4,9 @@ import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.dialer.VicidialCallId;
 
 /**
- * One entry of the allocation history: an allocation, or the release that ended one. Plain data handed from the
- * allocators ({@link HistoryBuffer}) to the admin verticle ({@link HistoryWriter}), which writes it to PostgreSQL
- * in batches, and to the live streams.
+ * One entry of the allocation history: an allocation, or the release that ended one. Plain data: the history
+ * stream's entries as the {@link HistoryWriter} reads them ({@link io.cidrotator.redis.HistoryStream}), and what
+ * the allocators publish to the live streams and keep for a while ({@link AllocatorHistory}).
  */
 public record HistoryEvent(
   Type type,
@@ -23,7 +23,8 @@ public record HistoryEvent(
   Call call,
   CallEnd end) {
 
-  public enum Type { ALLOCATED, RELEASED }
+  /** UNDONE: an allocation taken back before any caller was answered with it; it leaves the history. */
+  public enum Type { ALLOCATED, RELEASED, UNDONE }
 
   /** The call an allocation was for, as far as the dialplan said: all null for an anonymous request. */
   public record Call(String callKey, String uid, String callType, Long leadId) {
@@ -60,5 +61,11 @@ public record HistoryEvent(
   public static HistoryEvent released(String id, String callerId, long at, String outcome, CallEnd end) {
     return new HistoryEvent(Type.RELEASED, id, callerId, null, null, null, null, null, at, 0, outcome,
       Call.ANONYMOUS, end);
+  }
+
+  /** The allocation {@code id} was taken back before anyone was answered with it: it leaves the history. */
+  public static HistoryEvent undone(String id) {
+    return new HistoryEvent(Type.UNDONE, id, null, null, null, null, null, null, 0, 0, null, Call.ANONYMOUS,
+      CallEnd.UNKNOWN);
   }
 }

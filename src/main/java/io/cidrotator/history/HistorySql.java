@@ -33,8 +33,10 @@ final class HistorySql {
     FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::int4[], $6::int2[])
          AS r(id, at_ms, outcome, dial_status, answered_seconds, hangup_cause)
     WHERE a.id = r.id AND a.released_at IS NULL
-    RETURNING a.id
     """;
+
+  /** Allocations taken back before any caller was answered with them (undo.lua): they leave the history. */
+  static final String REMOVE_UNDONE = "DELETE FROM allocations WHERE id = ANY($1::uuid[])";
 
   /** Keeps last_used close to Redis, so a Redis rebuilt from PostgreSQL keeps the LRU order. */
   static final String TOUCH_LAST_USED = """

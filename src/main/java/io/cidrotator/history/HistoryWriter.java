@@ -1,22 +1,22 @@
 package io.cidrotator.history;
 
 import io.cidrotator.Bus;
+import io.cidrotator.redis.HistoryStream;
+import io.cidrotator.redis.ScriptRunner;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +26,17 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Writes allocation history to PostgreSQL in batches, off the hot path. Events wait in a bounded buffer;
- * while PostgreSQL is down they stay there and are flushed, in order, once it is back. When the buffer is
- * full, new events are dropped (never the older ones already accepted) and counted in
- * {@code cidrotator_history_dropped_total}; allocation itself never waits on history. The admin verticle's side
- * of the history: the allocators hand their {@link HistoryBatch}es over on {@link Bus#HISTORY_APPEND}.
+ * Moves the allocation history from Redis to PostgreSQL, off the hot path. The allocate, release and undo scripts
+ * append every allocation and release to a Redis stream in the same atomic call that makes it
+ * ({@link HistoryStream}), so nothing the dialer was answered with can be missing from the history: not when this
+ * process is killed (the stream is in Redis), not while PostgreSQL is away (the stream waits, up to
+ * HISTORY_BUFFER_SIZE entries; beyond that new entries are counted in {@code cidrotator_history_dropped_total}, never
+ * the ones already held). Every {@value #FLUSH_MS} ms this writer reads the oldest entries, writes them in one
+ * transaction, and only then trims them from the stream: a crash in between writes them again, and every write is
+ * idempotent. One node writes at a time (a lease in Redis, renewed by every read), so the stream's order, an
+ * allocation before its release, is the order written. A loss of Redis is covered by the allocators' copies of what
+ * they answered ({@link AllocatorHistory}), kept until the stream is written that far: when a read shows a new
+ * stream, every node's writer writes its allocators' copies first. Runs on the admin verticle's event loop.
  */
 public final class HistoryWriter implements Bus.Handlers {
 
@@ -38,137 +44,131 @@ public final class HistoryWriter implements Bus.Handlers {
   private static final int BATCH = 2000;
   private static final long FLUSH_MS = 250;
   private static final long RETRY_MS = 1000;
-  private static final long HAND_OVER_TIMEOUT_MS = 2000;
-  /** How long a release may wait for its allocation, which another allocator may hand over later. */
-  private static final long ORPHAN_RELEASE_MS = 60_000;
+  /** A writer that stops reading (killed, stalled) loses the lease after this; another node's writer takes over. */
+  private static final long LEASE_MS = 3000;
+  /** How long a stopping writer keeps writing what is left; the rest waits in Redis for the next writer. */
+  private static final long STOP_DRAIN_MS = 2000;
+  /** How long a rebuild waits for another node's writer to empty the stream. */
+  private static final long CATCH_UP_WAIT_MS = 5000;
+  private static final int LAST_USED_MAX = 1_000_000;
 
   private final Vertx vertx;
   private final Pool pg;
-  private final int capacity;
+  private final ScriptRunner redis;
+  private final int allocators;
+  private final int limit;
   /**
    * caller_ids.last_used only matters when Redis is rebuilt from PostgreSQL, where a minute's precision is
    * plenty: it is written every LAST_USED_FLUSH_SECONDS, not with every batch (an UPDATE per allocation).
    */
   private final long lastUsedEveryMs;
-  private final ArrayDeque<HistoryEvent> buffer = new ArrayDeque<>();
-  private final Counter dropped;
+  private final String id = UUID.randomUUID().toString();
   private final Counter written;
+  private final Counter skipped;
   private Map<String, Long> lastUsed = new HashMap<>();
+  private volatile long backlog;
+  private volatile long dropped;
   private boolean flushing;
   private Future<Void> inFlight = Future.succeededFuture();
   private long writes;
   private boolean failing;
+  private boolean backlogHigh;
+  /** The history stream's epoch token as last read; null before the first read. */
+  private String epoch;
   private long retryAt;
   private long timer;
   private long lastUsedTimer;
-  private MessageConsumer<HistoryBatch> consumer;
 
-  public HistoryWriter(Vertx vertx, Pool pg, int capacity, long lastUsedEveryMs, MeterRegistry registry) {
+  /**
+   * @param allocators the allocator instances of this node, whose recent history is written again when Redis lost
+   *                   its history stream
+   */
+  public HistoryWriter(Vertx vertx, Pool pg, ScriptRunner redis, int allocators, int limit, long lastUsedEveryMs,
+                       MeterRegistry registry) {
+    this.allocators = allocators;
     this.vertx = vertx;
     this.pg = pg;
-    this.capacity = capacity;
+    this.redis = redis;
+    this.limit = limit;
     this.lastUsedEveryMs = lastUsedEveryMs;
-    this.dropped = Counter.builder("cidrotator_history_dropped")
-      .description("History events dropped because the buffer was full while PostgreSQL was unavailable")
-      .register(registry);
     this.written = Counter.builder("cidrotator_history_written")
-      .description("History events written to PostgreSQL")
+      .description("History entries written to PostgreSQL")
       .register(registry);
-    Gauge.builder("cidrotator_history_buffered", buffer, ArrayDeque::size)
-      .description("History events waiting to be written")
+    this.skipped = Counter.builder("cidrotator_history_skipped")
+      .description("Entries of the history stream that were not this server's (malformed): skipped")
+      .register(registry);
+    FunctionCounter.builder("cidrotator_history_dropped", this, writer -> writer.dropped)
+      .description("History entries not kept because the history stream in Redis was at HISTORY_BUFFER_SIZE "
+        + "(PostgreSQL away that long); every node reports the same count")
+      .register(registry);
+    Gauge.builder("cidrotator_history_buffered", this, writer -> writer.backlog)
+      .description("History entries waiting in Redis to be written to PostgreSQL (every node reports the same "
+        + "stream); alert above half of cidrotator_history_buffer_limit")
+      .register(registry);
+    Gauge.builder("cidrotator_history_buffer_limit", this, writer -> writer.limit)
+      .description("HISTORY_BUFFER_SIZE: beyond this many waiting entries, new history entries are dropped")
       .register(registry);
   }
 
   @Override
   public Map<String, Function<JsonObject, Future<JsonObject>>> handlers() {
-    return Map.of(Bus.HISTORY_STATUS, request -> Future.succeededFuture(new JsonObject()
-      .put("buffered", buffered())
-      .put("writes", writes())));
+    return Map.of(Bus.HISTORY_STATUS, request -> HistoryStream.backlog(redis)
+      .map(waiting -> new JsonObject()
+        .put("buffered", waiting)
+        .put("writes", writes())));
   }
 
-  /** Takes the allocators' batches and starts the periodic writes; resolves once the consumer is registered. */
+  /** Starts the periodic writes. */
   public Future<Void> start() {
     timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
     lastUsedTimer = vertx.setPeriodic(lastUsedEveryMs, id -> touchLastUsed());
-    consumer = vertx.eventBus().consumer(Bus.HISTORY_APPEND, msg -> append(msg.body().events()));
-    return consumer.completion();
+    return Future.succeededFuture();
   }
 
-  /** Accepts events if there is room; counts the ones dropped. */
-  void append(List<HistoryEvent> events) {
-    int room = capacity - buffer.size();
-    int accepted = Math.min(room, events.size());
-    for (int i = 0; i < accepted; i++) {
-      buffer.addLast(events.get(i));
-    }
-    if (accepted < events.size()) {
-      dropped.increment(events.size() - accepted);
-      LOG.warn("History buffer full ({} events): dropped {} events", capacity, events.size() - accepted);
-    }
+  /** Entries waiting in the history stream, as of the last read. */
+  public long buffered() {
+    return backlog;
   }
 
-  public int buffered() {
-    return buffer.size();
-  }
-
-  /** Batches written so far (a release still waiting for its allocation is re-queued by each). */
+  /** Batches written so far by this node. */
   public long writes() {
     return writes;
   }
 
-  /** The periodic flush: writes batches while a full batch is waiting; a failed write pauses it for a while. */
+  /** The periodic write: batches while full ones are waiting; a failure pauses it for a while. */
   Future<Void> flush() {
-    if (flushing || buffer.isEmpty() || System.currentTimeMillis() < retryAt) {
+    if (flushing || System.currentTimeMillis() < retryAt) {
       return Future.succeededFuture();
     }
     return writeOnce()
-      .transform(ar -> ar.succeeded() && buffer.size() >= BATCH ? flush() : Future.<Void>succeededFuture());
+      .transform(ar -> ar.succeeded() && ar.result() == BATCH ? flush() : Future.<Void>succeededFuture());
   }
 
   /**
-   * Writes everything buffered, waiting for a write in flight first; for shutdown. Ends when the buffer is
-   * empty, a write fails, or only releases still waiting for their allocation are left.
+   * Reads the oldest entries (taking or renewing the lease), writes them to PostgreSQL, then trims them from the
+   * stream; resolves with how many were read (0 without the lease). When the read shows a new stream (Redis lost
+   * the old one), first writes again what this node's allocators answered that was not known written
+   * ({@link #writeUnwritten}). Tells this node's allocators how far the stream is written, so they drop their copies.
    */
-  public Future<Void> drain() {
-    if (flushing) {
-      return inFlight.transform(ar -> drain());
-    }
-    if (buffer.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return writeOnce()
-      .compose(writtenNow -> writtenNow > 0 ? drain() : Future.<Void>succeededFuture());
-  }
-
-  /** Writes the first batch of the buffer; resolves with how many events were written. */
   private Future<Integer> writeOnce() {
     flushing = true;
-    List<HistoryEvent> batch = new ArrayList<>(Math.min(BATCH, buffer.size()));
-    for (HistoryEvent event : buffer) {
-      if (batch.size() == BATCH) {
-        break;
-      }
-      batch.add(event);
-    }
-    Future<Integer> write = writeBatch(batch)
-      .map(unmatched -> {
-        for (int i = 0; i < batch.size(); i++) {
-          buffer.pollFirst();
-        }
-        requeue(unmatched);
-        writes++;
-        written.increment(batch.size() - unmatched.size());
-        if (failing) {
-          LOG.info("PostgreSQL is back: history writes resumed ({} events waiting)", buffer.size());
-          failing = false;
-        }
-        return batch.size() - unmatched.size();
+    Future<Integer> write = HistoryStream.read(redis, id, LEASE_MS, BATCH, UUID.randomUUID().toString())
+      .compose(read -> {
+        noteBacklog(read);
+        Future<Void> lostWritten = epoch == null || epoch.equals(read.epoch())
+          ? Future.succeededFuture()
+          : writeUnwritten();
+        return lostWritten.compose(v -> {
+          epoch = read.epoch();
+          tellWritten(read.written());
+          return writeRead(read);
+        });
       })
       .onFailure(e -> {
         // A short pause between attempts avoids hammering a database that is coming back.
         retryAt = System.currentTimeMillis() + RETRY_MS;
         if (!failing) {
-          LOG.warn("History write failed, keeping {} events buffered: {}", buffer.size(), e.getMessage());
+          LOG.warn("History write failed, the entries wait in Redis ({} waiting): {}", backlog, e.getMessage());
           failing = true;
         }
       })
@@ -180,42 +180,178 @@ public final class HistoryWriter implements Bus.Handlers {
     return write;
   }
 
+  /** Writes what {@code read} returned, then trims it from the stream. */
+  private Future<Integer> writeRead(HistoryStream.Read read) {
+    if (read.entries().isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return writeBatch(events(read.entries()))
+      .compose(v -> HistoryStream.written(redis, id, read.lastId()))
+      .map(left -> {
+        backlog = left;
+        tellWritten(read.lastId());
+        writes++;
+        written.increment(read.entries().size());
+        if (failing) {
+          LOG.info("History writes resumed ({} entries waiting)", left);
+          failing = false;
+        }
+        return read.entries().size();
+      });
+  }
+
+  private void noteBacklog(HistoryStream.Read read) {
+    backlog = read.backlog();
+    dropped = read.dropped();
+    boolean high = read.backlog() >= limit / 2;
+    if (high && !backlogHigh) {
+      LOG.warn("History waiting in Redis: {} entries, half of HISTORY_BUFFER_SIZE ({}); beyond it new entries "
+        + "are dropped. Is PostgreSQL reachable?", read.backlog(), limit);
+    } else if (!high && backlogHigh) {
+      LOG.info("History waiting in Redis back under half of HISTORY_BUFFER_SIZE: {} entries", read.backlog());
+    }
+    backlogHigh = high;
+  }
+
   /**
-   * Each allocator hands over its history on its own timer, so a release can arrive before the allocation
-   * it ends: it waits in the buffer for a while instead of being lost.
+   * Writes the stream until it is empty, waiting for a write in flight first. Ends when the stream is empty, a
+   * write fails, another node's writer holds the lease, or {@code untilMs} (epoch ms) has passed.
    */
-  private void requeue(List<HistoryEvent> unmatched) {
-    long now = System.currentTimeMillis();
-    for (HistoryEvent release : unmatched) {
-      if (now - release.at() < ORPHAN_RELEASE_MS && buffer.size() < capacity) {
-        buffer.addLast(release);
-      } else {
-        dropped.increment();
-      }
+  private Future<Void> drain(long untilMs) {
+    if (flushing) {
+      return inFlight.transform(ar -> drain(untilMs));
+    }
+    if (System.currentTimeMillis() > untilMs) {
+      return Future.succeededFuture();
+    }
+    return writeOnce().compose(read -> read > 0 ? drain(untilMs) : Future.<Void>succeededFuture());
+  }
+
+  /** Tells this node's allocators that the stream is written up to {@code entry} (null: nothing to tell). */
+  private void tellWritten(HistoryStream.EntryId entry) {
+    if (entry != null) {
+      vertx.eventBus().publish(Bus.HISTORY_WRITTEN, entry.toString());
     }
   }
 
-  /** Writes one batch in one transaction; resolves with the releases whose allocation is not there yet. */
-  private Future<List<HistoryEvent>> writeBatch(List<HistoryEvent> batch) {
+  /**
+   * Makes the history in PostgreSQL current, for a rebuild of Redis to read (Redis lost its index, and usually its
+   * history stream with it): writes what the stream still holds, or waits a while for the node whose writer holds
+   * the lease to. The first read of a new stream has this node's allocators' recent history written again
+   * ({@link #writeOnce}). Fails when PostgreSQL cannot take it.
+   */
+  public Future<Void> catchUp() {
+    return drainStream(System.currentTimeMillis() + CATCH_UP_WAIT_MS);
+  }
+
+  /**
+   * Writes again, idempotently, the events this node's allocators answered that were not known written: what a lost
+   * stream held that PostgreSQL may not have. In their order in time, in batches: an allocation before its release.
+   */
+  private Future<Void> writeUnwritten() {
+    return new HistoryClient(vertx, CATCH_UP_WAIT_MS).unwritten(allocators)
+      .compose(unwritten -> {
+        List<HistoryEvent> ordered = new ArrayList<>(unwritten.events());
+        ordered.sort(Comparator.comparingLong(HistoryEvent::at)
+          .thenComparing(event -> event.type() == HistoryEvent.Type.RELEASED));
+        Future<Void> kept = Future.succeededFuture();
+        for (int from = 0; from < ordered.size(); from += BATCH) {
+          List<HistoryEvent> batch = ordered.subList(from, Math.min(from + BATCH, ordered.size()));
+          kept = kept.compose(v -> writeBatch(batch));
+        }
+        return kept.onSuccess(v -> tellWritten(unwritten.last())).onSuccess(v -> LOG.warn("The history stream in Redis was lost (Redis restarted empty?): {} "
+          + "events this node answered that were not written to PostgreSQL yet were written from memory",
+          ordered.size()));
+      });
+  }
+
+  private Future<Void> drainStream(long untilMs) {
+    return drain(untilMs)
+      .compose(v -> HistoryStream.backlog(redis))
+      .compose(left -> {
+        if (left == 0) {
+          return Future.succeededFuture();
+        }
+        if (System.currentTimeMillis() > untilMs) {
+          return Future.failedFuture(left + " history entries could not be written to PostgreSQL");
+        }
+        return vertx.timer(FLUSH_MS).compose(t -> drainStream(untilMs));
+      });
+  }
+
+  private static List<HistoryEvent> events(List<HistoryStream.Entry> entries) {
+    List<HistoryEvent> events = new ArrayList<>(entries.size());
+    for (HistoryStream.Entry entry : entries) {
+      events.add(entry.event());
+    }
+    return events;
+  }
+
+  /**
+   * Writes one batch in one transaction: allocations, then the releases, then removes what was undone. A null event
+   * is an entry that was not this server's: skipped.
+   */
+  private Future<Void> writeBatch(List<HistoryEvent> events) {
+    Set<String> undone = new HashSet<>();
+    for (HistoryEvent event : events) {
+      if (event != null && event.type() == HistoryEvent.Type.UNDONE) {
+        undone.add(event.id());
+      }
+    }
     Allocations allocations = new Allocations();
     Releases releases = new Releases();
-    for (HistoryEvent event : batch) {
-      if (event.type() == HistoryEvent.Type.ALLOCATED) {
-        allocations.add(event);
-        lastUsed.merge(event.callerId(), event.at(), Math::max);
-        if (lastUsed.size() > capacity) {
-          // Bounded like the buffer: the oldest precision is what a PostgreSQL outage costs.
-          lastUsed.clear();
-        }
-      } else {
-        releases.add(event);
+    List<UUID> removed = new ArrayList<>();
+    int skipped = 0;
+    for (HistoryEvent event : events) {
+      if (event == null || !validId(event)) {
+        skipped++;
+        continue;
       }
+      switch (event.type()) {
+        case ALLOCATED -> {
+          if (!undone.remove(event.id())) {
+            allocations.add(event);
+            lastUsed.merge(event.callerId(), event.at(), Math::max);
+          }
+        }
+        case RELEASED -> releases.add(event);
+        case UNDONE -> {
+          if (undone.contains(event.id())) {
+            // Its allocation was written by an earlier batch.
+            removed.add(UUID.fromString(event.id()));
+          }
+        }
+      }
+    }
+    if (skipped > 0) {
+      // Written by something else than this server's scripts: kept out of the way, or it would block the stream.
+      this.skipped.increment(skipped);
+      LOG.warn("History: skipped {} malformed entries of the history stream", skipped);
+    }
+    if (lastUsed.size() > LAST_USED_MAX) {
+      // Bounded: the oldest precision is what a long PostgreSQL outage costs.
+      lastUsed.clear();
     }
     return pg.withTransaction(conn -> conn.query(HistorySql.INDEX_LOOKUPS)
       .execute()
       .compose(set -> conn.preparedQuery(HistorySql.INSERT_ALLOCATIONS).execute(allocations.tuple()))
       .compose(r -> conn.preparedQuery(HistorySql.RECORD_RELEASES).execute(releases.tuple()))
-      .map(releases::unmatched));
+      .compose(r -> conn.preparedQuery(HistorySql.REMOVE_UNDONE)
+        .execute(Tuple.tuple().addArrayOfUUID(removed.toArray(new UUID[0])))))
+      .mapEmpty();
+  }
+
+  /** Whether the event's allocation id is a UUID (a release's may be absent: a reservation older than ids). */
+  private static boolean validId(HistoryEvent event) {
+    if (event.id() == null) {
+      return event.type() == HistoryEvent.Type.RELEASED;
+    }
+    try {
+      UUID.fromString(event.id());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Writes the last use of every number used since the previous call; kept for the next call on failure. */
@@ -223,43 +359,29 @@ public final class HistoryWriter implements Bus.Handlers {
     if (lastUsed.isEmpty()) {
       return Future.succeededFuture();
     }
-    Map<String, Long> written = lastUsed;
+    Map<String, Long> touched = lastUsed;
     lastUsed = new HashMap<>();
     Tuple params = Tuple.tuple()
-      .addArrayOfString(written.keySet().toArray(new String[0]))
-      .addArrayOfLong(written.values().toArray(new Long[0]));
+      .addArrayOfString(touched.keySet().toArray(new String[0]))
+      .addArrayOfLong(touched.values().toArray(new Long[0]));
     return pg.preparedQuery(HistorySql.TOUCH_LAST_USED)
       .execute(params)
-      .onFailure(e -> written.forEach((cid, at) -> lastUsed.merge(cid, at, Math::max)))
+      .onFailure(e -> touched.forEach((cid, at) -> lastUsed.merge(cid, at, Math::max)))
       .mapEmpty();
   }
 
   /**
-   * Makes the history in PostgreSQL current: every allocator hands what it holds over ({@link HistoryClient#handOver};
-   * at start-up, before the allocators answer, they hold nothing), then everything buffered is written. Fails when
-   * PostgreSQL cannot take it.
+   * Stops the periodic writes, writes what is left for a moment (the rest waits in Redis for the next writer) and
+   * gives the lease up, so the next start or another node takes over at once.
    */
-  public Future<Void> catchUp(int allocators) {
-    return new HistoryClient(vertx, HAND_OVER_TIMEOUT_MS).handOver(allocators)
-      .recover(e -> {
-        LOG.warn("History not handed over by every allocator ({}): writing what was", e.getMessage());
-        return Future.succeededFuture();
-      })
-      .compose(v -> drain())
-      .compose(v -> buffer.isEmpty() || onlyWaitingReleases()
-        ? Future.succeededFuture()
-        : Future.failedFuture("the history could not be written to PostgreSQL"));
-  }
-
-  /** Whether everything buffered is a release waiting for its allocation (another allocator's, still to come). */
-  private boolean onlyWaitingReleases() {
-    return buffer.stream().allMatch(event -> event.type() == HistoryEvent.Type.RELEASED);
-  }
-
-  /** Stops the periodic writes; batches still arriving are taken until {@link #drain} is done. */
-  public void stop() {
+  public Future<Void> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(lastUsedTimer);
+    return drain(System.currentTimeMillis() + STOP_DRAIN_MS)
+      .transform(ar -> touchLastUsed())
+      .transform(ar -> HistoryStream.leave(redis, id))
+      .otherwiseEmpty()
+      .mapEmpty();
   }
 
   /**
@@ -319,7 +441,6 @@ public final class HistoryWriter implements Bus.Handlers {
   }
 
   private static final class Releases {
-    final List<HistoryEvent> events = new ArrayList<>();
     final List<UUID> ids = new ArrayList<>();
     final List<Long> times = new ArrayList<>();
     final List<String> outcomes = new ArrayList<>();
@@ -328,10 +449,10 @@ public final class HistoryWriter implements Bus.Handlers {
     final List<Short> causes = new ArrayList<>();
 
     void add(HistoryEvent event) {
-      if (event.id().isEmpty()) {
+      if (event.id() == null) {
+        // A reservation without an allocation id (made before ids existed): nothing to find in the history.
         return;
       }
-      events.add(event);
       ids.add(UUID.fromString(event.id()));
       times.add(event.at());
       outcomes.add(event.outcome());
@@ -348,21 +469,6 @@ public final class HistoryWriter implements Bus.Handlers {
         .addArrayOfString(dialStatuses.toArray(new String[0]))
         .addArrayOfInteger(answered.toArray(new Integer[0]))
         .addArrayOfShort(causes.toArray(new Short[0]));
-    }
-
-    /** The release events whose id the update did not return. */
-    List<HistoryEvent> unmatched(RowSet<Row> recorded) {
-      Set<UUID> matched = new HashSet<>();
-      for (Row row : recorded) {
-        matched.add(row.getUUID("id"));
-      }
-      List<HistoryEvent> unmatched = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) {
-        if (!matched.contains(ids.get(i))) {
-          unmatched.add(events.get(i));
-        }
-      }
-      return unmatched;
     }
   }
 }

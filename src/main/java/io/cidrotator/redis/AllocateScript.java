@@ -26,18 +26,19 @@ public final class AllocateScript {
    * @param agentLimit    allocations per agent per minute
    * @param reclaimBatch  expired reservations and ended caps returned to service per call
    * @param callKeyGraceMs how long a call key outlives its reservation
+   * @param historyLimit  the history stream's limit ({@link HistoryStream}): the allocation is appended to it
    */
   public record Args(long now, String defaultPool, long ttlMs, CapWindows windows, String agent, int agentLimit,
                      String campaign, String destination, String allocationId, int reclaimBatch, String callKey,
-                     String uid, long callKeyGraceMs) {
+                     String uid, long callKeyGraceMs, int historyLimit) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(18);
+      List<String> argv = new ArrayList<>(19);
       argv.addAll(List.of(Long.toString(now), defaultPool, destination.substring(0, 3), Long.toString(ttlMs)));
       argv.addAll(windows.argv());
       argv.addAll(List.of(orEmpty(agent), Integer.toString(agentLimit), windows.minuteId(),
         orEmpty(campaign), destination, allocationId, Integer.toString(reclaimBatch),
-        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs)));
+        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs), Integer.toString(historyLimit)));
       return argv;
     }
   }
@@ -49,10 +50,12 @@ public final class AllocateScript {
   /**
    * The number handed out. {@code repeat}: a retry of the same call key, answered with its live reservation
    * (nothing counted again; {@code ttlMs} is then what is left of it). {@code previousLastUse} is the number's
-   * last use before this allocation, what a take-back restores.
+   * last use before this allocation, what a take-back restores. {@code historyEntry}: its entry in the history
+   * stream (null for a repeat, or when the stream was full).
    */
   public record Allocated(String callerId, String areaCode, String carrier, String tier, String allocationId,
-                          long previousLastUse, String pool, long ttlMs, boolean repeat) implements Reply {
+                          long previousLastUse, String pool, long ttlMs, boolean repeat,
+                          HistoryStream.EntryId historyEntry) implements Reply {
   }
 
   /** No number: {@code reason}, in the pool the campaign allocates from. */
@@ -78,6 +81,6 @@ public final class AllocateScript {
     }
     return new Allocated(r.get(1).toString(), r.get(2).toString(), r.get(3).toString(), r.get(4).toString(),
       r.get(5).toString(), millis(r.get(6).toString()), r.get(7).toString(), r.get(8).toLong(),
-      r.size() > 9 && "repeat".equals(r.get(9).toString()));
+      "repeat".equals(r.get(9).toString()), HistoryStream.EntryId.parse(r.get(10).toString()));
   }
 }

@@ -19,6 +19,16 @@ public final class RedisKeys {
   public static final String POOLS = PREFIX + "pools";
   /** HASH campaign -> pool. */
   public static final String CAMPAIGNS = PREFIX + "campaigns";
+  /** STREAM: the allocation history not yet written to PostgreSQL ({@link HistoryStream}). */
+  public static final String HISTORY = PREFIX + "history";
+  /** STRING: history entries not appended because the stream was at its limit. */
+  public static final String HISTORY_DROPPED = PREFIX + "history:dropped";
+  /** STRING: the id of the history writer holding the lease. */
+  public static final String HISTORY_WRITER = PREFIX + "history:writer";
+  /** STRING: the history stream's epoch token; a new one means the stream was lost. */
+  public static final String HISTORY_EPOCH = PREFIX + "history:epoch";
+  /** STRING: the id of the last history entry written to PostgreSQL. */
+  public static final String HISTORY_WRITTEN = PREFIX + "history:written";
 
   private RedisKeys() {
   }

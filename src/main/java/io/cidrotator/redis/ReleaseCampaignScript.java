@@ -14,17 +14,18 @@ public final class ReleaseCampaignScript {
   private ReleaseCampaignScript() {
   }
 
-  public record Args(String campaign, long now, CapWindows windows) {
+  public record Args(String campaign, long now, CapWindows windows, int historyLimit) {
 
     List<String> argv() {
       List<String> argv = new ArrayList<>(List.of(campaign, Long.toString(now)));
       argv.addAll(windows.argv());
+      argv.add(Integer.toString(historyLimit));
       return argv;
     }
   }
 
-  /** One reservation ended: the number and its allocation id. */
-  public record Released(String callerId, String allocationId) {
+  /** One reservation ended: the number, its allocation id and the release's history entry (null: stream full). */
+  public record Released(String callerId, String allocationId, HistoryStream.EntryId historyEntry) {
   }
 
   /** Succeeds with every reservation released. */
@@ -34,8 +35,9 @@ public final class ReleaseCampaignScript {
 
   private static List<Released> reply(Response r) {
     List<Released> released = new ArrayList<>();
-    for (int i = 0; i + 1 < r.size(); i += 2) {
-      released.add(new Released(r.get(i).toString(), r.get(i + 1).toString()));
+    for (int i = 0; i + 2 < r.size(); i += 3) {
+      released.add(new Released(r.get(i).toString(), r.get(i + 1).toString(),
+        HistoryStream.EntryId.parse(r.get(i + 2).toString())));
     }
     return released;
   }

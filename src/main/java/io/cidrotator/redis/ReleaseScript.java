@@ -1,5 +1,6 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.dialer.CallEnd;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
@@ -18,16 +19,23 @@ public final class ReleaseScript {
 
   /**
    * The call to end: {@code callerId} (with {@code reservation}, only that reservation), or, with callerId null,
-   * the call whose allocation stored {@code callKey} or {@code uid}. Nulls mean none.
+   * the call whose allocation stored {@code callKey} or {@code uid}. Nulls mean none. A release that ends a live
+   * reservation is appended to the history stream (limit {@code historyLimit}) with the call's {@code end}.
    */
-  public record Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid) {
+  public record Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid,
+                     CallEnd end, int historyLimit) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(9);
+      List<String> argv = new ArrayList<>(13);
       argv.addAll(List.of(orEmpty(callerId), Long.toString(now)));
       argv.addAll(windows.argv());
-      argv.addAll(List.of(orEmpty(reservation), orEmpty(callKey), orEmpty(uid)));
+      argv.addAll(List.of(orEmpty(reservation), orEmpty(callKey), orEmpty(uid), orEmpty(end.dialStatus()),
+        text(end.answeredSeconds()), text(end.hangupCause()), Integer.toString(historyLimit)));
       return argv;
+    }
+
+    private static String text(Integer value) {
+      return value == null ? "" : value.toString();
     }
   }
 
@@ -42,8 +50,11 @@ public final class ReleaseScript {
     UNKNOWN_CALL
   }
 
-  /** {@code allocationId} is the reservation ended (RELEASED only); {@code callerId} is null for the UNKNOWN_* results. */
-  public record Reply(Result result, String allocationId, String callerId) {
+  /**
+   * {@code allocationId} is the reservation ended and {@code historyEntry} the release's entry in the history stream
+   * (RELEASED only; the entry is null when the stream was full); {@code callerId} is null for the UNKNOWN_* results.
+   */
+  public record Reply(Result result, String allocationId, String callerId, HistoryStream.EntryId historyEntry) {
   }
 
   public static Future<Reply> run(ScriptRunner redis, Args args) {
@@ -52,10 +63,11 @@ public final class ReleaseScript {
 
   private static Reply reply(Response r) {
     return switch (r.get(0).toInteger()) {
-      case 1 -> new Reply(Result.RELEASED, r.get(1).toString(), r.get(2).toString());
-      case 0 -> new Reply(Result.NOTHING_LIVE, null, r.get(2).toString());
-      case -1 -> new Reply(Result.UNKNOWN_NUMBER, null, null);
-      default -> new Reply(Result.UNKNOWN_CALL, null, null);
+      case 1 -> new Reply(Result.RELEASED, r.get(1).toString(), r.get(2).toString(),
+        HistoryStream.EntryId.parse(r.get(3).toString()));
+      case 0 -> new Reply(Result.NOTHING_LIVE, null, r.get(2).toString(), null);
+      case -1 -> new Reply(Result.UNKNOWN_NUMBER, null, null, null);
+      default -> new Reply(Result.UNKNOWN_CALL, null, null, null);
     };
   }
 }

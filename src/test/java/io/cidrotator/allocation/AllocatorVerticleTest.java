@@ -55,7 +55,7 @@ class AllocatorVerticleTest {
 
   private static Vertx vertx;
   private static BusCalls bus;
-  /** Every history event the allocator handed over on HISTORY_APPEND. */
+  /** Every history event the allocator published on FEED (for the live streams; the history itself is in Redis). */
   private static final ConcurrentLinkedQueue<HistoryEvent> history = new ConcurrentLinkedQueue<>();
   /** When the current test began: a batch of the test before may still arrive, with older events. */
   private static volatile long testStart;
@@ -69,7 +69,7 @@ class AllocatorVerticleTest {
       .put("DEFAULT_RESERVATION_TTL", TTL_SECONDS));
     vertx.deployVerticle(new AllocatorVerticle(config)).await();
     vertx.eventBus()
-      .<HistoryBatch>consumer(Bus.HISTORY_APPEND, msg -> history.addAll(msg.body().events()))
+      .<HistoryBatch>consumer(Bus.FEED, msg -> history.addAll(msg.body().events()))
       .completion()
       .await();
     bus = new BusCalls(vertx);
@@ -484,7 +484,7 @@ class AllocatorVerticleTest {
       .isEqualTo(new JsonObject().put("campaign", "spring").put("released", 0).put("caller_ids", new JsonArray()));
   }
 
-  // ---- REDIS_PING, HISTORY_HAND_OVER ----
+  // ---- REDIS_PING ----
 
   @Test
   void redisPingAnswersTheRoundTripInMicroseconds() {
@@ -492,16 +492,6 @@ class AllocatorVerticleTest {
 
     assertThat(answer.fieldNames()).containsExactly("latency_us");
     assertThat(answer.getLong("latency_us")).isNotNegative();
-  }
-
-  @Test
-  void historyHandOverAnswersTheAllocatorsIdTheSameEveryTime() {
-    JsonObject first = bus.answer(Bus.HISTORY_HAND_OVER, new JsonObject());
-    JsonObject second = bus.answer(Bus.HISTORY_HAND_OVER, new JsonObject());
-
-    assertThat(first.fieldNames()).containsExactly("allocator");
-    assertThat(UUID.fromString(first.getString("allocator"))).isNotNull();
-    assertThat(second).isEqualTo(first);
   }
 
   @Test
@@ -587,9 +577,8 @@ class AllocatorVerticleTest {
     return page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("caller_id")).toList();
   }
 
-  /** Asks the allocator to hand its history over, then waits until an event {@code wanted} arrived. */
+  /** Waits until the allocator published an event {@code wanted} (it publishes every 100 ms). */
   private static HistoryEvent handedOver(Predicate<HistoryEvent> wanted) {
-    bus.answer(Bus.HISTORY_HAND_OVER, new JsonObject());
     List<HistoryEvent> found = api.poll(() -> handedOverInThisTest().stream().filter(wanted).toList(),
       events -> !events.isEmpty(), Duration.ofSeconds(5));
     assertThat(found).as("history handed over: %s", history).hasSize(1);

@@ -1,6 +1,7 @@
 package io.cidrotator.bench;
 
 import io.cidrotator.EmbeddedServices;
+import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.redis.AllocateScript;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.RedisKeys;
@@ -39,6 +40,7 @@ public final class RedisCost {
   /** Long enough that no reservation expires mid-run: reclaim is not what is measured here. */
   private static final long TTL_MS = 600_000;
   private static final int RECLAIM_BATCH = 8;
+  private static final int HISTORY_LIMIT = 2_000_000;
   private static final int HOURLY_LIMIT = 1_000_000;
   private static final int DAILY_LIMIT = 10_000_000;
 
@@ -180,7 +182,9 @@ public final class RedisCost {
           .compose(afterRelease -> {
             totals.releaseCalls += afterRelease.calls - afterAllocate.calls;
             totals.releaseUsec += afterRelease.usec - afterAllocate.usec;
-            return rounds(inventory, remaining - n, afterRelease, totals);
+            // As the history writer does, between rounds (not counted: it is not a script).
+            return redis.send(Request.cmd(Command.DEL).arg(RedisKeys.HISTORY))
+              .compose(v -> rounds(inventory, remaining - n, afterRelease, totals));
           });
       });
   }
@@ -209,12 +213,13 @@ public final class RedisCost {
     long now = System.currentTimeMillis();
     String agent = Integer.toString(1001 + random.nextInt(200));
     return new AllocateScript.Args(now, POOL, TTL_MS, CapWindows.at(now, zone), agent, 1_000_000, "bench",
-      destination, UUID.randomUUID().toString(), RECLAIM_BATCH, null, null, 15 * 60_000L);
+      destination, UUID.randomUUID().toString(), RECLAIM_BATCH, null, null, 15 * 60_000L, HISTORY_LIMIT);
   }
 
   private ReleaseScript.Args releaseArgs(String callerId) {
     long now = System.currentTimeMillis();
-    return new ReleaseScript.Args(callerId, now, CapWindows.at(now, zone), null, null, null);
+    return new ReleaseScript.Args(callerId, now, CapWindows.at(now, zone), null, null, null, CallEnd.UNKNOWN,
+      HISTORY_LIMIT);
   }
 
   /** calls and usec of cmdstat_evalsha (both 0 before the first EVALSHA). */

@@ -1,14 +1,11 @@
 package io.cidrotator.history;
 
-import io.cidrotator.Bus;
 import io.cidrotator.TestServer;
 import io.cidrotator.http.Api;
-import io.vertx.core.Context;
-import io.vertx.core.Handler;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryContext;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,50 +125,52 @@ class AllocationHistoryTest {
   }
 
   @Test
-  void historyRecordsAReleaseThatReachesTheWriterBeforeItsAllocation() {
-    api.server().seed(TestServer.numbers("512", 1));
-    // Each allocator hands its history over on its own 100 ms timer, so a release handled by one allocator
-    // can reach the writer before the allocation handled by another. Holding the allocation's batch back
-    // until the release's batch is written makes that ordering certain instead of occasional.
-    Promise<Runnable> allocationHeld = Promise.promise();
-    Promise<Void> releaseSent = Promise.promise();
-    Handler<DeliveryContext<Object>> reorder = ctx -> {
-      if (Bus.HISTORY_APPEND.equals(ctx.message().address()) && hasEvent(ctx.body(), HistoryEvent.Type.ALLOCATED)) {
-        Context context = Vertx.currentContext();
-        allocationHeld.tryComplete(() -> context.runOnContext(v -> ctx.next()));
-        return;
-      }
-      if (Bus.HISTORY_APPEND.equals(ctx.message().address()) && hasEvent(ctx.body(), HistoryEvent.Type.RELEASED)) {
-        releaseSent.tryComplete();
-      }
-      ctx.next();
-    };
-    api.server().vertx.eventBus().addOutboundInterceptor(reorder);
-    try {
-      api.allocate("5125551234");
-      Runnable deliverAllocation = allocationHeld.future().await();
-      api.release("5125550100");
-      releaseSent.future().await();
-      // Two writes after the hand-over: the release has certainly been tried against an empty table.
-      long writes = api.historyWrites();
-      api.poll(api::historyWrites, n -> n >= writes + 2, FLUSH_DEADLINE);
-      deliverAllocation.run();
-    } finally {
-      api.server().vertx.eventBus().removeOutboundInterceptor(reorder);
-    }
+  void historyIsWrittenFromTheAllocatorsCopiesWhenRedisLosesItsStreamBeforeItWasWritten() {
+    api.server().seed(TestServer.numbers("512", 3));
+    // Another writer holds the lease: this server's writer cannot write the stream, as if Redis died before it did.
+    api.redis(Request.cmd(Command.SET).arg(RedisKeys.HISTORY_WRITER).arg("elsewhere").arg("PX").arg(60_000));
+    JsonObject first = api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject();
+    JsonObject second = api.nextCid("to", "5125551234", "campaign", "sales").bodyAsJsonObject();
+    api.release(first.getString("caller_id"));
+    // Nothing written while the lease is held elsewhere.
+    api.poll(api::historyBuffered, n -> n == 3, FLUSH_DEADLINE);
+    assertThat(allocations()).isEmpty();
 
-    // Delivered now, the allocation is written within one writer flush; the release had been handed over before.
-    List<Row> rows = api.poll(this::allocations, r -> r.size() == 1 && r.get(0).getString("outcome") != null,
-      Duration.ofMillis(1500));
+    // Redis restarts empty: the stream, and the lease, are gone.
+    api.redis(Request.cmd(Command.FLUSHDB));
 
-    assertThat(rows).hasSize(1);
+    List<Row> rows = api.poll(this::allocations,
+      r -> r.size() == 2 && r.stream().anyMatch(row -> "released".equals(row.getString("outcome"))), FLUSH_DEADLINE);
+    assertThat(rows).extracting(row -> row.getUUID("id").toString())
+      .containsExactly(first.getString("reservation"), second.getString("reservation"));
     assertThat(rows.get(0).getString("outcome")).isEqualTo("released");
-    assertThat(rows.get(0).getOffsetDateTime("released_at")).isNotNull();
+    assertThat(rows.get(1).getString("outcome")).isNull();
   }
 
-  private static boolean hasEvent(Object body, HistoryEvent.Type type) {
-    return body instanceof HistoryBatch batch && batch.events().stream()
-      .anyMatch(event -> event.type() == type);
+  @Test
+  void whileAnotherNodesWriterHoldsTheLeaseThisOneWaitsThenTakesOverWhenItLapses() {
+    api.server().seed(TestServer.numbers("512", 1));
+    api.redis(Request.cmd(Command.SET).arg(RedisKeys.HISTORY_WRITER).arg("elsewhere").arg("PX").arg(1500));
+    api.nextCid("to", "5125551234");
+
+    assertThat(api.poll(api::historyBuffered, n -> n == 1, FLUSH_DEADLINE)).isEqualTo(1);
+    assertThat(allocations()).isEmpty();
+    List<Row> rows = api.poll(this::allocations, r -> r.size() == 1, FLUSH_DEADLINE);
+    assertThat(rows).hasSize(1);
+    assertThat(api.historyBuffered()).isZero();
+  }
+
+  @Test
+  void anEntryOfTheStreamThatIsNotOursIsSkippedAndDoesNotHoldUpTheHistory() {
+    api.server().seed(TestServer.numbers("512", 1));
+    api.redis(Request.cmd(Command.XADD).arg(RedisKeys.HISTORY).arg("*").arg("e").arg("a").arg("id").arg("not-a-uuid"));
+    api.nextCid("to", "5125551234");
+
+    List<Row> rows = api.poll(this::allocations, r -> r.size() == 1, FLUSH_DEADLINE);
+
+    assertThat(rows).hasSize(1);
+    api.awaitHistoryWritten();
+    assertThat(api.get("/metrics").bodyAsString()).containsPattern("(?m)^cidrotator_history_skipped_total [1-9]");
   }
 
   private List<Row> allocations() {

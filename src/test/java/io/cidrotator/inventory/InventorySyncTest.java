@@ -411,7 +411,7 @@ class InventorySyncTest {
   private static AllocateScript.Allocated allocate(String pool) {
     long now = System.currentTimeMillis();
     AllocateScript.Args args = new AllocateScript.Args(now, pool, 60_000, CapWindows.at(now, CONFIG.timezone()),
-      null, 100, null, "5125559999", "allocation-1", 8, null, null, 900_000);
+      null, 100, null, "5125559999", "allocation-1", 8, null, null, 900_000, 100_000);
     AllocateScript.Reply reply = onContext(() -> AllocateScript.run(runner, args));
     assertThat(reply).isInstanceOf(AllocateScript.Allocated.class);
     return (AllocateScript.Allocated) reply;

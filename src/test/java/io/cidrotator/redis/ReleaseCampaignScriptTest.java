@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 
 import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
+import static io.cidrotator.redis.ScriptFixture.HISTORY_LIMIT;
 import static io.cidrotator.redis.ScriptFixture.T0;
 import static io.cidrotator.redis.ScriptFixture.TTL;
 import static io.cidrotator.redis.ScriptFixture.allocated;
@@ -35,9 +36,10 @@ class ReleaseCampaignScriptTest {
 
     List<Released> released = releaseCampaign("stop-me", T0 + 3);
 
-    assertThat(released).containsExactly(new Released("5125550001", first));
+    assertThat(withoutEntries(released)).containsExactly(new Released("5125550001", first, null));
+    assertThat(released.get(0).historyEntry()).as("the release's history entry").isNotNull();
     assertThat(callerIdOf(redis.allocateFor("keep-me", T0 + 4, "512"))).isEqualTo("5125550001");
-    assertThat(releaseCampaign("sales", T0 + 5)).containsExactly(new Released("5125550003", third));
+    assertThat(withoutEntries(releaseCampaign("sales", T0 + 5))).containsExactly(new Released("5125550003", third, null));
     assertThat(releaseCampaign("sales", T0 + 6)).isEmpty();
   }
 
@@ -49,7 +51,7 @@ class ReleaseCampaignScriptTest {
 
     List<Released> released = releaseCampaign("stop-me", T0 + TTL);
 
-    assertThat(released).containsExactly(new Released("5125550001", live));
+    assertThat(withoutEntries(released)).containsExactly(new Released("5125550001", live, null));
     StateScript.Reply capped = redis.state("5125550001", T0 + TTL);
     assertThat(capped.state()).isEqualTo("capped");
     assertThat(capped.until()).isEqualTo(windows(T0).hourEnd());
@@ -57,7 +59,11 @@ class ReleaseCampaignScriptTest {
   }
 
   private static List<Released> releaseCampaign(String campaign, long now) {
-    return ReleaseCampaignScript.run(redis.runner(), new ReleaseCampaignScript.Args(campaign, now, windows(now)))
+    return ReleaseCampaignScript.run(redis.runner(), new ReleaseCampaignScript.Args(campaign, now, windows(now), HISTORY_LIMIT))
       .await();
+  }
+
+  private static List<Released> withoutEntries(List<Released> released) {
+    return released.stream().map(one -> new Released(one.callerId(), one.allocationId(), null)).toList();
   }
 }

@@ -1,5 +1,6 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.redis.AllocateScript.Allocated;
 import io.cidrotator.redis.AllocateScript.Refusal;
 import io.cidrotator.redis.ReleaseScript.Result;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
+import static io.cidrotator.redis.ScriptFixture.HISTORY_LIMIT;
 import static io.cidrotator.redis.ScriptFixture.T0;
 import static io.cidrotator.redis.ScriptFixture.TTL;
 import static io.cidrotator.redis.ScriptFixture.allocated;
@@ -14,6 +16,7 @@ import static io.cidrotator.redis.ScriptFixture.callerIdOf;
 import static io.cidrotator.redis.ScriptFixture.number;
 import static io.cidrotator.redis.ScriptFixture.reasonOf;
 import static io.cidrotator.redis.ScriptFixture.windows;
+import static io.cidrotator.redis.ScriptFixture.withoutEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,15 +36,17 @@ class ReleaseScriptTest {
     ReleaseScript.Reply first = redis.release("5125550001", T0 + 1);
     ReleaseScript.Reply second = redis.release("5125550001", T0 + 2);
 
-    assertThat(first).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(), "5125550001"));
-    assertThat(second).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
+    assertThat(withoutEntry(first)).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(),
+      "5125550001", null));
+    assertThat(first.historyEntry()).as("the release's history entry").isNotNull();
+    assertThat(second).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001", null));
     assertThat(callerIdOf(redis.allocate(T0 + 3, "512"))).isEqualTo("5125550001");
   }
 
   @Test
   void releaseOfANumberOutsideTheInventoryIsAnUnknownNumber() {
     assertThat(redis.release("9995550001", T0))
-      .isEqualTo(new ReleaseScript.Reply(Result.UNKNOWN_NUMBER, null, null));
+      .isEqualTo(new ReleaseScript.Reply(Result.UNKNOWN_NUMBER, null, null, null));
   }
 
   @Test
@@ -83,7 +88,7 @@ class ReleaseScriptTest {
 
     ReleaseScript.Reply late = redis.release("5125550001", T0 + TTL);
 
-    assertThat(late).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
+    assertThat(late).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001", null));
     assertThat(redis.state("5125550001", T0 + TTL).state()).isEqualTo("available");
     assertThat(redis.zscore(RedisKeys.reserved(DEFAULT_POOL), "5125550001")).isNull();
   }
@@ -93,13 +98,15 @@ class ReleaseScriptTest {
     redis.sync(number("5125550001"));
     Allocated allocated = allocated(redis.allocateCall(T0, "V1260930150000012345", null));
     ReleaseScript.Args byKey = new ReleaseScript.Args(null, T0 + 10, windows(T0 + 10), null,
-      "V1260930150000012345", null);
-    ReleaseScript.Args unknown = new ReleaseScript.Args(null, T0 + 10, windows(T0 + 10), null, null, "1.1");
+      "V1260930150000012345", null, CallEnd.UNKNOWN, HISTORY_LIMIT);
+    ReleaseScript.Args unknown = new ReleaseScript.Args(null, T0 + 10, windows(T0 + 10), null, null, "1.1", CallEnd.UNKNOWN,
+      HISTORY_LIMIT);
 
     ReleaseScript.Reply released = redis.release(byKey);
     ReleaseScript.Reply again = redis.release(byKey);
 
-    assertThat(released).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(), "5125550001"));
+    assertThat(withoutEntry(released)).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, allocated.allocationId(),
+      "5125550001", null));
     assertThat(again.result()).isEqualTo(Result.NOTHING_LIVE);
     assertThat(redis.release(unknown).result()).isEqualTo(Result.UNKNOWN_CALL);
   }
@@ -111,15 +118,16 @@ class ReleaseScriptTest {
     redis.release("5125550001", T0 + 10);
     Allocated next = allocated(redis.allocateCall(T0 + 20, null, "1732612399.1"));
     ReleaseScript.Args firstCall = new ReleaseScript.Args(null, T0 + 30, windows(T0 + 30), null, null,
-      "1732612345.7");
+      "1732612345.7", CallEnd.UNKNOWN, HISTORY_LIMIT);
     ReleaseScript.Args nextCall = new ReleaseScript.Args(null, T0 + 40, windows(T0 + 40), null, null,
-      "1732612399.1");
+      "1732612399.1", CallEnd.UNKNOWN, HISTORY_LIMIT);
 
     ReleaseScript.Reply lateHangup = redis.release(firstCall);
     ReleaseScript.Reply hangup = redis.release(nextCall);
 
     assertThat(first.callerId()).isEqualTo(next.callerId());
-    assertThat(lateHangup).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001"));
-    assertThat(hangup).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, next.allocationId(), "5125550001"));
+    assertThat(lateHangup).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001", null));
+    assertThat(withoutEntry(hangup)).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, next.allocationId(), "5125550001",
+      null));
   }
 }

@@ -2,6 +2,7 @@ package io.cidrotator.redis;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.EmbeddedServices;
+import io.cidrotator.dialer.CallEnd;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -41,6 +42,8 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   /** The campaign of an allocation that names none in particular (it has no mapping: the default pool). */
   static final String CAMPAIGN = "campaign-1";
   private static final int RECLAIM_BATCH = 8;
+  /** The history stream's limit: far above what a test appends. */
+  static final int HISTORY_LIMIT = 100_000;
   private static final int NO_AGENT_LIMIT = 100;
 
   private Vertx vertx;
@@ -58,6 +61,8 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   @Override
   public void afterAll(ExtensionContext context) {
     if (runner != null) {
+      // Leaves nothing for the servers of the next test class (its history stream holds test-only ids).
+      send(Request.cmd(Command.FLUSHDB));
       runner.close().await();
     }
     if (vertx != null) {
@@ -184,7 +189,7 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   private AllocateScript.Reply allocate(long now, String npa, String agent, int agentLimit, String campaign,
                                         String callKey, String uid) {
     return AllocateScript.run(runner, new AllocateScript.Args(now, DEFAULT_POOL, TTL, windows(now), agent,
-      agentLimit, campaign, npa + "5551234", "id-" + now, RECLAIM_BATCH, callKey, uid, GRACE)).await();
+      agentLimit, campaign, npa + "5551234", "id-" + now, RECLAIM_BATCH, callKey, uid, GRACE, HISTORY_LIMIT)).await();
   }
 
   /** The number handed out; fails the test when the reply is a refusal. */
@@ -216,7 +221,13 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
 
   /** Ends the reservation {@code reservation} (an allocation id) of {@code callerId}, if it is still the live one. */
   ReleaseScript.Reply release(String callerId, long now, String reservation) {
-    return release(new ReleaseScript.Args(callerId, now, windows(now), reservation, null, null));
+    return release(new ReleaseScript.Args(callerId, now, windows(now), reservation, null, null, CallEnd.UNKNOWN,
+      HISTORY_LIMIT));
+  }
+
+  /** {@code reply} without its history entry id, which Redis's clock decides: for comparing whole replies. */
+  static ReleaseScript.Reply withoutEntry(ReleaseScript.Reply reply) {
+    return new ReleaseScript.Reply(reply.result(), reply.allocationId(), reply.callerId(), null);
   }
 
   ReleaseScript.Reply release(ReleaseScript.Args args) {

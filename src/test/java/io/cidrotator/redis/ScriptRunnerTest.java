@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
+import static io.cidrotator.redis.ScriptFixture.HISTORY_LIMIT;
 import static io.cidrotator.redis.ScriptFixture.T0;
 import static io.cidrotator.redis.ScriptFixture.allocated;
 import static io.cidrotator.redis.ScriptFixture.number;
@@ -39,13 +40,13 @@ class ScriptRunnerTest {
     Allocated taken = allocated(redis.allocate(T0, "512"));
     assertThat(taken.callerId()).isEqualTo("5125550001");
     assertThat(UndoScript.run(redis.runner(), new UndoScript.Args(taken.callerId(), taken.allocationId(),
-      taken.previousLastUse(), T0 + 1, windows(T0 + 1), null, windows(T0).minuteId())).await()).isTrue();
+      taken.previousLastUse(), T0 + 1, windows(T0 + 1), null, windows(T0).minuteId(), false, HISTORY_LIMIT)).await().undone()).isTrue();
     Allocated call = allocated(redis.allocate(T0 + 2, "512"));
     assertThat(redis.release(call.callerId(), T0 + 3).result()).isEqualTo(ReleaseScript.Result.RELEASED);
     Allocated campaignCall = allocated(redis.allocateFor("stop-me", T0 + 4, "512"));
     assertThat(ReleaseCampaignScript.run(redis.runner(), new ReleaseCampaignScript.Args("stop-me", T0 + 5,
-      windows(T0 + 5))).await()).containsExactly(
-      new ReleaseCampaignScript.Released(campaignCall.callerId(), campaignCall.allocationId()));
+      windows(T0 + 5), HISTORY_LIMIT)).await()).extracting(ReleaseCampaignScript.Released::callerId).containsExactly(
+      campaignCall.callerId());
     assertThat(redis.state("5125550001", T0 + 6).state()).isEqualTo("available");
     assertThat(PoolCountsScript.run(redis.runner(), new PoolCountsScript.Args(DEFAULT_POOL, T0 + 6)).await())
       .isEqualTo(new PoolCountsScript.Reply(3, 0, 0));

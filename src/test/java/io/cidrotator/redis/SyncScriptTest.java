@@ -1,5 +1,6 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.redis.AllocateScript.Allocated;
 import io.cidrotator.redis.AllocateScript.Refusal;
 import org.junit.jupiter.api.Test;
@@ -106,10 +107,11 @@ class SyncScriptTest {
 
     AllocateScript.Reply whileLive = redis.allocate(T0, "512");
     ReleaseScript.Reply released = redis.release(new ReleaseScript.Args(null, T0 + 10, ScriptFixture.windows(T0 + 10),
-      null, "V1260930150000012345", null));
+      null, "V1260930150000012345", null, CallEnd.UNKNOWN, ScriptFixture.HISTORY_LIMIT));
 
     assertThat(reasonOf(whileLive)).isEqualTo(Refusal.ALL_RESERVED);
-    assertThat(released).isEqualTo(new ReleaseScript.Reply(ReleaseScript.Result.RELEASED, "id-live", "5125550001"));
+    assertThat(ScriptFixture.withoutEntry(released))
+      .isEqualTo(new ReleaseScript.Reply(ReleaseScript.Result.RELEASED, "id-live", "5125550001", null));
     assertThat(callerIdOf(redis.allocate(T0 + 20, "512"))).isEqualTo("5125550001");
   }
 

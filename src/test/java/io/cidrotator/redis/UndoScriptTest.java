@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
+import static io.cidrotator.redis.ScriptFixture.HISTORY_LIMIT;
 import static io.cidrotator.redis.ScriptFixture.T0;
 import static io.cidrotator.redis.ScriptFixture.allocated;
 import static io.cidrotator.redis.ScriptFixture.callerIdOf;
@@ -65,6 +66,7 @@ class UndoScriptTest {
   /** Takes back {@code allocation} at {@code now}; it was made by {@code agent} (null = none) in the minute of T0. */
   private static boolean undo(Allocated allocation, long now, String agent) {
     return UndoScript.run(redis.runner(), new UndoScript.Args(allocation.callerId(), allocation.allocationId(),
-      allocation.previousLastUse(), now, windows(now), agent, windows(T0).minuteId())).await();
+      allocation.previousLastUse(), now, windows(now), agent, windows(T0).minuteId(), false, HISTORY_LIMIT))
+      .await().undone();
   }
 }

@@ -1,0 +1,139 @@
+package io.cidrotator.redis;
+
+import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.history.HistoryEvent;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.cidrotator.redis.ScriptReplies.millis;
+import static io.cidrotator.redis.ScriptReplies.textOrNull;
+
+/**
+ * The allocation history's stream ({@code lua/history.lua} appends to it, in the allocate, release and undo scripts):
+ * {@code lua/history_read.lua} reads it for the writer holding the lease, {@code lua/history_done.lua} trims what
+ * the writer wrote. Entries come back as {@link HistoryEvent}s.
+ */
+public final class HistoryStream {
+
+  public static final LuaScript READ = LuaScript.load("history_read");
+  public static final LuaScript DONE = LuaScript.load("history_done");
+
+  private HistoryStream() {
+  }
+
+  /**
+   * One read: the entries in the stream ({@code backlog}) and dropped so far (all writers), whether this writer holds
+   * the lease, the oldest entries (none without the lease), the stream's epoch token (a new one: the stream was
+   * lost) and the last entry written to PostgreSQL (null: none yet in this stream).
+   */
+  public record Read(long backlog, long dropped, boolean leased, List<Entry> entries, String epoch, EntryId written) {
+
+    /** The id of the last entry read; null when none was. */
+    public EntryId lastId() {
+      return entries.isEmpty() ? null : entries.get(entries.size() - 1).id();
+    }
+  }
+
+  /** One entry: its stream id and the event it records (null when the entry is not one history.lua writes). */
+  public record Entry(EntryId id, HistoryEvent event) {
+  }
+
+  /** A stream entry's id, "ms-seq": ids grow with every entry appended. */
+  public record EntryId(long ms, long seq) implements Comparable<EntryId> {
+
+    /** The id {@code text} names; null for null or '' (no entry: the stream was full). */
+    public static EntryId parse(String text) {
+      if (text == null || text.isEmpty()) {
+        return null;
+      }
+      int dash = text.indexOf('-');
+      return new EntryId(Long.parseLong(text.substring(0, dash)), Long.parseLong(text.substring(dash + 1)));
+    }
+
+    /** The smallest id after this one: XTRIM MINID keeps it and everything later. */
+    EntryId successor() {
+      return new EntryId(ms, seq + 1);
+    }
+
+    @Override
+    public int compareTo(EntryId other) {
+      return ms != other.ms ? Long.compare(ms, other.ms) : Long.compare(seq, other.seq);
+    }
+
+    @Override
+    public String toString() {
+      return ms + "-" + seq;
+    }
+  }
+
+  /**
+   * Reads at most {@code count} entries for {@code writer}, taking or renewing its lease for {@code leaseMs};
+   * {@code newEpoch} becomes the stream's epoch if it has none.
+   */
+  public static Future<Read> read(ScriptRunner redis, String writer, long leaseMs, int count, String newEpoch) {
+    return redis.run(READ, List.of(writer, Long.toString(leaseMs), Integer.toString(count), newEpoch))
+      .map(HistoryStream::read);
+  }
+
+  /** Trims the stream up to and including {@code lastWritten}: it is in PostgreSQL. Succeeds with what is left. */
+  public static Future<Long> written(ScriptRunner redis, String writer, EntryId lastWritten) {
+    return redis.run(DONE, List.of(writer, lastWritten.toString(), lastWritten.successor().toString(), "0"))
+      .map(Response::toLong);
+  }
+
+  /** Gives {@code writer}'s lease up, so another node's writer (or this node's next start) takes over at once. */
+  public static Future<Long> leave(ScriptRunner redis, String writer) {
+    return redis.run(DONE, List.of(writer, "", "", "1")).map(Response::toLong);
+  }
+
+  /** The entries waiting in the stream. */
+  public static Future<Long> backlog(ScriptRunner redis) {
+    return redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.HISTORY)).map(Response::toLong);
+  }
+
+  private static Read read(Response r) {
+    Response range = r.get(3);
+    List<Entry> entries = new ArrayList<>(range.size());
+    for (Response entry : range) {
+      entries.add(new Entry(EntryId.parse(entry.get(0).toString()), eventOrNull(entry.get(1))));
+    }
+    return new Read(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toInteger() == 1, entries, r.get(4).toString(),
+      EntryId.parse(r.get(5).toString()));
+  }
+
+  /** An entry's fields as history.lua wrote them ('' = none); null for anything else. */
+  private static HistoryEvent eventOrNull(Response pairs) {
+    try {
+      return event(pairs);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static HistoryEvent event(Response pairs) {
+    Map<String, String> f = new HashMap<>(32);
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      f.put(pairs.get(i).toString(), textOrNull(pairs.get(i + 1)));
+    }
+    String id = f.get("id");
+    return switch (f.get("e")) {
+      case "a" -> HistoryEvent.allocated(id, f.get("c"), f.get("d"), f.get("cp"), f.get("ag"), f.get("t"),
+        f.get("p"), millis(f.get("at")), millis(f.get("x")), HistoryEvent.Call.of(f.get("k"), f.get("u")));
+      case "r" -> HistoryEvent.released(id, f.get("c"), millis(f.get("at")), f.get("o"),
+        new CallEnd(f.get("ds"), integer(f.get("as")), integer(f.get("hc"))));
+      case "u" -> HistoryEvent.undone(id);
+      default -> null;
+    };
+  }
+
+  private static Integer integer(String value) {
+    return value == null ? null : Integer.valueOf(value);
+  }
+}
