@@ -147,7 +147,7 @@ if rate_key then
   end
 end
 remember_call(callkey, uid, cid, ARGV[14], ttl + key_grace)
-local entry = append_history(ARGV[19], 'e', 'a', 'id', ARGV[14], 'c', cid, 'at', ARGV[1],
-  'x', string.format('%.0f', NOW + ttl), 'd', ARGV[13], 'cp', ARGV[12], 'ag', agent, 't', tier, 'p', pool,
-  'k', callkey, 'u', uid)
+local entry = append_history(ARGV[19], 'a' .. H .. ARGV[14] .. H .. cid .. H .. ARGV[1] .. H
+  .. string.format('%.0f', NOW + ttl) .. H .. ARGV[13] .. H .. ARGV[12] .. H .. agent .. H .. tier .. H .. pool
+  .. H .. callkey .. H .. uid)
 return {'OK', cid, f[1], f[2] or '', tier, ARGV[14], f[7], pool, ttl, '', entry}

@@ -40,6 +40,6 @@ if tonumber(expiry) <= NOW then
   -- Already over by its TTL, merely not reclaimed yet: nothing live was released.
   return {0, '', cid}
 end
-local entry = append_history(ARGV[13], 'e', 'r', 'id', id, 'c', cid, 'at', ARGV[2], 'o', 'released', 'ds', ARGV[10],
-  'as', ARGV[11], 'hc', ARGV[12])
+local entry = append_history(ARGV[13], 'r' .. H .. id .. H .. cid .. H .. ARGV[2] .. H .. 'released' .. H .. ARGV[10]
+  .. H .. ARGV[11] .. H .. ARGV[12])
 return {1, id, cid, entry}

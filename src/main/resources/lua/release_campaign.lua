@@ -22,8 +22,8 @@ for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
       restore(cid, true)
       released[#released + 1] = cid
       released[#released + 1] = f[2] or ''
-      released[#released + 1] = append_history(ARGV[7], 'e', 'r', 'id', f[2] or '', 'c', cid, 'at', ARGV[2],
-        'o', 'released', 'ds', '', 'as', '', 'hc', '')
+      released[#released + 1] = append_history(ARGV[7], 'r' .. H .. (f[2] or '') .. H .. cid .. H .. ARGV[2] .. H
+        .. 'released' .. H .. H .. H)
     end
   end
 end

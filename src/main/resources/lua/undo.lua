@@ -35,7 +35,6 @@ if ARGV[9] ~= '' then
 end
 restore(cid, true)
 if ARGV[11] == '1' then
-  return {1, append_history(ARGV[12], 'e', 'r', 'id', id, 'c', cid, 'at', ARGV[4], 'o', 'taken_back', 'ds', '',
-    'as', '', 'hc', '')}
+  return {1, append_history(ARGV[12], 'r' .. H .. id .. H .. cid .. H .. ARGV[4] .. H .. 'taken_back' .. H .. H .. H)}
 end
-return {1, append_history(ARGV[12], 'e', 'u', 'id', id)}
+return {1, append_history(ARGV[12], 'u' .. H .. id)}

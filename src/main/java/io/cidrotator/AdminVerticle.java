@@ -10,6 +10,7 @@ import io.cidrotator.inventory.Inventory;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.Pools;
+import io.cidrotator.redis.EvictionPolicy;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.PruneScript;
@@ -43,12 +44,14 @@ public final class AdminVerticle extends VerticleBase {
   static final int POOL_SIZE = 4;
 
   private final AppConfig config;
+  private final StopOrder stopOrder;
   private Pool pg;
   private ScriptRunner redis;
   private HistoryWriter history;
 
-  public AdminVerticle(AppConfig config) {
+  public AdminVerticle(AppConfig config, StopOrder stopOrder) {
     this.config = config;
+    this.stopOrder = stopOrder;
   }
 
   @Override
@@ -85,6 +88,7 @@ public final class AdminVerticle extends VerticleBase {
       history);
     return migrate()
       .compose(v -> redis.connect())
+      .compose(v -> EvictionPolicy.check(redis))
       .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
         PoolCountsScript.LUA, HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
@@ -120,10 +124,14 @@ public final class AdminVerticle extends VerticleBase {
     return root.getMessage();
   }
 
-  /** Writes what history it can for a moment (the rest waits in Redis for the next writer), then closes. */
+  /**
+   * Once the front doors answered what was in flight ({@link StopOrder}), writes what history it can for a moment
+   * (the rest waits in Redis for the next writer), then closes.
+   */
   @Override
   public Future<?> stop() {
-    return history.stop()
+    return stopOrder.frontDoorsClosed(vertx)
+      .compose(v -> history.stop())
       .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
   }
 }

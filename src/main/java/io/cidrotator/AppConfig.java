@@ -47,7 +47,8 @@ public record AppConfig(
   AuthSettings auth,
   boolean devMode,
   int agiPort,
-  int agiSessionTimeoutMs) {
+  int agiSessionTimeoutMs,
+  int shutdownGraceSeconds) {
 
   /** Every key the server reads; only these are taken from the environment. */
   public static final List<String> KEYS = List.of(
@@ -59,7 +60,7 @@ public record AppConfig(
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "DEV_MODE",
     "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ROLE_CLAIM",
     "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS",
-    "AGI_PORT", "AGI_SESSION_TIMEOUT_MS");
+    "AGI_PORT", "AGI_SESSION_TIMEOUT_MS", "SHUTDOWN_GRACE_SECONDS");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -110,7 +111,8 @@ public record AppConfig(
       authSettings(r, devMode),
       devMode,
       r.integer("AGI_PORT", 4573, 0, 65535),
-      r.integer("AGI_SESSION_TIMEOUT_MS", 3000, 100, 60_000));
+      r.integer("AGI_SESSION_TIMEOUT_MS", 3000, 100, 60_000),
+      r.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 600));
     config.checkRequired();
     return config;
   }

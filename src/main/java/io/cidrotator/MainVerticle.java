@@ -47,14 +47,17 @@ public final class MainVerticle extends VerticleBase {
     LoginThrottle throttle = new LoginThrottle();
     RequestStats stats = new RequestStats(Metrics.registry());
     DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
+    int frontDoors = config.routerInstances() * (config.agiPort() == 0 ? 1 : 2);
+    StopOrder stopOrder = new StopOrder(frontDoors, config.shutdownGraceSeconds() * 1000L);
     return Future.all(
-        vertx.deployVerticle(() -> new AdminVerticle(config), eventLoop),
-        vertx.deployVerticle(() -> new AllocatorVerticle(config),
+        vertx.deployVerticle(() -> new AdminVerticle(config, stopOrder), eventLoop),
+        vertx.deployVerticle(() -> new AllocatorVerticle(config, stopOrder),
           new DeploymentOptions(eventLoop).setInstances(config.allocatorInstances())))
       .compose(ids -> config.agiPort() == 0 ? Future.<String>succeededFuture() : vertx.deployVerticle(
-        () -> new AgiVerticle(config), new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
-      .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, throttle, users, version()),
+        () -> new AgiVerticle(config, stopOrder),
         new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
+      .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, throttle, users, version(),
+        stopOrder), new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
   }
 

@@ -32,6 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP surface: mounts every feature's {@link Routes} on one router, with CORS first, the dashboard's static
@@ -45,10 +46,17 @@ public final class RouterVerticle extends VerticleBase {
   private final LoginThrottle throttle;
   private final Users users;
   private final String version;
+  private final StopOrder stopOrder;
   private HttpServer server;
   private Router router;
 
   public RouterVerticle(AppConfig config, RequestStats stats, LoginThrottle throttle, Users users, String version) {
+    this(config, stats, throttle, users, version, StopOrder.none());
+  }
+
+  public RouterVerticle(AppConfig config, RequestStats stats, LoginThrottle throttle, Users users, String version,
+                        StopOrder stopOrder) {
+    this.stopOrder = stopOrder;
     this.config = config;
     this.stats = stats;
     this.throttle = throttle;
@@ -120,8 +128,14 @@ public final class RouterVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Stops accepting, answers the requests in flight (at most the grace period), then closes ({@link StopOrder}). */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closing = server == null ? Future.succeededFuture()
+      : server.shutdown(stopOrder.graceMs(), TimeUnit.MILLISECONDS);
+    return closing.eventually(() -> {
+      stopOrder.frontDoorClosed();
+      return Future.succeededFuture();
+    });
   }
 }

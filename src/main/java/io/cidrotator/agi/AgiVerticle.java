@@ -1,6 +1,7 @@
 package io.cidrotator.agi;
 
 import io.cidrotator.AppConfig;
+import io.cidrotator.StopOrder;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.auth.AuthFailure;
 import io.cidrotator.auth.DialerAccess;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -47,10 +49,12 @@ public final class AgiVerticle extends VerticleBase {
   private final MeterRegistry registry = Metrics.registry();
   private AllocationClient allocation;
   private DialerAccess dialers;
+  private final StopOrder stopOrder;
   private NetServer server;
 
-  public AgiVerticle(AppConfig config) {
+  public AgiVerticle(AppConfig config, StopOrder stopOrder) {
     this.config = config;
+    this.stopOrder = stopOrder;
   }
 
   @Override
@@ -244,8 +248,14 @@ public final class AgiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Stops accepting, lets the sessions in flight end (at most the grace period), then closes ({@link StopOrder}). */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closing = server == null ? Future.succeededFuture()
+      : server.shutdown(stopOrder.graceMs(), TimeUnit.MILLISECONDS);
+    return closing.eventually(() -> {
+      stopOrder.frontDoorClosed();
+      return Future.succeededFuture();
+    });
   }
 }

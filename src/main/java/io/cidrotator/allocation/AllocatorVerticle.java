@@ -2,6 +2,7 @@ package io.cidrotator.allocation;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
+import io.cidrotator.StopOrder;
 import io.cidrotator.history.HistoryBatch;
 import io.cidrotator.redis.HistoryStream;
 import io.vertx.core.Future;
@@ -19,10 +20,16 @@ import java.util.List;
 public final class AllocatorVerticle extends VerticleBase {
 
   private final AppConfig config;
+  private final StopOrder stopOrder;
   private Allocator allocator;
 
   public AllocatorVerticle(AppConfig config) {
+    this(config, StopOrder.none());
+  }
+
+  public AllocatorVerticle(AppConfig config, StopOrder stopOrder) {
     this.config = config;
+    this.stopOrder = stopOrder;
   }
 
   @Override
@@ -44,8 +51,9 @@ public final class AllocatorVerticle extends VerticleBase {
     return last == null ? headers : headers.addHeader("last", last.toString());
   }
 
+  /** Once the front doors answered what was in flight ({@link StopOrder}): those answers need this allocator. */
   @Override
   public Future<?> stop() {
-    return allocator.stop();
+    return stopOrder.frontDoorsClosed(vertx).compose(v -> allocator.stop());
   }
 }

@@ -8,12 +8,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static io.cidrotator.redis.ScriptReplies.millis;
-import static io.cidrotator.redis.ScriptReplies.textOrNull;
 
 /**
  * The allocation history's stream ({@code lua/history.lua} appends to it, in the allocate, release and undo scripts):
@@ -108,27 +105,43 @@ public final class HistoryStream {
       EntryId.parse(r.get(5).toString()));
   }
 
-  /** An entry's fields as history.lua wrote them ('' = none); null for anything else. */
+  /** The unit separator history.lua joins an entry's values with. */
+  private static final char SEPARATOR = '\u001f';
+
+  /** An entry's one field, v, as history.lua wrote it; null for anything else. */
   private static HistoryEvent eventOrNull(Response pairs) {
     try {
-      return event(pairs);
+      if (pairs.size() != 2 || !"v".equals(pairs.get(0).toString())) {
+        return null;
+      }
+      return event(split(pairs.get(1).toString()));
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  private static HistoryEvent event(Response pairs) {
-    Map<String, String> f = new HashMap<>(32);
-    for (int i = 0; i + 1 < pairs.size(); i += 2) {
-      f.put(pairs.get(i).toString(), textOrNull(pairs.get(i + 1)));
+  /** The values joined by SEPARATOR, '' read as null. */
+  private static List<String> split(String entry) {
+    List<String> values = new ArrayList<>(12);
+    int from = 0;
+    while (true) {
+      int to = entry.indexOf(SEPARATOR, from);
+      String value = to < 0 ? entry.substring(from) : entry.substring(from, to);
+      values.add(value.isEmpty() ? null : value);
+      if (to < 0) {
+        return values;
+      }
+      from = to + 1;
     }
-    String id = f.get("id");
-    return switch (f.get("e")) {
-      case "a" -> HistoryEvent.allocated(id, f.get("c"), f.get("d"), f.get("cp"), f.get("ag"), f.get("t"),
-        f.get("p"), millis(f.get("at")), millis(f.get("x")), HistoryEvent.Call.of(f.get("k"), f.get("u")));
-      case "r" -> HistoryEvent.released(id, f.get("c"), millis(f.get("at")), f.get("o"),
-        new CallEnd(f.get("ds"), integer(f.get("as")), integer(f.get("hc"))));
-      case "u" -> HistoryEvent.undone(id);
+  }
+
+  private static HistoryEvent event(List<String> v) {
+    return switch (v.get(0)) {
+      case "a" -> v.size() != 12 ? null : HistoryEvent.allocated(v.get(1), v.get(2), v.get(5), v.get(6), v.get(7),
+        v.get(8), v.get(9), millis(v.get(3)), millis(v.get(4)), HistoryEvent.Call.of(v.get(10), v.get(11)));
+      case "r" -> v.size() != 8 ? null : HistoryEvent.released(v.get(1), v.get(2), millis(v.get(3)), v.get(4),
+        new CallEnd(v.get(5), integer(v.get(6)), integer(v.get(7))));
+      case "u" -> v.size() != 2 ? null : HistoryEvent.undone(v.get(1));
       default -> null;
     };
   }
