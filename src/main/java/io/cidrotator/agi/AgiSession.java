@@ -69,6 +69,11 @@ final class AgiSession {
     return chain.map(values);
   }
 
+  /** Whether the session ended (Asterisk closed the connection, or it was ended here). */
+  boolean ended() {
+    return ended != null;
+  }
+
   /** Ends the session: fails what is pending with {@code reason} and closes the connection. */
   void end(AgiException reason) {
     if (ended != null) {

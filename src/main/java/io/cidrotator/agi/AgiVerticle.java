@@ -137,7 +137,7 @@ public final class AgiVerticle extends VerticleBase {
     } catch (IllegalArgumentException | HttpException e) {
       return failed(session, outcomeOf(e));
     }
-    return allocation.allocate(request)
+    return allocation.allocate(request, session::ended)
       .transform(allocated -> allocated.succeeded()
         ? present(session, allocated.result())
         : failed(session, outcomeOf(allocated.cause())));

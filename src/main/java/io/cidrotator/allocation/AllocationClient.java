@@ -9,6 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * The only code that builds or reads the allocation messages of the event bus. Used from one event loop (the
  * verticle that created it), like the verticle's own state.
@@ -27,14 +29,14 @@ public final class AllocationClient implements Allocations {
   }
 
   /**
-   * Reserves a caller-ID, within ALLOCATION_TIMEOUT_MS ({@link Deadline}); fails with a ReplyException carrying
-   * 429 or 503.
+   * Reserves a caller-ID, within ALLOCATION_TIMEOUT_MS ({@link Deadline}), for a caller still there when the answer
+   * comes; fails with a ReplyException carrying 429 or 503.
    */
   @Override
-  public Future<Allocation> allocate(AllocationRequest request) {
+  public Future<Allocation> allocate(AllocationRequest request, BooleanSupplier callerGone) {
     long now = System.currentTimeMillis();
     JsonObject body = request.toJson().put("deadline", deadline.forAllocator(now));
-    return deadline.await(now, lateAnswers.request(Bus.ALLOCATE, body))
+    return deadline.await(now, lateAnswers.request(Bus.ALLOCATE, body), callerGone)
       .map(Allocation::fromJson);
   }
 

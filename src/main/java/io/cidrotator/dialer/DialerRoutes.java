@@ -74,7 +74,7 @@ public final class DialerRoutes implements Routes {
       ctx.fail(e);
       return;
     }
-    allocations.allocate(request)
+    allocations.allocate(request, ctx.response()::closed)
       .onSuccess(allocation -> DialplanFormat.of(ctx).answer(ctx, request, allocation))
       .onFailure(ctx::fail);
   }

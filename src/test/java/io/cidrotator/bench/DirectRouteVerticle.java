@@ -16,6 +16,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * The benchmark's direct route: {@code /next-cid} and {@code /release} as the production router serves them (the
  * same {@link DialerRoutes}: parsing, dialer check, formats, failures), on a port of their own, with an
@@ -72,7 +74,7 @@ public final class DirectRouteVerticle extends VerticleBase {
   private record InPlace(Allocator allocator) implements Allocations {
 
     @Override
-    public Future<Allocation> allocate(AllocationRequest request) {
+    public Future<Allocation> allocate(AllocationRequest request, BooleanSupplier callerGone) {
       return allocator.allocate(request.toJson()).map(Allocation::fromJson);
     }
 
