@@ -17,6 +17,7 @@ import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.LiveReservationsScript;
 import io.cidrotator.redis.ReleaseCampaignScript;
+import io.cidrotator.redis.RedisUnavailableException;
 import io.cidrotator.redis.ReleaseScript;
 import io.cidrotator.redis.ReservationCountScript;
 import io.cidrotator.redis.ScriptRunner;
@@ -53,6 +54,7 @@ public final class Allocator implements Bus.Handlers {
   private final long ttlMs;
   private final ScriptRunner redis;
   private final AllocatorHistory history;
+  private final KeptReleases kept;
   private final InventoryClient inventory;
   private final LiveReservations reservations;
   private final Counter releasedCount = releaseCounter("released");
@@ -69,6 +71,8 @@ public final class Allocator implements Bus.Handlers {
     // A reload of a million numbers takes about 25 s.
     this.inventory = new InventoryClient(vertx, 60_000);
     this.reservations = new LiveReservations(redis, config.timezone(), config.historyBufferSize(), history);
+    this.kept = new KeptReleases(vertx, Metrics.registry(), this::applyKept);
+    redis.onRestored(kept::applyAll);
   }
 
   /** Connects to Redis and starts the live feed; call from the owning verticle's start(). */
@@ -200,7 +204,42 @@ public final class Allocator implements Bus.Handlers {
     ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
       request.callKey(), request.uid(), request.end(), config.historyBufferSize());
     return ReleaseScript.run(redis, args)
+      .recover(e -> e instanceof RedisUnavailableException ? Future.failedFuture(keep(request, now))
+        : Future.failedFuture(e))
       .map(reply -> released(reply, request, now));
+  }
+
+  /** Keeps a release that came while Redis is unreachable ({@link KeptReleases}); the 503 it answers says so. */
+  private Bus.Failure keep(ReleaseRequest request, long now) {
+    if (!kept.keep(request, now)) {
+      return new Bus.Failure(503, "Redis is unavailable, and " + KeptReleases.CAPACITY + " releases already wait "
+        + "for it: this one is not kept (the number stays reserved until its TTL)");
+    }
+    return new Bus.Failure(503, "Redis is unavailable: the release is kept and applied when Redis is back");
+  }
+
+  /** Applies a release kept while Redis was unreachable, asked at {@code askedAt}. */
+  private Future<KeptReleases.Applied> applyKept(ReleaseRequest request, long askedAt) {
+    long now = System.currentTimeMillis();
+    ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
+      request.callKey(), request.uid(), request.end(), config.historyBufferSize(), askedAt);
+    return ReleaseScript.run(redis, args)
+      .map(reply -> switch (reply.result()) {
+        case RELEASED -> {
+          releasedCount.increment();
+          history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), askedAt, "released",
+            request.end()), reply.historyEntry());
+          yield KeptReleases.Applied.DONE;
+        }
+        case NOTHING_LIVE -> {
+          nothingLiveCount.increment();
+          yield KeptReleases.Applied.DONE;
+        }
+        // Redis came back empty: the number or its call key is back once the rebuild reaches it.
+        case UNKNOWN_NUMBER, UNKNOWN_CALL -> KeptReleases.Applied.NOT_YET;
+      })
+      .recover(e -> e instanceof RedisUnavailableException ? Future.succeededFuture(KeptReleases.Applied.REDIS_DOWN)
+        : Future.failedFuture(e));
   }
 
   private JsonObject released(ReleaseScript.Reply reply, ReleaseRequest request, long now) {
@@ -290,6 +329,7 @@ public final class Allocator implements Bus.Handlers {
 
   public Future<Void> stop() {
     history.stop();
+    kept.stop();
     return redis.close();
   }
 }

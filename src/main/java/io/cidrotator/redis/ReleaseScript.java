@@ -21,16 +21,24 @@ public final class ReleaseScript {
    * The call to end: {@code callerId} (with {@code reservation}, only that reservation), or, with callerId null,
    * the call whose allocation stored {@code callKey} or {@code uid}. Nulls mean none. A release that ends a live
    * reservation is appended to the history stream (limit {@code historyLimit}) with the call's {@code end}.
+   * {@code askedAt}: when the hangup asked (ms) for a release kept while Redis was away and applied now; only a
+   * reservation made before then is ended. Null: now.
    */
   public record Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid,
-                     CallEnd end, int historyLimit) {
+                     CallEnd end, int historyLimit, Long askedAt) {
+
+    public Args(String callerId, long now, CapWindows windows, String reservation, String callKey, String uid,
+                CallEnd end, int historyLimit) {
+      this(callerId, now, windows, reservation, callKey, uid, end, historyLimit, null);
+    }
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(13);
+      List<String> argv = new ArrayList<>(14);
       argv.addAll(List.of(orEmpty(callerId), Long.toString(now)));
       argv.addAll(windows.argv());
       argv.addAll(List.of(orEmpty(reservation), orEmpty(callKey), orEmpty(uid), orEmpty(end.dialStatus()),
-        text(end.answeredSeconds()), text(end.hangupCause()), Integer.toString(historyLimit)));
+        text(end.answeredSeconds()), text(end.hangupCause()), Integer.toString(historyLimit),
+        askedAt == null ? "" : askedAt.toString()));
       return argv;
     }
 

@@ -4,8 +4,14 @@ import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.redis.AllocateScript.Allocated;
 import io.cidrotator.redis.AllocateScript.Refusal;
 import io.cidrotator.redis.ReleaseScript.Result;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.cidrotator.redis.ScriptFixture.DEFAULT_POOL;
 import static io.cidrotator.redis.ScriptFixture.HISTORY_LIMIT;
@@ -129,5 +135,32 @@ class ReleaseScriptTest {
     assertThat(lateHangup).isEqualTo(new ReleaseScript.Reply(Result.NOTHING_LIVE, null, "5125550001", null));
     assertThat(withoutEntry(hangup)).isEqualTo(new ReleaseScript.Reply(Result.RELEASED, next.allocationId(), "5125550001",
       null));
+  }
+
+  @Test
+  void aKeptReleaseEndsOnlyAReservationMadeBeforeTheHangupAskedAndTheHistorySaysWhenItAsked() {
+    // The stream is read below: no history writer of a server elsewhere in this JVM may trim it meanwhile.
+    redis.send(Request.cmd(Command.SET).arg(RedisKeys.HISTORY_WRITER).arg("test").arg("PX").arg(60_000));
+    redis.sync(number("5125550001"));
+    redis.allocate(T0, "512");
+    // Asked at T0 + 10 while Redis was away, applied at T0 + 50.
+    ReleaseScript.Args keptRelease = new ReleaseScript.Args("5125550001", T0 + 50, windows(T0 + 50), null, null, null,
+      CallEnd.UNKNOWN, HISTORY_LIMIT, T0 + 10);
+
+    ReleaseScript.Reply applied = redis.release(keptRelease);
+    Allocated next = allocated(redis.allocate(T0 + 60, "512"));
+    ReleaseScript.Reply appliedAgain = redis.release(keptRelease);
+
+    assertThat(applied.result()).isEqualTo(Result.RELEASED);
+    assertThat(appliedAgain.result()).as("the same release, applied again after the next call took the number")
+      .isEqualTo(Result.NOTHING_LIVE);
+    assertThat(redis.zscore(RedisKeys.reserved(DEFAULT_POOL), "5125550001")).as("the next call's reservation")
+      .isEqualTo(T0 + 60 + TTL);
+    assertThat(next.callerId()).isEqualTo("5125550001");
+    List<String> entries = new ArrayList<>();
+    for (Response entry : redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.HISTORY).arg("-").arg("+"))) {
+      entries.add(entry.get(1).get(1).toString());
+    }
+    assertThat(entries.get(1)).startsWith("r").contains("\u001f" + (T0 + 10) + "\u001f");
   }
 }
