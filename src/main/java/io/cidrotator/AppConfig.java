@@ -48,7 +48,9 @@ public record AppConfig(
   boolean devMode,
   int agiPort,
   int agiSessionTimeoutMs,
-  int shutdownGraceSeconds) {
+  int shutdownGraceSeconds,
+  int httpHeadTimeoutMs,
+  int httpIdleTimeoutSeconds) {
 
   /** Every key the server reads; only these are taken from the environment. */
   public static final List<String> KEYS = List.of(
@@ -60,7 +62,7 @@ public record AppConfig(
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "DEV_MODE",
     "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ROLE_CLAIM",
     "TOKEN_TTL_MINUTES", "USERS_FILE", "DIALER_KEYS", "ALLOWED_DIALER_IPS",
-    "AGI_PORT", "AGI_SESSION_TIMEOUT_MS", "SHUTDOWN_GRACE_SECONDS");
+    "AGI_PORT", "AGI_SESSION_TIMEOUT_MS", "SHUTDOWN_GRACE_SECONDS", "HTTP_HEAD_TIMEOUT_MS", "HTTP_IDLE_TIMEOUT_SECONDS");
 
   /** Tokens that appear in docs and examples: accepted only in the embedded dev mode. */
   private static final Set<String> WELL_KNOWN_TOKENS = Set.of(
@@ -112,7 +114,9 @@ public record AppConfig(
       devMode,
       r.integer("AGI_PORT", 4573, 0, 65535),
       r.integer("AGI_SESSION_TIMEOUT_MS", 3000, 100, 60_000),
-      r.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 600));
+      r.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 600),
+      r.integer("HTTP_HEAD_TIMEOUT_MS", 10_000, 100, 600_000),
+      r.integer("HTTP_IDLE_TIMEOUT_SECONDS", 60, 1, 3600));
     config.checkRequired();
     return config;
   }

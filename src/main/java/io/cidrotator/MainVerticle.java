@@ -43,6 +43,7 @@ public final class MainVerticle extends VerticleBase {
       LOG.error("Invalid setting: {}", e.getMessage());
       return Future.failedFuture(e);
     }
+    users.watch();
     warnAboutOpenDialerRoutes(config);
     LoginThrottle throttle = new LoginThrottle();
     RequestStats stats = new RequestStats(Metrics.registry());

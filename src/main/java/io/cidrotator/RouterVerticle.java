@@ -17,6 +17,7 @@ import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
 import io.cidrotator.http.ApiErrors;
 import io.cidrotator.http.HostRequired;
+import io.cidrotator.http.SlowClients;
 import io.cidrotator.http.OpenApiRoutes;
 import io.cidrotator.http.Routes;
 import io.cidrotator.inventory.InventoryRoutes;
@@ -99,12 +100,16 @@ public final class RouterVerticle extends VerticleBase {
     router.errorHandler(404, ApiErrors::handle);
     router.errorHandler(405, ApiErrors::handle);
 
+    SlowClients slowClients = new SlowClients(vertx, config.httpHeadTimeoutMs());
     return vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.apiHost())
         .setPort(config.apiPort())
         .setTcpNoDelay(true)
-        .setMaxInitialLineLength(4096))
-      .requestHandler(new HostRequired(router))
+        .setMaxInitialLineLength(4096)
+        .setIdleTimeout(config.httpIdleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS))
+      .connectionHandler(slowClients::connected)
+      .requestHandler(slowClients.requests(new HostRequired(router)))
       .listen()
       .onSuccess(s -> server = s);
   }

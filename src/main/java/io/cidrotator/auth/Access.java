@@ -46,7 +46,27 @@ public final class Access implements Routes {
   }
 
   private void require(RoutingContext ctx, Role required) {
-    authenticator.authenticate(ctx.request().getHeader("Authorization"))
+    String header = ctx.request().getHeader("Authorization");
+    // Guesses of the admin token from one address are slowed down as failed logins are. (A JWT that fails is not a
+    // guess: its signature cannot be guessed; it is a misconfigured client, and its 401 says why.)
+    String guesses = ctx.request().remoteAddress().hostAddress() + "|bearer";
+    long now = System.currentTimeMillis();
+    long wait = header == null ? 0 : throttle.waiting(guesses, now);
+    if (wait > 0) {
+      long seconds = (wait + 999) / 1000;
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      ctx.fail(new HttpException(429, "too many wrong bearer tokens from " + ctx.request().remoteAddress().hostAddress()
+        + ": wait " + seconds + " s"));
+      return;
+    }
+    authenticator.authenticate(header)
+      .onFailure(e -> {
+        if (header != null && !looksLikeJwt(header) && e instanceof AuthFailure
+          && !(e instanceof AuthFailure.Forbidden)) {
+          throttle.failed(guesses, now);
+        }
+      })
+      .compose(this::stillInUsersFile)
       .onSuccess(identity -> {
         if (!identity.role().allows(required)) {
           ctx.fail(new HttpException(403, "the " + identity.role().label() + " role cannot do this: it needs the "
@@ -96,6 +116,27 @@ public final class Access implements Routes {
         throttle.succeeded(attempt);
         return Future.succeededFuture(authenticator.issue(identity));
       });
+  }
+
+  private static boolean looksLikeJwt(String header) {
+    return header.chars().filter(c -> c == '.').count() == 2;
+  }
+
+  /**
+   * A USERS_FILE user's token counts only while the file holds the user, and for no more than the role it gives
+   * now: a user removed from the file (it is read again when it changes) is a 401, a demoted one has the new role.
+   */
+  private Future<Identity> stillInUsersFile(Identity identity) {
+    if (!identity.usersFile()) {
+      return Future.succeededFuture(identity);
+    }
+    Role now = users.roleOf(identity.subject());
+    if (now == null) {
+      return Future.failedFuture(new AuthFailure("invalid token: user " + identity.subject()
+        + " is no longer in USERS_FILE"));
+    }
+    return Future.succeededFuture(now.allows(identity.role()) ? identity
+      : new Identity(identity.subject(), now, true));
   }
 
   /** What a refreshed token may be: the admin token's holder stays admin; a user keeps the role USERS_FILE gives. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.function.Function;
 public final class Authenticator {
 
   public static final String ISSUER = "cid-rotator";
+  /** The claim of a token issued for a USERS_FILE login: each request checks the file still holds the user. */
+  static final String USERS_FILE = "users_file";
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
   private final byte[] adminTokenDigest;
@@ -130,7 +133,7 @@ public final class Authenticator {
       return Future.failedFuture(new AuthFailure("invalid bearer token"));
     }
     return verify(credential)
-      .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
+      .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e, credential))))
       // The principal lacks exp, iat and nbf: vertx-auth keeps the whole claim set under "accessToken".
       .compose(user -> identity(user.attributes().getJsonObject("accessToken"), signedWithSecretKey(credential)));
   }
@@ -173,7 +176,8 @@ public final class Authenticator {
     if (role == null) {
       return Future.failedFuture(new AuthFailure.Forbidden("the token carries no admin or viewer role"));
     }
-    return Future.succeededFuture(new Identity(subject, role));
+    // Only a token this server issued for a USERS_FILE login says so; one minted with SECRET_KEY for a service does not.
+    return Future.succeededFuture(new Identity(subject, role, ours && Boolean.TRUE.equals(claims.getValue(USERS_FILE))));
   }
 
   private static boolean audienceHolds(Object aud, String audience) {
@@ -196,6 +200,9 @@ public final class Authenticator {
   private JsonObject issue(Identity identity, long authTime) {
     int seconds = settings.tokenTtlMinutes() * 60;
     JsonObject claims = new JsonObject().put("role", identity.role().label()).put("auth_time", authTime);
+    if (identity.usersFile()) {
+      claims.put(USERS_FILE, true);
+    }
     String token = jwt.generateToken(claims, new JWTOptions()
       .setAlgorithm("HS256")
       .setSubject(identity.subject())
@@ -224,7 +231,7 @@ public final class Authenticator {
       return Future.failedFuture(new AuthFailure("only a token from POST /api/auth/token can be refreshed"));
     }
     return verify(credential)
-      .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e))))
+      .recover(e -> Future.failedFuture(new AuthFailure("invalid token: " + reason(e, credential))))
       .compose(user -> {
         JsonObject claims = user.attributes().getJsonObject("accessToken");
         Object authTime = claims.getValue("auth_time");
@@ -237,7 +244,8 @@ public final class Authenticator {
             Role role = currentRole.apply(identity);
             return role == null
               ? Future.failedFuture(new AuthFailure(identity.subject() + " may no longer log in"))
-              : Future.succeededFuture(issue(new Identity(identity.subject(), role), started.longValue()));
+              : Future.succeededFuture(issue(new Identity(identity.subject(), role, identity.usersFile()),
+                started.longValue()));
           });
       });
   }
@@ -247,15 +255,41 @@ public final class Authenticator {
     return credential != null && MessageDigest.isEqual(adminTokenDigest, sha256(credential));
   }
 
-  private static String reason(Throwable e) {
+  private static String reason(Throwable e, String token) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     if (message.contains("expired")) {
-      return "it has expired";
+      // vertx-auth says "expired" for every time claim; a token not valid yet says when it will be.
+      return notValidYet(token);
     }
     if (message.contains("ignature") || message.contains("not supported") || message.contains("lgorithm")) {
       return "its signature or algorithm is not accepted";
     }
     return "it cannot be decoded";
+  }
+
+  /**
+   * Why a token vertx-auth found out of its time is: not valid before its {@code nbf}, issued in the future
+   * ({@code iat}), or expired. Read from the token's claims, after vertx-auth checked its signature.
+   */
+  static String notValidYet(String token) {
+    try {
+      int start = token.indexOf('.') + 1;
+      String payload = new String(Base64.getUrlDecoder().decode(token.substring(start, token.indexOf('.', start))),
+        StandardCharsets.UTF_8);
+      JsonObject claims = new JsonObject(payload);
+      long now = Instant.now().getEpochSecond();
+      if (claims.getValue("nbf") instanceof Number nbf && nbf.longValue() > now) {
+        return "it is not valid before " + Instant.ofEpochSecond(nbf.longValue()) + " (nbf; this server's clock says "
+          + Instant.ofEpochSecond(now) + ")";
+      }
+      if (claims.getValue("iat") instanceof Number iat && iat.longValue() > now) {
+        return "it was issued in the future, at " + Instant.ofEpochSecond(iat.longValue()) + " (iat; this server's "
+          + "clock says " + Instant.ofEpochSecond(now) + ")";
+      }
+    } catch (RuntimeException e) {
+      // Not decodable as claims: vertx-auth's own word stands.
+    }
+    return "it has expired";
   }
 
   static byte[] sha256(String value) {

@@ -52,4 +52,19 @@ public final class LoginThrottle {
   public void succeeded(String remote) {
     failures.remove(remote);
   }
+
+  /** Milliseconds {@code remote} must still wait before it may try; 0 = go ahead. Counts nothing. */
+  public long waiting(String remote, long now) {
+    Failures f = failures.get(remote);
+    return f == null || now - f.lastAt() > FORGET_AFTER_MS ? 0 : waitMs(f, now);
+  }
+
+  /**
+   * Counts a failure that is only known once the attempt was checked (a bearer token on an admin route: counting
+   * every request first would slow down a dashboard's parallel requests).
+   */
+  public void failed(String remote, long now) {
+    failures.compute(remote, (address, f) -> f == null || now - f.lastAt() > FORGET_AFTER_MS
+      ? new Failures(1, now) : new Failures(f.count() + 1, now));
+  }
 }

@@ -4,6 +4,8 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +18,9 @@ import java.util.Map;
 
 /**
  * The dashboard's users, from USERS_FILE: one {@code name:role:bcrypt-hash} per line ({@code #} starts a
- * comment), e.g. made with {@code scripts/cidctl hash-password}. Read once at start-up.
+ * comment), e.g. made with {@code scripts/cidctl hash-password}. Read at start-up (a bad file stops the start), then
+ * again whenever it changes ({@link #watch()}): a removed or demoted user's tokens stop working within seconds. A
+ * change that does not read keeps the users read before, with a warning.
  */
 public final class Users {
 
@@ -33,23 +37,71 @@ public final class Users {
   private static final BCrypt.Verifyer VERIFYER =
     BCrypt.verifyer(null, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
 
+  private static final Logger LOG = LoggerFactory.getLogger(Users.class);
+  /** How often USERS_FILE is looked at for a change. */
+  static final long WATCH_MS = 1000;
+
   private final Vertx vertx;
-  private final Map<String, User> users;
+  private final String file;
+  private volatile Map<String, User> users;
+  private volatile String stamp;
 
   private record User(String name, Role role, String hash) {
   }
 
-  private Users(Vertx vertx, Map<String, User> users) {
+  private Users(Vertx vertx, String file, Map<String, User> users, String stamp) {
     this.vertx = vertx;
+    this.file = file;
     this.users = users;
+    this.stamp = stamp;
   }
 
   /** The users of {@code file} (null = none); fails naming the line that is wrong. */
   public static Users load(Vertx vertx, String file) {
-    Map<String, User> users = new HashMap<>();
     if (file == null) {
-      return new Users(vertx, users);
+      return new Users(vertx, null, new HashMap<>(), null);
     }
+    String stamp = stampOf(file);
+    return new Users(vertx, file, read(file), stamp);
+  }
+
+  /** Reads USERS_FILE again whenever its size or modification time changes; call once, from a verticle's start. */
+  public void watch() {
+    if (file == null) {
+      return;
+    }
+    vertx.setPeriodic(WATCH_MS, id -> vertx.executeBlocking(this::reloadIfChanged, false));
+  }
+
+  private Void reloadIfChanged() {
+    String now = stampOf(file);
+    if (now.equals(stamp)) {
+      return null;
+    }
+    stamp = now;
+    try {
+      Map<String, User> read = read(file);
+      users = read;
+      LOG.info("USERS_FILE changed: {} users now", read.size());
+    } catch (RuntimeException e) {
+      LOG.warn("USERS_FILE changed but cannot be used ({}): keeping the {} users read before", e.getMessage(),
+        users.size());
+    }
+    return null;
+  }
+
+  /** What tells a change: size and modification time; "missing" when the file cannot be read. */
+  private static String stampOf(String file) {
+    try {
+      Path path = Path.of(file);
+      return Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis();
+    } catch (IOException e) {
+      return "missing";
+    }
+  }
+
+  private static Map<String, User> read(String file) {
+    Map<String, User> users = new HashMap<>();
     List<String> lines;
     try {
       lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
@@ -72,7 +124,7 @@ public final class Users {
           + " again: one line per user");
       }
     }
-    return new Users(vertx, users);
+    return users;
   }
 
   /** The role {@code name} has in the file now; null when the file has no such user. */
@@ -90,6 +142,6 @@ public final class Users {
     User user = users.get(name);
     String hash = user == null ? DECOY : user.hash();
     return vertx.executeBlocking(() -> VERIFYER.verify(password.toCharArray(), hash).verified, false)
-      .map(verified -> verified && user != null ? new Identity(user.name(), user.role()) : null);
+      .map(verified -> verified && user != null ? new Identity(user.name(), user.role(), true) : null);
   }
 }

@@ -315,4 +315,39 @@ class AuthTokenTest {
 
     assertThat(login("alice", "alice-password").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void guessesOfTheAdminTokenOnAdminRoutesAreSlowedDownAsFailedLoginsArePerAddress() {
+    for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+      assertThat(client.get("/api/stats").putHeader("Authorization", "Bearer wrong-guess-" + i).send().await()
+        .statusCode()).as("guess %d", i + 1).isEqualTo(401);
+    }
+
+    HttpResponse<Buffer> slowed = client.get("/api/stats").putHeader("Authorization", "Bearer wrong-guess-x")
+      .send().await();
+    HttpResponse<Buffer> rightTokenMeanwhile = client.get("/api/stats")
+      .putHeader("Authorization", "Bearer " + TestServer.ADMIN_TOKEN).send().await();
+    WebClient elsewhere = api.clientFrom("127.0.0." + ADDRESSES.incrementAndGet());
+
+    assertThat(slowed.statusCode()).isEqualTo(429);
+    assertThat(slowed.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(slowed.bodyAsJsonObject().getString("detail")).contains("too many wrong bearer tokens from " + address);
+    assertThat(rightTokenMeanwhile.statusCode()).as("the same address, until the wait is over").isEqualTo(429);
+    try {
+      assertThat(elsewhere.get("/api/stats").putHeader("Authorization", "Bearer " + TestServer.ADMIN_TOKEN).send()
+        .await().statusCode()).as("another address").isEqualTo(200);
+    } finally {
+      elsewhere.close();
+    }
+  }
+
+  @Test
+  void requestsWithoutCredentialsAreNotCountedAsGuesses() {
+    for (int i = 0; i < LoginThrottle.FREE_FAILURES + 2; i++) {
+      assertThat(client.get("/api/stats").send().await().statusCode()).isEqualTo(401);
+    }
+
+    assertThat(client.get("/api/stats").putHeader("Authorization", "Bearer " + TestServer.ADMIN_TOKEN).send().await()
+      .statusCode()).isEqualTo(200);
+  }
 }

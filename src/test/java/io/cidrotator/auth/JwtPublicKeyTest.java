@@ -81,6 +81,31 @@ class JwtPublicKeyTest {
   }
 
   @Test
+  void anRs256TokenNotValidYetIs401SayingWhenItWillBeNotThatItExpired() {
+    long now = Instant.now().getEpochSecond();
+    JsonObject claims = Tokens.claims("alice@idp", "admin").put("iat", now).put("nbf", now + 3600)
+      .put("exp", now + 7200);
+
+    HttpResponse<Buffer> response = stats(Tokens.rs256(claims, PROVIDER.getPrivate(), null));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.bodyAsJsonObject().getString("detail"))
+      .contains("it is not valid before " + Instant.ofEpochSecond(now + 3600))
+      .doesNotContain("expired");
+  }
+
+  @Test
+  void anRs256TokenIssuedInTheFutureIs401SayingSo() {
+    long now = Instant.now().getEpochSecond();
+    JsonObject claims = Tokens.claims("alice@idp", "admin").put("iat", now + 3600).put("exp", now + 7200);
+
+    HttpResponse<Buffer> response = stats(Tokens.rs256(claims, PROVIDER.getPrivate(), null));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.bodyAsJsonObject().getString("detail")).contains("it was issued in the future");
+  }
+
+  @Test
   void anRs256TokenWithoutExpiryIs401() {
     JsonObject claims = Tokens.claims("alice@idp", "admin");
     claims.remove("exp");

@@ -43,8 +43,8 @@ class UsersTest {
   void aUserWithTheRightPasswordGetsTheRoleOfTheFile() throws IOException {
     Users users = load("alice:admin:" + hash("alice-pw"), "bob:viewer:" + hash("bob-pw"));
 
-    assertThat(users.check("alice", "alice-pw").await()).isEqualTo(new Identity("alice", Role.ADMIN));
-    assertThat(users.check("bob", "bob-pw").await()).isEqualTo(new Identity("bob", Role.VIEWER));
+    assertThat(users.check("alice", "alice-pw").await()).isEqualTo(new Identity("alice", Role.ADMIN, true));
+    assertThat(users.check("bob", "bob-pw").await()).isEqualTo(new Identity("bob", Role.VIEWER, true));
   }
 
   @Test
