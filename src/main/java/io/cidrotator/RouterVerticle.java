@@ -16,7 +16,7 @@ import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
 import io.cidrotator.http.ApiErrors;
-import io.cidrotator.http.HostRequired;
+import io.cidrotator.http.RequestGate;
 import io.cidrotator.http.SlowClients;
 import io.cidrotator.http.OpenApiRoutes;
 import io.cidrotator.http.Routes;
@@ -106,10 +106,13 @@ public final class RouterVerticle extends VerticleBase {
         .setPort(config.apiPort())
         .setTcpNoDelay(true)
         .setMaxInitialLineLength(4096)
+        // HTTP/1.1 only, as dialplans and browsers speak it here: no h2c upgrade for a client to get wrong.
+        .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(config.httpIdleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS))
       .connectionHandler(slowClients::connected)
-      .requestHandler(slowClients.requests(new HostRequired(router)))
+      .invalidRequestHandler(RequestGate::invalid)
+      .requestHandler(slowClients.requests(new RequestGate(router)))
       .listen()
       .onSuccess(s -> server = s);
   }

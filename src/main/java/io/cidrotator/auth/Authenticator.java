@@ -143,8 +143,17 @@ public final class Authenticator {
    * RS256/ES256). The header is signed, so a provider's token cannot pass for ours by claiming our issuer.
    */
   private static boolean signedWithSecretKey(String token) {
-    byte[] header = Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
-    return "HS256".equals(new JsonObject(new String(header, StandardCharsets.UTF_8)).getString("alg"));
+    int dot = token.indexOf('.');
+    if (dot < 0) {
+      return false;
+    }
+    try {
+      byte[] header = Base64.getUrlDecoder().decode(token.substring(0, dot));
+      return "HS256".equals(new JsonObject(new String(header, StandardCharsets.UTF_8)).getString("alg"));
+    } catch (RuntimeException e) {
+      // Not a JWT header: verification fails on it anyway.
+      return false;
+    }
   }
 
   private Future<User> verify(String token) {

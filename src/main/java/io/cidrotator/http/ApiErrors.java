@@ -3,6 +3,7 @@ package io.cidrotator.http;
 import io.cidrotator.Bus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -41,6 +42,10 @@ public final class ApiErrors {
       return;
     }
     Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException) {
+      // The client went away mid-request (its body cut short): nobody to answer, nothing to report.
+      return;
+    }
     Answer answer;
     if (failure == null) {
       int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
@@ -91,7 +96,16 @@ public final class ApiErrors {
       // A failure from a call that did not cross the bus (the bench's direct allocator): the same statuses.
       return new Answer(f.status, f.getMessage());
     }
+    if (fromHttpDecoder(failure)) {
+      return new Answer(400, "the request is not valid HTTP: " + failure.getMessage());
+    }
     return null;
+  }
+
+  /** A failure of Netty's HTTP decoder reading the request (a bad chunk size, a broken body): the client's fault. */
+  private static boolean fromHttpDecoder(Throwable failure) {
+    StackTraceElement[] stack = failure.getStackTrace();
+    return stack.length > 0 && stack[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 
   private static String defaultDetail(int status) {

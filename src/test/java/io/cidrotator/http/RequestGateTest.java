@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An HTTP/1.1 request without a Host header is a 400 naming the header, not a 500; HTTP/1.0 needs none. */
-class HostRequiredTest {
+class RequestGateTest {
 
   @RegisterExtension
   static final Api api = new Api();
