@@ -4,6 +4,7 @@ import io.cidrotator.agi.AgiVerticle;
 import io.cidrotator.allocation.AllocatorVerticle;
 import io.cidrotator.auth.LoginThrottle;
 import io.cidrotator.auth.Users;
+import io.cidrotator.csv.CsvTransfer;
 import io.cidrotator.history.HistoryBatch;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.stats.RequestStats;
@@ -36,13 +37,20 @@ public final class MainVerticle extends VerticleBase {
     }
     LOG.info("Starting cid-rotator {} with {}", version(), config);
     Bus.registerLocalCodec(vertx, HistoryBatch.class);
-    Users users;
-    try {
-      users = Users.load(vertx, config.auth().usersFile());
-    } catch (RuntimeException e) {
-      LOG.error("Invalid setting: {}", e.getMessage());
-      return Future.failedFuture(e);
-    }
+    // Off the event loop: reading USERS_FILE, and the heaviest class initialization of the start (Jackson's CSV
+    // mapper took 350 ms of an event loop on a cold JVM, seconds on a starved machine).
+    return vertx.executeBlocking(() -> {
+        Class.forName(CsvTransfer.class.getName());
+        return Users.load(vertx, config.auth().usersFile());
+      })
+      .recover(e -> {
+        LOG.error("Invalid setting: {}", e.getMessage());
+        return Future.failedFuture(e);
+      })
+      .compose(users -> deploy(config, users));
+  }
+
+  private Future<String> deploy(AppConfig config, Users users) {
     users.watch();
     warnAboutOpenDialerRoutes(config);
     LoginThrottle throttle = new LoginThrottle();

@@ -69,6 +69,14 @@ class UsersTest {
   }
 
   @Test
+  void theDecoyIsABcryptHashOfTheCostScriptsCidctlUsesSoAnUnknownNameTakesAsLongAsAWrongPassword() {
+    BCrypt.Result decoy = BCrypt.verifyer().verify("decoy".toCharArray(), Users.DECOY);
+
+    assertThat(decoy.verified).isTrue();
+    assertThat(decoy.details.cost).isEqualTo(12);
+  }
+
+  @Test
   void theDecoyPasswordOfUnknownNamesMatchesNobody() throws IOException {
     Users users = load("alice:admin:" + hash("alice-pw"));
 
