@@ -46,7 +46,13 @@ public final class TestServer implements AutoCloseable {
     this.http = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
       .setDefaultPort(config.apiPort()));
-    this.sql = PgBuilder.pool()
+    this.sql = sql(vertx, config);
+    this.redis = Redis.createClient(vertx, config.redisConnectionString());
+  }
+
+  /** A pool on the PostgreSQL of {@code config}, for a test that reads it without a server (or after one stopped). */
+  public static Pool sql(Vertx vertx, AppConfig config) {
+    return PgBuilder.pool()
       .connectingTo(new PgConnectOptions()
         .setHost(config.postgresHost())
         .setPort(config.postgresPort())
@@ -55,7 +61,6 @@ public final class TestServer implements AutoCloseable {
         .setPassword(config.postgresPassword()))
       .using(vertx)
       .build();
-    this.redis = Redis.createClient(vertx, config.redisConnectionString());
   }
 
   /** The settings every test server shares: the test databases, a free port, the test token. */

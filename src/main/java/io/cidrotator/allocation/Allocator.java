@@ -203,10 +203,10 @@ public final class Allocator implements Bus.Handlers {
     ReleaseRequest request = ReleaseRequest.fromJson(body);
     ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
       request.callKey(), request.uid(), request.end(), config.historyBufferSize());
+    // One stage, not a recover and a map: this is half of the dialers' requests.
     return ReleaseScript.run(redis, args)
-      .recover(e -> e instanceof RedisUnavailableException ? Future.failedFuture(keep(request, now))
-        : Future.failedFuture(e))
-      .map(reply -> released(reply, request, now));
+      .transform(ar -> ar.succeeded() ? Future.succeededFuture(released(ar.result(), request, now))
+        : Future.failedFuture(ar.cause() instanceof RedisUnavailableException ? keep(request, now) : ar.cause()));
   }
 
   /** Keeps a release that came while Redis is unreachable ({@link KeptReleases}); the 503 it answers says so. */

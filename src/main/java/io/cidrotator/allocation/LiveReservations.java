@@ -23,13 +23,13 @@ public final class LiveReservations {
   private final ScriptRunner redis;
   private final ZoneId timezone;
   private final int historyLimit;
-  private final AllocatorHistory feed;
+  private final AllocatorHistory history;
 
-  LiveReservations(ScriptRunner redis, ZoneId timezone, int historyLimit, AllocatorHistory feed) {
+  LiveReservations(ScriptRunner redis, ZoneId timezone, int historyLimit, AllocatorHistory history) {
     this.redis = redis;
     this.timezone = timezone;
     this.historyLimit = historyLimit;
-    this.feed = feed;
+    this.history = history;
   }
 
   /**
@@ -80,7 +80,7 @@ public final class LiveReservations {
         JsonArray callerIds = new JsonArray();
         for (ReleaseCampaignScript.Released one : released) {
           callerIds.add(one.callerId());
-          feed.add(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"), one.historyEntry());
+          history.add(HistoryEvent.released(one.allocationId(), one.callerId(), now, "released"), one.historyEntry());
         }
         return new JsonObject()
           .put("campaign", campaign)

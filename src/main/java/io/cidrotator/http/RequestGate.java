@@ -77,12 +77,10 @@ public final class RequestGate implements Handler<HttpServerRequest> {
       return "Host: the header is required in an HTTP/1.1 request, as host or host:port";
     }
     String uri = request.uri();
-    int query = uri.indexOf('?');
-    if (!validEscapes(query < 0 ? uri : uri.substring(0, query))) {
-      return "path: not valid percent-encoding";
-    }
-    if (query >= 0 && !validEscapes(uri.substring(query + 1))) {
-      return "query string: not valid percent-encoding";
+    int bad = badEscape(uri);
+    if (bad >= 0) {
+      int query = uri.indexOf('?');
+      return (query >= 0 && bad > query ? "query string" : "path") + ": not valid percent-encoding";
     }
     try {
       // Decoded once here (and kept by the request), so no route meets a decoding failure.
@@ -102,14 +100,14 @@ public final class RequestGate implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Whether every % in {@code text} starts an escape: % and two hex digits. */
-  static boolean validEscapes(String text) {
-    for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) {
-      if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
-        || Character.digit(text.charAt(i + 2), 16) < 0) {
-        return false;
+  /** Where in {@code uri} a % does not start an escape (% and two hex digits); -1 when every one does. */
+  static int badEscape(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0
+        || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return i;
       }
     }
-    return true;
+    return -1;
   }
 }

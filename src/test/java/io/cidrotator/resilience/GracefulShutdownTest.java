@@ -8,8 +8,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -97,15 +95,7 @@ class GracefulShutdownTest {
   }
 
   private long historyRows() {
-    Pool sql = PgBuilder.pool()
-      .connectingTo(new PgConnectOptions()
-        .setHost(config.postgresHost())
-        .setPort(config.postgresPort())
-        .setDatabase(config.postgresDb())
-        .setUser(config.postgresUser())
-        .setPassword(config.postgresPassword()))
-      .using(vertx)
-      .build();
+    Pool sql = TestServer.sql(vertx, config);
     try {
       return sql.query("SELECT count(*) FROM allocations").execute().await().iterator().next().getLong(0);
     } finally {

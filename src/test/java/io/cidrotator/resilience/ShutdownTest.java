@@ -4,8 +4,6 @@ import io.cidrotator.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
 
@@ -38,15 +36,7 @@ class ShutdownTest {
 
     Vertx vertx = Vertx.vertx();
     try {
-      Pool sql = PgBuilder.pool()
-        .connectingTo(new PgConnectOptions()
-          .setHost(server.config.postgresHost())
-          .setPort(server.config.postgresPort())
-          .setDatabase(server.config.postgresDb())
-          .setUser(server.config.postgresUser())
-          .setPassword(server.config.postgresPassword()))
-        .using(vertx)
-        .build();
+      Pool sql = TestServer.sql(vertx, server.config);
       long rows = sql.query("SELECT count(*) FROM allocations").execute().await().iterator().next().getLong(0);
       assertThat(rows).isEqualTo(CALLS);
     } finally {
