@@ -1,19 +1,34 @@
 -- sync: upserts a batch of numbers from PostgreSQL into the index. Idempotent; keeps live state
 -- (reservations, counts, last use when newer) and moves a number between pools or area codes. A number the
 -- index does not hold (Redis lost it) gets the use and the live reservation its history gives, in this same
--- atomic step: it is never allocatable with its counts at zero, nor while it is on a live call.
+-- atomic step: it is never allocatable with its counts at zero, nor while it is on a live call. In a merge (the
+-- index came from another server: a failover, a restart from a snapshot), a number the index holds gets the
+-- higher of its counts and the history's, and the history's live reservation when it is later than its own: what
+-- the last writes before the change did, and the new server never received.
 -- include: keys, index, calls
 -- Java: io.cidrotator.redis.SyncScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
--- ARGV[5]  day window end
--- ARGV[6..] groups of 20: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
+-- ARGV[5]  day window end   ARGV[6] 'merge' | '' (the history is merged into numbers the index holds)
+-- ARGV[7..] groups of 23: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never),
 --           then what the history says (all '' for nothing to restore): uses this hour, uses today, and the live
 --           reservation ('' from here on for none): allocation id, campaign, agent, destination, reserved at (ms),
---           expires at (ms), tier, callkey, uid, how long (ms) the call keys live
+--           expires at (ms), tier, callkey, uid, how long (ms) the call keys live,
+--           then the latest allocation within the longest TTL ('' for none; read in a merge only): its id, when it
+--           was made (ms), '1' | '0' (it ended)
 -- Reply: number of numbers written
 use_clock(ARGV[1], 2)
+local merge = ARGV[6] == 'merge'
+
+-- The live reservation the history gives the number of the group at i.
+local function reserve_from_history(i, cid, pool, key)
+  local rid = ARGV[i + 10]
+  redis.call('HSET', key, 'rid', rid, 'rcampaign', ARGV[i + 11], 'ragent', ARGV[i + 12], 'rdest', ARGV[i + 13],
+    'rat', ARGV[i + 14], 'rexp', ARGV[i + 15], 'rtier', ARGV[i + 16], 'rrepeat', '0')
+  redis.call('ZADD', K.RESERVED .. pool, ARGV[i + 15], cid)
+  remember_call(ARGV[i + 17], ARGV[i + 18], cid, rid, tonumber(ARGV[i + 19]))
+end
 
 -- A number the index had lost: its counts of the current windows and its live reservation, from the history.
 local function restore_from_history(i, cid, pool, key)
@@ -25,14 +40,40 @@ local function restore_from_history(i, cid, pool, key)
   if rid == '' or rexp <= NOW then
     return
   end
-  redis.call('HSET', key, 'rid', rid, 'rcampaign', ARGV[i + 11], 'ragent', ARGV[i + 12], 'rdest', ARGV[i + 13],
-    'rat', ARGV[i + 14], 'rexp', ARGV[i + 15], 'rtier', ARGV[i + 16], 'rrepeat', '0')
-  redis.call('ZADD', K.RESERVED .. pool, rexp, cid)
-  remember_call(ARGV[i + 17], ARGV[i + 18], cid, rid, tonumber(ARGV[i + 19]))
+  reserve_from_history(i, cid, pool, key)
+end
+
+-- A number the index holds, in a merge: the higher counts of the current windows, and the history's live reservation
+-- when the index has none as late; a reservation of the index that the history says ended (or that a later
+-- allocation followed: its release was lost) ends. (Called once the number left its sets, and a pool move carried
+-- its reservation into `pool`; restore() then puts it where it belongs.)
+local function merge_history(i, cid, pool, key)
+  if ARGV[i + 8] == '' then
+    return
+  end
+  local f = redis.call('HMGET', key, 'hw', 'hc', 'dw', 'dc', 'rid', 'rat')
+  local hc = f[1] == HOUR_ID and tonumber(f[2]) or 0
+  local dc = f[3] == DAY_ID and tonumber(f[4]) or 0
+  redis.call('HSET', key, 'hw', HOUR_ID, 'hc', math.max(hc, tonumber(ARGV[i + 8])),
+    'dw', DAY_ID, 'dc', math.max(dc, tonumber(ARGV[i + 9])))
+  local rid, rexp = ARGV[i + 10], tonumber(ARGV[i + 15])
+  local expiry = redis.call('ZSCORE', K.RESERVED .. pool, cid)
+  local own_live = expiry and tonumber(expiry) > NOW
+  if rid == '' or rexp <= NOW then
+    local latest, latest_at, ended = ARGV[i + 20], tonumber(ARGV[i + 21]), ARGV[i + 22] == '1'
+    if own_live and latest ~= '' and ((latest == f[5] and ended) or latest_at > tonumber(f[6] or '0')) then
+      redis.call('ZREM', K.RESERVED .. pool, cid)
+    end
+    return
+  end
+  if rid == f[5] or (own_live and tonumber(f[6] or '0') >= tonumber(ARGV[i + 14])) then
+    return
+  end
+  reserve_from_history(i, cid, pool, key)
 end
 
 local count = 0
-for i = 6, #ARGV, 20 do
+for i = 7, #ARGV, 23 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
   local key = K.NUMBER .. cid
@@ -50,6 +91,9 @@ for i = 6, #ARGV, 20 do
     end
     if tonumber(old[3]) > last then
       last = tonumber(old[3])
+    end
+    if merge then
+      merge_history(i, cid, pool, key)
     end
   else
     restore_from_history(i, cid, pool, key)

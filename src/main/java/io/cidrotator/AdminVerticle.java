@@ -72,7 +72,7 @@ public final class AdminVerticle extends VerticleBase {
         .setPipeliningLimit(16))
       .using(vertx)
       .build();
-    redis = new ScriptRunner(vertx, config.redisConnectionString(), "admin");
+    redis = new ScriptRunner(vertx, config.redisEndpoints(), "admin");
     history = new HistoryWriter(vertx, pg, redis, config.allocatorInstances(), config.historyBufferSize(),
       config.lastUsedFlushSeconds() * 1000L, Metrics.registry());
     InventorySync sync = new InventorySync(pg, redis, config, history::catchUp);

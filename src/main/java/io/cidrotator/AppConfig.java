@@ -2,6 +2,7 @@ package io.cidrotator;
 
 import io.cidrotator.auth.AuthSettings;
 import io.cidrotator.auth.Cidr;
+import io.cidrotator.redis.RedisEndpoints;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -35,6 +36,8 @@ public record AppConfig(
   int redisPort,
   int redisDb,
   String redisPassword,
+  List<String> redisSentinels,
+  String redisMasterName,
   ZoneId timezone,
   List<String> dialPrefixes,
   List<String> allowedOrigins,
@@ -57,7 +60,7 @@ public record AppConfig(
     "API_HOST", "API_PORT", "ADMIN_TOKEN",
     "DEFAULT_RESERVATION_TTL", "DEFAULT_RATE_LIMIT_PER_AGENT", "DEFAULT_HOURLY_LIMIT", "DEFAULT_DAILY_LIMIT",
     "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB",
-    "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
+    "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD", "REDIS_SENTINELS", "REDIS_MASTER_NAME",
     "TIMEZONE", "DIAL_PREFIXES", "ALLOWED_ORIGINS", "EVENT_LOOPS", "ALLOCATOR_INSTANCES", "ROUTER_INSTANCES", "ALLOCATION_TIMEOUT_MS",
     "HISTORY_BUFFER_SIZE", "LAST_USED_FLUSH_SECONDS", "DEV_MODE",
     "SECRET_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY_FILE", "JWT_JWKS_FILE", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_ROLE_CLAIM",
@@ -101,6 +104,8 @@ public record AppConfig(
       r.integer("REDIS_PORT", 6379, 1, 65535),
       r.integer("REDIS_DB", 0, 0, 15),
       r.string("REDIS_PASSWORD", ""),
+      r.list("REDIS_SENTINELS"),
+      r.string("REDIS_MASTER_NAME", "mymaster"),
       r.zone("TIMEZONE"),
       r.digitList("DIAL_PREFIXES", "9"),
       r.origins("ALLOWED_ORIGINS"),
@@ -233,9 +238,14 @@ public record AppConfig(
     if (postgresHost == null) {
       throw new IllegalArgumentException("POSTGRES_HOST: not set (the embedded dev mode is started by scripts/run)");
     }
-    if (redisHost == null) {
+    if (redisHost == null && redisSentinels.isEmpty()) {
       throw new IllegalArgumentException("REDIS_HOST: not set (the embedded dev mode is started by scripts/run)");
     }
+    if (!redisSentinels.isEmpty() && redisDb != 0) {
+      throw new IllegalArgumentException("REDIS_DB: must be 0 with REDIS_SENTINELS (Sentinel gives the master's "
+        + "address only)");
+    }
+    redisEndpoints();
     if (adminToken == null) {
       throw new IllegalArgumentException("ADMIN_TOKEN: not set; choose a random value of at least 16 characters");
     }
@@ -245,11 +255,24 @@ public record AppConfig(
     }
   }
 
-  /** The Redis connection string, password included: never log it. */
+  /** The connection string of the first Redis server of REDIS_HOST, password included: never log it. */
   public String redisConnectionString() {
-    String auth = redisPassword.isEmpty() ? "" : ":" + java.net.URLEncoder.encode(redisPassword,
-      java.nio.charset.StandardCharsets.UTF_8) + "@";
-    return "redis://" + auth + redisHost + ":" + redisPort + "/" + redisDb;
+    return redisEndpoints().servers().get(0);
+  }
+
+  /**
+   * Where Redis is: the Sentinels of REDIS_SENTINELS that name the master REDIS_MASTER_NAME, else the servers of
+   * REDIS_HOST (one, or a master and its replicas: the server uses whichever is the master). Fails naming the
+   * setting when an address is not host[:port].
+   */
+  public RedisEndpoints redisEndpoints() {
+    List<String> servers = redisHost == null ? List.of()
+      : RedisEndpoints.addresses("REDIS_HOST", Arrays.asList(redisHost.split(",")), redisPort);
+    return new RedisEndpoints(
+      servers.stream().map(address -> RedisEndpoints.connectionString(address, redisPassword, redisDb)).toList(),
+      RedisEndpoints.addresses("REDIS_SENTINELS", redisSentinels, 26379).stream()
+        .map(address -> RedisEndpoints.connectionString(address, redisPassword, null)).toList(),
+      redisMasterName);
   }
 
   public String jdbcUrl() {
@@ -260,7 +283,8 @@ public record AppConfig(
   public String toString() {
     // Records print every component; this one holds secrets.
     return "AppConfig[api=" + apiHost + ":" + apiPort + ", postgres=" + postgresHost + ":" + postgresPort + "/"
-      + postgresDb + ", redis=" + redisHost + ":" + redisPort + "/" + redisDb + ", timezone=" + timezone
+      + postgresDb + ", redis=" + (redisSentinels.isEmpty() ? redisHost + ":" + redisPort
+      : "sentinels " + redisSentinels + " master " + redisMasterName) + "/" + redisDb + ", timezone=" + timezone
       + ", devMode=" + devMode + "]";
   }
 

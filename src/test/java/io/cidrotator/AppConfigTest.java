@@ -103,6 +103,38 @@ class AppConfigTest {
   }
 
   @Test
+  void redisHostMayNameAMasterAndItsReplicas() {
+    AppConfig config = AppConfig.from(minimal().put("REDIS_HOST", "redis-a, redis-b:6380").put("REDIS_PASSWORD", "p@ss"));
+
+    assertThat(config.redisEndpoints().servers())
+      .containsExactly("redis://:p%40ss@redis-a:6379/0", "redis://:p%40ss@redis-b:6380/0");
+    assertThat(config.redisEndpoints().sentinels()).isEmpty();
+    assertThat(config.redisEndpoints().toString()).isEqualTo("Redis [redis-a:6379, redis-b:6380]");
+  }
+
+  @Test
+  void redisSentinelsNameTheMasterSetAndNeedNoRedisHost() {
+    AppConfig config = AppConfig.from(minimal().put("REDIS_HOST", "")
+      .put("REDIS_SENTINELS", "sentinel-1,sentinel-2:26380").put("REDIS_MASTER_NAME", "cid"));
+
+    assertThat(config.redisEndpoints().sentinels())
+      .containsExactly("redis://sentinel-1:26379", "redis://sentinel-2:26380");
+    assertThat(config.redisEndpoints().masterName()).isEqualTo("cid");
+    assertThat(config.redisEndpoints().toString())
+      .isEqualTo("Redis master 'cid' of the sentinels [sentinel-1:26379, sentinel-2:26380]");
+  }
+
+  @Test
+  void aRedisAddressThatIsNotHostAndPortIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("REDIS_SENTINELS", "sentinel-1:notaport")))
+      .hasMessage("REDIS_SENTINELS: expected host or host:port, separated by commas, got 'sentinel-1:notaport'");
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("REDIS_HOST", "redis-a,redis b")))
+      .hasMessageStartingWith("REDIS_HOST: expected host or host:port");
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("REDIS_SENTINELS", "s1").put("REDIS_DB", 2)))
+      .hasMessageStartingWith("REDIS_DB: must be 0 with REDIS_SENTINELS");
+  }
+
+  @Test
   void toStringNeverShowsSecrets() {
     AppConfig config = AppConfig.from(minimal().put("POSTGRES_PASSWORD", "pg-secret").put("REDIS_PASSWORD", "rd-secret"));
 

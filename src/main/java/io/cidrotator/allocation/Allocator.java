@@ -65,14 +65,19 @@ public final class Allocator implements Bus.Handlers {
 
   public Allocator(Vertx vertx, AppConfig config, String owner) {
     this.config = config;
-    this.redis = new ScriptRunner(vertx, config.redisConnectionString(), owner);
+    this.redis = new ScriptRunner(vertx, config.redisEndpoints(), owner);
     this.ttlMs = config.reservationTtlSeconds() * 1000L;
     this.history = new AllocatorHistory(vertx, RECENT_HISTORY);
     // A reload of a million numbers takes about 25 s.
     this.inventory = new InventoryClient(vertx, 60_000);
     this.reservations = new LiveReservations(redis, config.timezone(), config.historyBufferSize(), history);
     this.kept = new KeptReleases(vertx, Metrics.registry(), this::applyKept);
-    redis.onRestored(kept::applyAll);
+    redis.onRestored(() -> {
+      if (redis.reconciled()) {
+        kept.applyAll();
+      }
+    });
+    redis.onReconciled(kept::applyAll);
   }
 
   /** Connects to Redis and starts the live feed; call from the owning verticle's start(). */
@@ -106,6 +111,14 @@ public final class Allocator implements Bus.Handlers {
     if (Deadline.passed(body, now)) {
       return Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time"));
     }
+    if (!redis.reconciled() && redis.connected()) {
+      return redis.checkReconciled()
+        .compose(whole -> whole ? allocate(body, now) : Future.failedFuture(reconciling()));
+    }
+    return allocate(body, now);
+  }
+
+  private Future<JsonObject> allocate(JsonObject body, long now) {
     AllocationRequest request = AllocationRequest.fromJson(body);
     CapWindows w = windowsAt(now);
     AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
@@ -125,6 +138,17 @@ public final class Allocator implements Bus.Handlers {
         Future<JsonObject> undone = undo == null ? Future.succeededFuture() : takeBack(undo, false);
         return undone.transform(ar -> Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time")));
       });
+  }
+
+  /**
+   * Redis is another server than the one the index was made whole on (a failover, a restart from a snapshot): its
+   * data may lack the last writes before the change (a reservation, a count), so nothing is allocated from it until
+   * the admin verticle has reconciled it with the history in PostgreSQL (asked here; it also starts by itself).
+   */
+  private Bus.Failure reconciling() {
+    inventory.reloadMissingIndex();
+    return new Bus.Failure(503, "no caller-ID available: Redis changed servers (a failover or a restart), its "
+      + "state is being reconciled with PostgreSQL");
   }
 
   /**
@@ -201,6 +225,15 @@ public final class Allocator implements Bus.Handlers {
   public Future<JsonObject> release(JsonObject body) {
     long now = System.currentTimeMillis();
     ReleaseRequest request = ReleaseRequest.fromJson(body);
+    if (!redis.reconciled() && redis.connected()) {
+      // The reservation it ends may be one the reconciliation brings back: kept, and applied after it.
+      return redis.checkReconciled()
+        .compose(whole -> whole ? release(request, now) : Future.failedFuture(keep(request, now)));
+    }
+    return release(request, now);
+  }
+
+  private Future<JsonObject> release(ReleaseRequest request, long now) {
     ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
       request.callKey(), request.uid(), request.end(), config.historyBufferSize());
     // One stage, not a recover and a map: this is half of the dialers' requests.

@@ -259,7 +259,7 @@ public final class HistoryWriter implements Bus.Handlers {
           List<HistoryEvent> batch = ordered.subList(from, Math.min(from + BATCH, ordered.size()));
           kept = kept.compose(v -> writeBatch(batch));
         }
-        return kept.onSuccess(v -> tellWritten(unwritten.last())).onSuccess(v -> LOG.warn("The history stream in Redis was lost (Redis restarted empty?): {} "
+        return kept.onSuccess(v -> tellWritten(unwritten.last())).onSuccess(v -> LOG.warn("The history stream in Redis is another one (Redis restarted, or failed over): {} "
           + "events this node answered that were not written to PostgreSQL yet were written from memory",
           ordered.size()));
       });

@@ -41,33 +41,58 @@ final class InventorySql {
     """;
 
   /**
-   * PAGE_FOR_SYNC's columns, and for a Redis that lost the index what the history says of each number now: its
-   * allocations since $4 (the current hour's start) and $5 (the day's, in TIMEZONE), taken-back ones not
-   * counted, and its allocation made since $6 (now minus the longest reservation TTL) that no release ended yet.
-   * The (caller_id, allocated_at) index serves both.
+   * PAGE_FOR_SYNC's columns, and what the history says of each number now: its allocations since $1 (the current
+   * hour's start) and $2 (the day's, in TIMEZONE), taken-back ones not counted, and its allocation made since $3
+   * (now minus the longest reservation TTL) that no release ended yet, and its latest allocation since $3, ended
+   * or not. The (caller_id, allocated_at) index serves all three. The numbers follow (REBUILD_PAGE, RECONCILE_NUMBERS).
    */
-  static final String REBUILD_PAGE = """
+  private static final String HISTORY_COLUMNS = """
     SELECT c.caller_id, c.pool, c.area_code, c.carrier,
            COALESCE(c.hourly_limit, p.hourly_limit) AS hourly_limit,
            COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, p.reservation_ttl,
            u.uses_this_hour, u.uses_today, u.last_allocated,
            r.id AS rid, r.campaign AS rcampaign, r.agent AS ragent, r.destination AS rdest, r.allocated_at AS rat,
-           r.expires_at AS rexp, r.tier AS rtier, r.call_key AS rcall_key, r.uid AS ruid
+           r.expires_at AS rexp, r.tier AS rtier, r.call_key AS rcall_key, r.uid AS ruid,
+           l.id AS lid, l.allocated_at AS lat, l.released_at IS NOT NULL AS lended
     FROM caller_ids c JOIN pools p ON p.name = c.pool
     CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE a.allocated_at >= $4) AS uses_this_hour, count(*) AS uses_today,
+      SELECT count(*) FILTER (WHERE a.allocated_at >= $1) AS uses_this_hour, count(*) AS uses_today,
              max(a.allocated_at) AS last_allocated
       FROM allocations a
-      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $5 AND a.outcome IS DISTINCT FROM 'taken_back') u
+      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $2 AND a.outcome IS DISTINCT FROM 'taken_back') u
     LEFT JOIN LATERAL (
       SELECT a.id, a.campaign, a.agent, a.destination, a.allocated_at, a.expires_at, a.tier, a.call_key, a.uid
       FROM allocations a
-      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $6 AND a.released_at IS NULL
+      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $3 AND a.released_at IS NULL
       ORDER BY a.allocated_at DESC
       LIMIT 1) r ON TRUE
-    WHERE c.caller_id > $1 AND ($3::text IS NULL OR c.pool = $3)
+    LEFT JOIN LATERAL (
+      SELECT a.id, a.allocated_at, a.released_at
+      FROM allocations a
+      WHERE a.caller_id = c.caller_id AND a.allocated_at >= $3
+      ORDER BY a.allocated_at DESC
+      LIMIT 1) l ON TRUE
+    """;
+
+  /** HISTORY_COLUMNS of a keyset page of every number ($6 NULL) or of one pool's: a Redis that lost the index. */
+  static final String REBUILD_PAGE = HISTORY_COLUMNS + """
+    WHERE c.caller_id > $4 AND ($6::text IS NULL OR c.pool = $6)
     ORDER BY c.caller_id
-    LIMIT $2
+    LIMIT $5
+    """;
+
+  /** HISTORY_COLUMNS of the given numbers: the recently used ones, when Redis came from another server. */
+  static final String RECONCILE_NUMBERS = HISTORY_COLUMNS + """
+    WHERE c.caller_id = ANY($4::varchar[])
+    ORDER BY c.caller_id
+    """;
+
+  /**
+   * The numbers allocated since $1: the only ones whose counts or reservation the last writes to a Redis could
+   * have changed, when they may be lost (the BRIN index on allocated_at serves it).
+   */
+  static final String RECENT_NUMBERS = """
+    SELECT DISTINCT caller_id FROM allocations WHERE allocated_at >= $1
     """;
 
   /** The longest reservation TTL of any pool, in seconds; NULL when every pool takes the server's default. */

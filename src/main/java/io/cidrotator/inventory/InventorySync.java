@@ -3,6 +3,8 @@ package io.cidrotator.inventory;
 import io.cidrotator.AppConfig;
 import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.redis.CapWindows;
+import io.cidrotator.redis.HistoryStream;
+import io.cidrotator.redis.Origin;
 import io.cidrotator.redis.PruneScript;
 import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
@@ -51,6 +53,11 @@ public final class InventorySync {
   private static final Logger LOG = LoggerFactory.getLogger(InventorySync.class);
   private static final int PAGE = 2000;
   private static final int PRUNE_SCAN = 1000;
+  /**
+   * How long before the last history entry a server holds a reconciliation looks for lost writes: the clocks of
+   * the nodes (which time the allocations) and of Redis (which ids the entries) may differ this much.
+   */
+  private static final long RECONCILE_MARGIN_MS = 60_000;
 
   private final Pool pg;
   private final ScriptRunner redis;
@@ -93,21 +100,72 @@ public final class InventorySync {
     Promise<Integer> load = Promise.promise();
     loading = load.future();
     long started = System.nanoTime();
+    // The server this load reads and writes: the one it marks whole at the end (a failover meanwhile leaves the
+    // next server unmarked, so it is reconciled in turn).
+    Origin.Server server = redis.server();
+    boolean fromElsewhere = !redis.reconciled();
     indexLost()
       .compose(lost -> inTurn(() -> (lost ? rebuildFromHistory() : Future.<Rebuild>succeededFuture(null))
         .compose(rebuild -> writeSettings()
+          .compose(v -> rebuild == null && fromElsewhere ? reconcile(server) : Future.<Void>succeededFuture())
           .compose(v -> loadFrom(null, "", 0, rebuild))
           .onSuccess(count -> LOG.info("{} {} caller-IDs into Redis in {} ms", rebuild == null ? "Loaded"
             : "Rebuilt (use of the hour and day, live reservations from the history)", count,
             (System.nanoTime() - started) / 1_000_000)))))
       .compose(count -> prune("0", 0)
-        .compose(removed -> markLoaded())
+        .compose(removed -> server == null ? Future.<Void>succeededFuture() : Origin.mark(redis, server))
         .map(v -> count))
       .onComplete(done -> {
         loading = null;
         load.handle(done);
       });
     return load.future();
+  }
+
+  /**
+   * Redis is another server than the one the index was made whole on, with the index (a replica promoted by a
+   * failover, a restart from a snapshot or an AOF): its data may lack the last writes before the change. Once the
+   * history in PostgreSQL is current (every node writes again what it kept in memory: {@link Origin} renewed the
+   * history's epoch), each number allocated since shortly before the last history entry this server holds gets the
+   * higher of its counts and the history's, and the history's live reservation when later than its own. Then the
+   * server is marked whole, and allocations resume (the full load that follows only refreshes what admin writes
+   * may have changed).
+   */
+  private Future<Void> reconcile(Origin.Server server) {
+    long started = System.nanoTime();
+    return historyWritten.get()
+      .compose(v -> Future.all(HistoryStream.lastEntryMs(redis), clock()))
+      .compose(both -> {
+        Rebuild rebuild = both.resultAt(1);
+        long lastEntry = both.<Long>resultAt(0);
+        long ttlMs = rebuild.now() - millis(rebuild.liveSince());
+        long since = Math.max(lastEntry - RECONCILE_MARGIN_MS - ttlMs,
+          Math.min(millis(rebuild.dayStart()), millis(rebuild.liveSince())));
+        return pg.preparedQuery(InventorySql.RECENT_NUMBERS)
+          .execute(Tuple.of(Instant.ofEpochMilli(since).atOffset(ZoneOffset.UTC)))
+          .compose(rows -> {
+            List<String> numbers = new ArrayList<>(rows.size());
+            rows.forEach(row -> numbers.add(row.getString("caller_id")));
+            return merge(numbers, 0, rebuild).map(numbers.size());
+          });
+      })
+      .compose(count -> Origin.mark(redis, server)
+        .onSuccess(v -> LOG.warn("Redis is another server than before (a failover, or a restart from its files): "
+          + "reconciled {} recently used caller-IDs with the history in PostgreSQL in {} ms", count,
+          (System.nanoTime() - started) / 1_000_000)))
+      .mapEmpty();
+  }
+
+  /** Merges the history of {@code numbers} from {@code from} on into the index, a page at a time. */
+  private Future<Void> merge(List<String> numbers, int from, Rebuild rebuild) {
+    if (from >= numbers.size()) {
+      return Future.succeededFuture();
+    }
+    List<String> page = numbers.subList(from, Math.min(from + PAGE, numbers.size()));
+    return pg.preparedQuery(InventorySql.RECONCILE_NUMBERS)
+      .execute(Tuple.of(rebuild.hourStart(), rebuild.dayStart(), rebuild.liveSince(), page.toArray(new String[0])))
+      .compose(rows -> writeRows(rows, rebuild, true))
+      .compose(v -> merge(numbers, from + PAGE, rebuild));
   }
 
   /**
@@ -135,7 +193,12 @@ public final class InventorySync {
    */
   private Future<Rebuild> rebuildFromHistory() {
     return historyWritten.get()
-      .compose(v -> pg.query(InventorySql.LONGEST_TTL).execute())
+      .compose(v -> clock());
+  }
+
+  /** The clock of a rebuild or a reconciliation, read now. */
+  private Future<Rebuild> clock() {
+    return pg.query(InventorySql.LONGEST_TTL).execute()
       .map(rows -> {
         Integer longest = rows.iterator().next().getInteger("ttl");
         long ttlMs = Math.max(longest == null ? 0 : longest, config.reservationTtlSeconds()) * 1000L;
@@ -169,14 +232,14 @@ public final class InventorySync {
   private Future<Integer> loadFrom(String pool, String after, int loaded, Rebuild rebuild) {
     Future<RowSet<Row>> page = rebuild == null
       ? pg.preparedQuery(InventorySql.PAGE_FOR_SYNC).execute(Tuple.of(after, PAGE, pool))
-      : pg.preparedQuery(InventorySql.REBUILD_PAGE).execute(Tuple.of(after, PAGE, pool, rebuild.hourStart(),
-        rebuild.dayStart(), rebuild.liveSince()));
+      : pg.preparedQuery(InventorySql.REBUILD_PAGE).execute(Tuple.of(rebuild.hourStart(), rebuild.dayStart(),
+        rebuild.liveSince(), after, PAGE, pool));
     return page.compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(loaded);
       }
       String last = lastCallerId(rows);
-      return writeRows(rows, rebuild)
+      return writeRows(rows, rebuild, false)
         .compose(v -> rows.size() < PAGE
           ? Future.succeededFuture(loaded + rows.size())
           : loadFrom(pool, last, loaded + rows.size(), rebuild));
@@ -219,10 +282,11 @@ public final class InventorySync {
   public Future<Void> writeNumbers(List<String> callerIds) {
     return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
       .execute(Tuple.of(callerIds.toArray(new String[0])))
-      .compose(rows -> writeRows(rows, null))));
+      .compose(rows -> writeRows(rows, null, false))));
   }
 
-  private Future<Void> writeRows(RowSet<Row> rows, Rebuild rebuild) {
+  /** {@code merge}: the rows' history is merged into numbers the index holds ({@link #reconcile}). */
+  private Future<Void> writeRows(RowSet<Row> rows, Rebuild rebuild, boolean merge) {
     long now = rebuild == null ? System.currentTimeMillis() : rebuild.now();
     CapWindows windows = rebuild == null ? CapWindows.at(now, config.timezone()) : rebuild.windows();
     List<SyncScript.Number> numbers = new ArrayList<>(rows.size());
@@ -239,7 +303,7 @@ public final class InventorySync {
         hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
         row.getBoolean("is_active"), lastUsed, restore));
     }
-    return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers))
+    return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers, merge))
       .mapEmpty();
   }
 
@@ -260,8 +324,10 @@ public final class InventorySync {
           row.getString("rcall_key"), row.getString("ruid"), expiresAt + CallIdentity.KEY_GRACE_MS - now);
       }
     }
+    SyncScript.Latest latest = row.getUUID("lid") == null ? null : new SyncScript.Latest(
+      row.getUUID("lid").toString(), millis(row.getOffsetDateTime("lat")), row.getBoolean("lended"));
     return new SyncScript.Restore(row.getLong("uses_this_hour").intValue(), row.getLong("uses_today").intValue(),
-      live);
+      live, latest);
   }
 
   private static long millis(OffsetDateTime time) {
@@ -272,7 +338,7 @@ public final class InventorySync {
   public Future<Void> writeNumber(String callerId) {
     return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
       .execute(Tuple.of(callerId))
-      .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : writeRows(rows, null))));
+      .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : writeRows(rows, null, false))));
   }
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
@@ -313,13 +379,6 @@ public final class InventorySync {
           ? Future.succeededFuture(0)
           : PruneScript.run(redis, new PruneScript.Args(missing));
       });
-  }
-
-  private Future<Void> markLoaded() {
-    return redis.send(Request.cmd(Command.SET)
-        .arg(RedisKeys.LOADED)
-        .arg(Long.toString(System.currentTimeMillis())))
-      .mapEmpty();
   }
 
   private static String lastCallerId(RowSet<Row> rows) {

@@ -90,6 +90,25 @@ public final class HistoryStream {
     return redis.run(DONE, List.of(writer, "", "", "1")).map(Response::toLong);
   }
 
+  /**
+   * The time (ms, Redis's clock) of the last history entry this server holds: the stream's newest entry, else the
+   * last one written and trimmed; 0 when it holds none. Writes after it may be lost when the server is a replica
+   * that was promoted (what asynchronous replication had not sent yet) or restarted from its files.
+   */
+  public static Future<Long> lastEntryMs(ScriptRunner redis) {
+    return Future.all(
+        redis.send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.HISTORY).arg("+").arg("-").arg("COUNT").arg(1)),
+        redis.send(Request.cmd(Command.GET).arg(RedisKeys.HISTORY_WRITTEN)))
+      .map(both -> {
+        Response newest = both.resultAt(0);
+        Response written = both.resultAt(1);
+        EntryId last = newest != null && newest.size() > 0 ? EntryId.parse(newest.get(0).get(0).toString()) : null;
+        EntryId trimmed = written == null ? null : EntryId.parse(written.toString());
+        long lastMs = last == null ? 0 : last.ms();
+        return Math.max(lastMs, trimmed == null ? 0 : trimmed.ms());
+      });
+  }
+
   /** The entries waiting in the stream. */
   public static Future<Long> backlog(ScriptRunner redis) {
     return redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.HISTORY)).map(Response::toLong);

@@ -29,6 +29,10 @@ public final class RedisKeys {
   public static final String HISTORY_EPOCH = PREFIX + "history:epoch";
   /** STRING: the id of the last history entry written to PostgreSQL. */
   public static final String HISTORY_WRITTEN = PREFIX + "history:written";
+  /** STRING: the run id of the Redis server the index was last made whole on ({@link Origin}). */
+  public static final String ORIGIN = PREFIX + "origin";
+  /** STRING: the run id whose arrival already renewed the history's epoch. */
+  public static final String ORIGIN_CHANGED = PREFIX + "origin:changed";
 
   private RedisKeys() {
   }

@@ -16,7 +16,7 @@ public final class SyncScript {
 
   public static final LuaScript LUA = LuaScript.load("sync");
   /** The arguments of one number. */
-  private static final int FIELDS = 20;
+  private static final int FIELDS = 23;
 
   private SyncScript() {
   }
@@ -37,10 +37,23 @@ public final class SyncScript {
 
   /**
    * A number's use in the current cap windows and its live reservation (null when none), from the allocation
-   * history: applied only when the index does not hold the number (Redis lost it), which is when the history is
-   * the best there is. (Where the index holds it, Redis is ahead of the history and keeps its own.)
+   * history: applied when the index does not hold the number (Redis lost it), which is when the history is the
+   * best there is, and merged in a {@link Args#merge() merge}. (Otherwise, where the index holds it, Redis is ahead
+   * of the history and keeps its own.)
    */
-  public record Restore(int usesThisHour, int usesToday, Reservation reservation) {
+  public record Restore(int usesThisHour, int usesToday, Reservation reservation, Latest latest) {
+
+    public Restore(int usesThisHour, int usesToday, Reservation reservation) {
+      this(usesThisHour, usesToday, reservation, null);
+    }
+  }
+
+  /**
+   * The number's latest allocation within the longest TTL, ended or not: in a merge, a reservation the index holds
+   * ends when the history says it ended, or that a later allocation followed it (its release was among the lost
+   * writes).
+   */
+  public record Latest(String id, long allocatedAt, boolean ended) {
   }
 
   /**
@@ -51,12 +64,21 @@ public final class SyncScript {
                             long expiresAt, String tier, String callKey, String uid, long callKeyTtlMs) {
   }
 
-  public record Args(long now, CapWindows windows, List<Number> numbers) {
+  /**
+   * {@code merge}: the index came from another server (a failover, a restart from a snapshot); each restore is
+   * merged into a number the index holds too: the higher counts, the later live reservation.
+   */
+  public record Args(long now, CapWindows windows, List<Number> numbers, boolean merge) {
+
+    public Args(long now, CapWindows windows, List<Number> numbers) {
+      this(now, windows, numbers, false);
+    }
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(5 + numbers.size() * FIELDS);
+      List<String> argv = new ArrayList<>(6 + numbers.size() * FIELDS);
       argv.add(Long.toString(now));
       argv.addAll(windows.argv());
+      argv.add(merge ? "merge" : "");
       for (Number n : numbers) {
         argv.add(n.callerId());
         argv.add(n.pool());
@@ -85,6 +107,10 @@ public final class SyncScript {
       argv.add(r == null ? "" : orEmpty(r.callKey()));
       argv.add(r == null ? "" : orEmpty(r.uid()));
       argv.add(r == null ? "" : Long.toString(r.callKeyTtlMs()));
+      Latest latest = restore == null ? null : restore.latest();
+      argv.add(latest == null ? "" : latest.id());
+      argv.add(latest == null ? "" : Long.toString(latest.allocatedAt()));
+      argv.add(latest == null ? "" : latest.ended() ? "1" : "0");
     }
   }
 

@@ -152,10 +152,22 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
 
   /** Syncs {@code number} at T0 with what its history says ({@code restore}: for an index that lost it). */
   int syncRestoring(NumberRow number, SyncScript.Restore restore) {
+    return syncWithHistory(number, restore, false);
+  }
+
+  /**
+   * Syncs {@code number} at T0 with what its history says, merged into the index's own state (the index came from
+   * another server: a failover); returns how many sync.lua wrote.
+   */
+  int syncMerging(NumberRow number, SyncScript.Restore restore) {
+    return syncWithHistory(number, restore, true);
+  }
+
+  private int syncWithHistory(NumberRow number, SyncScript.Restore restore, boolean merge) {
     SyncScript.Number row = number.toSync();
     SyncScript.Number restoring = new SyncScript.Number(row.callerId(), row.pool(), row.areaCode(), row.carrier(),
       row.hourlyLimit(), row.dailyLimit(), row.active(), row.lastUsedMs(), restore);
-    return SyncScript.run(runner, new SyncScript.Args(T0, windows(T0), List.of(restoring))).await();
+    return SyncScript.run(runner, new SyncScript.Args(T0, windows(T0), List.of(restoring), merge)).await();
   }
 
   /** Syncs {@code numbers} at T0; returns how many sync.lua wrote. */

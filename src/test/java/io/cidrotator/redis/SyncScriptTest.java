@@ -136,4 +136,78 @@ class SyncScriptTest {
     assertThat(redis.hash(RedisKeys.number("5125550001")))
       .containsEntry("hc", "1").containsEntry("dc", "1").containsEntry("rid", allocated.allocationId());
   }
+
+  // A merge: the index came from another server (a failover) and may lack the last writes of the one before
+
+  @Test
+  void aMergeRaisesTheCountsToTheHistorysWhenTheIndexLostSomeUses() {
+    redis.sync(number("5125550001").hourlyCap(3));
+    allocated(redis.allocate(T0, "512"));
+    redis.release(new ReleaseScript.Args("5125550001", T0 + 1, ScriptFixture.windows(T0 + 1), null, null, null,
+      CallEnd.UNKNOWN, ScriptFixture.HISTORY_LIMIT));
+
+    redis.syncMerging(number("5125550001").hourlyCap(3), new SyncScript.Restore(3, 7, null));
+
+    assertThat(redis.hash(RedisKeys.number("5125550001"))).containsEntry("hc", "3").containsEntry("dc", "7");
+    assertThat(reasonOf(redis.allocate(T0 + 2, "512"))).isEqualTo(Refusal.ALL_CAPPED);
+  }
+
+  @Test
+  void aMergeKeepsTheIndexsCountsWhenTheyAreHigher() {
+    redis.sync(number("5125550001"));
+    allocated(redis.allocate(T0, "512"));
+
+    redis.syncMerging(number("5125550001"), new SyncScript.Restore(0, 0, null));
+
+    assertThat(redis.hash(RedisKeys.number("5125550001"))).containsEntry("hc", "1").containsEntry("dc", "1");
+  }
+
+  @Test
+  void aMergeRestoresALiveReservationTheIndexNeverReceived() {
+    redis.sync(number("5125550001"), number("5125550002"));
+    SyncScript.Reservation lost = new SyncScript.Reservation("id-lost", "sales", "1001", "5125551234", T0 - 1000,
+      T0 + TTL, "area_code", null, "1732612345.7", TTL + 1000);
+
+    redis.syncMerging(number("5125550001"), new SyncScript.Restore(1, 1, lost,
+      new SyncScript.Latest("id-lost", T0 - 1000, false)));
+
+    assertThat(callerIdOf(redis.allocate(T0, "512"))).isEqualTo("5125550002");
+    assertThat(reasonOf(redis.allocate(T0 + 1, "512"))).isEqualTo(Refusal.ALL_RESERVED);
+    assertThat(redis.hash(RedisKeys.number("5125550001"))).containsEntry("rid", "id-lost");
+  }
+
+  @Test
+  void aMergeKeepsTheIndexsReservationWhenItIsLaterThanTheHistorys() {
+    redis.sync(number("5125550001"));
+    Allocated own = allocated(redis.allocate(T0, "512"));
+    SyncScript.Reservation older = new SyncScript.Reservation("id-older", null, null, "5125551234", T0 - 5000,
+      T0 + TTL, "area_code", null, null, TTL);
+
+    redis.syncMerging(number("5125550001"), new SyncScript.Restore(1, 1, older,
+      new SyncScript.Latest("id-older", T0 - 5000, false)));
+
+    assertThat(redis.hash(RedisKeys.number("5125550001"))).containsEntry("rid", own.allocationId());
+  }
+
+  @Test
+  void aMergeEndsAReservationWhoseReleaseTheIndexNeverReceived() {
+    redis.sync(number("5125550001"));
+    Allocated own = allocated(redis.allocate(T0, "512"));
+
+    redis.syncMerging(number("5125550001"), new SyncScript.Restore(1, 1, null,
+      new SyncScript.Latest(own.allocationId(), T0, true)));
+
+    assertThat(callerIdOf(redis.allocate(T0 + 1, "512"))).isEqualTo("5125550001");
+  }
+
+  @Test
+  void aMergeEndsAReservationThatALaterAllocationFollowed() {
+    redis.sync(number("5125550001"));
+    allocated(redis.allocate(T0, "512"));
+
+    redis.syncMerging(number("5125550001"), new SyncScript.Restore(2, 2, null,
+      new SyncScript.Latest("id-later", T0 + 500, true)));
+
+    assertThat(callerIdOf(redis.allocate(T0 + 1000, "512"))).isEqualTo("5125550001");
+  }
 }
