@@ -1,5 +1,5 @@
 -- history_done: the writer wrote the stream up to an entry: trims it there and notes it (history:written), and
--- gives the lease up when asked.
+-- gives the lease up when asked (its node stops: it leaves history:writers too).
 -- include: keys
 -- Java: io.cidrotator.redis.HistoryStream#written, #leave.
 -- KEYS[1]  key prefix carrying the hash tag
@@ -10,7 +10,10 @@ if ARGV[2] ~= '' then
   redis.call('XTRIM', K.HISTORY, 'MINID', ARGV[3])
   redis.call('SET', K.HISTORY_WRITTEN, ARGV[2])
 end
-if ARGV[4] == '1' and redis.call('GET', K.HISTORY_WRITER) == ARGV[1] then
-  redis.call('DEL', K.HISTORY_WRITER)
+if ARGV[4] == '1' then
+  redis.call('HDEL', K.HISTORY_WRITERS, ARGV[1])
+  if redis.call('GET', K.HISTORY_WRITER) == ARGV[1] then
+    redis.call('DEL', K.HISTORY_WRITER)
+  end
 end
 return redis.call('XLEN', K.HISTORY)

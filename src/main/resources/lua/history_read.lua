@@ -6,6 +6,8 @@
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  the writer's id   ARGV[2] lease (ms): renewed by every read   ARGV[3] at most this many entries
 -- ARGV[4]  a new epoch token, set when the stream has none (it is new: Redis lost the old one, or never had one)
+-- ARGV[5]  the epoch whose history the writer's node wrote again from memory ('' = none yet)   ARGV[6] now (ms)
+--   recorded in history:writers, for a rebuild or a reconciliation to wait for every node (history_writers.lua)
 -- Reply: {entries in the stream, entries dropped so far (history:dropped), 1 | 0 (this writer holds the lease),
 --         XRANGE's entries, oldest first (none without the lease), the stream's epoch, history:written ('' = none)}
 local backlog = redis.call('XLEN', K.HISTORY)
@@ -16,6 +18,7 @@ if not epoch then
   redis.call('SET', K.HISTORY_EPOCH, epoch)
 end
 local written = redis.call('GET', K.HISTORY_WRITTEN) or ''
+redis.call('HSET', K.HISTORY_WRITERS, ARGV[1], ARGV[6] .. ' ' .. ARGV[5])
 local holder = redis.call('GET', K.HISTORY_WRITER)
 if holder and holder ~= ARGV[1] then
   return {backlog, dropped, 0, {}, epoch, written}

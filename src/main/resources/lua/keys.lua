@@ -37,6 +37,8 @@
 --   history:epoch           STRING  a token set by the first read of a new stream: when it changes, the stream was
 --                                   lost (Redis restarted empty), and each node writes again what it kept in memory
 --   history:written         STRING  the id of the last entry written to PostgreSQL (and trimmed) in this stream
+--   history:writers         HASH    each node's history writer -> '<its last read (ms)> <the epoch for which its node
+--                                   wrote again what it kept in memory>', so a rebuild waits for every node
 --   origin                  STRING  the run id of the Redis server this index was last made whole on (loaded,
 --                                   rebuilt or reconciled with PostgreSQL). Another server's run id means the data
 --                                   came from elsewhere (a replica promoted by a failover, a restart from a
@@ -71,5 +73,6 @@ local K = {
   MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
   ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
-  HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written', ORIGIN = P .. 'origin',
+  HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',
+  HISTORY_WRITERS = P .. 'history:writers', ORIGIN = P .. 'origin',
   ORIGIN_CHANGED = P .. 'origin:changed'}

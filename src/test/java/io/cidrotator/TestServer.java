@@ -5,6 +5,7 @@ import io.cidrotator.inventory.InventoryClient;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One real server (MainVerticle on its own Vert.x) against the shared PostgreSQL and Redis, with the
@@ -153,6 +156,21 @@ public final class TestServer implements AutoCloseable {
       numbers.add(new JsonObject().put("caller_id", npa + "555" + String.format("%04d", 100 + i)));
     }
     return numbers;
+  }
+
+  /** The value of the first sample of metric {@code name} (without labels, or with any) in GET /metrics. */
+  public Future<Double> metric(String name) {
+    Pattern sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$");
+    return http.get("/metrics")
+      .timeout(5000)
+      .send()
+      .map(response -> {
+        Matcher m = sample.matcher(response.bodyAsString());
+        if (!m.find()) {
+          throw new IllegalStateException("no " + name + " in /metrics");
+        }
+        return Double.parseDouble(m.group(1));
+      });
   }
 
   public String bearer() {

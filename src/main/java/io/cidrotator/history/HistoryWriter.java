@@ -50,6 +50,13 @@ public final class HistoryWriter implements Bus.Handlers {
   private static final long STOP_DRAIN_MS = 2000;
   /** How long a rebuild waits for another node's writer to empty the stream. */
   private static final long CATCH_UP_WAIT_MS = 5000;
+  /**
+   * A writer whose last read is older than this is not running (stalled or gone): a catch-up does not wait for it.
+   * Longer than a Sentinel failover, so the writers of a promoted replica's copy of history:writers count.
+   */
+  private static final long RUNNING_MS = 10_000;
+  private static final long PEERS_CHECK_MS = 5_000;
+  private static final long PEERS_REMEMBERED_MS = 60_000;
   private static final int LAST_USED_MAX = 1_000_000;
 
   private final Vertx vertx;
@@ -78,6 +85,9 @@ public final class HistoryWriter implements Bus.Handlers {
   private long retryAt;
   private long timer;
   private long lastUsedTimer;
+  private long peersTimer;
+  /** When this writer last saw another node's writer running (ms); 0: never. */
+  private long peersSeenAt;
 
   /**
    * @param allocators the allocator instances of this node, whose recent history is written again when Redis lost
@@ -122,6 +132,7 @@ public final class HistoryWriter implements Bus.Handlers {
   public Future<Void> start() {
     timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
     lastUsedTimer = vertx.setPeriodic(lastUsedEveryMs, id -> touchLastUsed());
+    peersTimer = vertx.setPeriodic(PEERS_CHECK_MS, id -> notePeers());
     return Future.succeededFuture();
   }
 
@@ -152,7 +163,7 @@ public final class HistoryWriter implements Bus.Handlers {
    */
   private Future<Integer> writeOnce() {
     flushing = true;
-    Future<Integer> write = HistoryStream.read(redis, id, LEASE_MS, BATCH, UUID.randomUUID().toString())
+    Future<Integer> write = HistoryStream.read(redis, id, LEASE_MS, BATCH, UUID.randomUUID().toString(), epoch)
       .compose(read -> {
         noteBacklog(read);
         Future<Void> lostWritten = epoch == null || epoch.equals(read.epoch())
@@ -241,7 +252,48 @@ public final class HistoryWriter implements Bus.Handlers {
    * ({@link #writeOnce}). Fails when PostgreSQL cannot take it.
    */
   public Future<Void> catchUp() {
-    return drainStream(System.currentTimeMillis() + CATCH_UP_WAIT_MS);
+    long until = System.currentTimeMillis() + CATCH_UP_WAIT_MS;
+    return everyNodeWroteItsCopies(until)
+      .compose(v -> drainStream(until));
+  }
+
+  /**
+   * Waits until the writer of every running node has written again what its allocators kept in memory, for the
+   * stream's current epoch (each does so at its first read of a new epoch): a rebuild or a reconciliation of the
+   * index then reads every node's history, not only this one's. When other nodes were seen lately, first waits two
+   * reads' time, so that each has read since Redis came back (a Redis that restarted empty lost their entries in
+   * history:writers). A writer that has not read for {@value #RUNNING_MS} ms is not waited for (a node stalled or
+   * gone), nor any after {@code untilMs}: the rebuild goes on, and says so.
+   */
+  private Future<Void> everyNodeWroteItsCopies(long untilMs) {
+    boolean peers = System.currentTimeMillis() - peersSeenAt < PEERS_REMEMBERED_MS;
+    return (peers ? vertx.timer(2 * FLUSH_MS + 100).<Void>mapEmpty() : Future.<Void>succeededFuture())
+      .compose(t -> awaitWriters(untilMs));
+  }
+
+  /** Notes whether other nodes' writers are running, for {@link #everyNodeWroteItsCopies}. */
+  private void notePeers() {
+    HistoryStream.writers(redis, RUNNING_MS)
+      .onSuccess(writers -> {
+        if (writers.running() > 1) {
+          peersSeenAt = System.currentTimeMillis();
+        }
+      });
+  }
+
+  private Future<Void> awaitWriters(long untilMs) {
+    return HistoryStream.writers(redis, RUNNING_MS)
+      .compose(writers -> {
+        if (writers.behind() == 0) {
+          return Future.succeededFuture();
+        }
+        if (System.currentTimeMillis() > untilMs) {
+          LOG.warn("{} of {} nodes did not write the history they kept in memory in time: what only they answered "
+            + "may be missing from this rebuild of Redis", writers.behind(), writers.running());
+          return Future.succeededFuture();
+        }
+        return vertx.timer(FLUSH_MS / 2).compose(t -> awaitWriters(untilMs));
+      });
   }
 
   /**
@@ -377,6 +429,7 @@ public final class HistoryWriter implements Bus.Handlers {
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
     vertx.cancelTimer(lastUsedTimer);
+    vertx.cancelTimer(peersTimer);
     return drain(System.currentTimeMillis() + STOP_DRAIN_MS)
       .transform(ar -> touchLastUsed())
       .transform(ar -> HistoryStream.leave(redis, id))

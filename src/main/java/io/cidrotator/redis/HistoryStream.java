@@ -21,6 +21,7 @@ public final class HistoryStream {
 
   public static final LuaScript READ = LuaScript.load("history_read");
   public static final LuaScript DONE = LuaScript.load("history_done");
+  public static final LuaScript WRITERS = LuaScript.load("history_writers");
 
   private HistoryStream() {
   }
@@ -75,8 +76,28 @@ public final class HistoryStream {
    * {@code newEpoch} becomes the stream's epoch if it has none.
    */
   public static Future<Read> read(ScriptRunner redis, String writer, long leaseMs, int count, String newEpoch) {
-    return redis.run(READ, List.of(writer, Long.toString(leaseMs), Integer.toString(count), newEpoch))
+    return read(redis, writer, leaseMs, count, newEpoch, null);
+  }
+
+  /**
+   * As above, recording that this writer's node wrote again, from memory, the history of the stream of {@code
+   * done} (null: none yet).
+   */
+  public static Future<Read> read(ScriptRunner redis, String writer, long leaseMs, int count, String newEpoch,
+                                  String done) {
+    return redis.run(READ, List.of(writer, Long.toString(leaseMs), Integer.toString(count), newEpoch,
+        done == null ? "" : done, Long.toString(System.currentTimeMillis())))
       .map(HistoryStream::read);
+  }
+
+  /** The history writers that read within {@code withinMs}, and how many of them are behind the current epoch. */
+  public record Writers(long running, long behind) {
+  }
+
+  /** {@link Writers}, now. */
+  public static Future<Writers> writers(ScriptRunner redis, long withinMs) {
+    return redis.run(WRITERS, List.of(Long.toString(System.currentTimeMillis()), Long.toString(withinMs)))
+      .map(reply -> new Writers(reply.get(0).toLong(), reply.get(1).toLong()));
   }
 
   /** Trims the stream up to and including {@code lastWritten}: it is in PostgreSQL. Succeeds with what is left. */

@@ -29,6 +29,8 @@ public final class RedisKeys {
   public static final String HISTORY_EPOCH = PREFIX + "history:epoch";
   /** STRING: the id of the last history entry written to PostgreSQL. */
   public static final String HISTORY_WRITTEN = PREFIX + "history:written";
+  /** HASH: each node's history writer, its last read and the epoch it wrote its node's copies for. */
+  public static final String HISTORY_WRITERS = PREFIX + "history:writers";
   /** STRING: the run id of the Redis server the index was last made whole on ({@link Origin}). */
   public static final String ORIGIN = PREFIX + "origin";
   /** STRING: the run id whose arrival already renewed the history's epoch. */

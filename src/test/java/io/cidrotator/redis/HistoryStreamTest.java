@@ -244,4 +244,28 @@ class HistoryStreamTest {
       allocation.previousLastUse(), now, windows(now), null, windows(T0).minuteId(), answered, HISTORY_LIMIT))
       .await();
   }
+
+  @Test
+  void aWriterCountsAsBehindUntilItReadsSayingItsNodeWroteItsCopiesForTheCurrentEpoch() {
+    String epoch = HistoryStream.read(redis.runner(), "writer-1", 3000, 10, "epoch-1", null).await().epoch();
+    HistoryStream.read(redis.runner(), "writer-2", 3000, 10, "unused", epoch).await();
+
+    HistoryStream.Writers oneBehind = HistoryStream.writers(redis.runner(), 10_000).await();
+    HistoryStream.read(redis.runner(), "writer-1", 3000, 10, "unused", epoch).await();
+    HistoryStream.Writers noneBehind = HistoryStream.writers(redis.runner(), 10_000).await();
+    HistoryStream.leave(redis.runner(), "writer-2").await();
+    HistoryStream.Writers afterLeaving = HistoryStream.writers(redis.runner(), 10_000).await();
+
+    assertThat(oneBehind).isEqualTo(new HistoryStream.Writers(2, 1));
+    assertThat(noneBehind).isEqualTo(new HistoryStream.Writers(2, 0));
+    assertThat(afterLeaving).isEqualTo(new HistoryStream.Writers(1, 0));
+  }
+
+  @Test
+  void aWriterThatHasNotReadLatelyIsNotWaitedFor() throws InterruptedException {
+    HistoryStream.read(redis.runner(), "writer-1", 3000, 10, "epoch-1", "epoch-0").await();
+    Thread.sleep(50);
+
+    assertThat(HistoryStream.writers(redis.runner(), 10).await()).isEqualTo(new HistoryStream.Writers(0, 0));
+  }
 }

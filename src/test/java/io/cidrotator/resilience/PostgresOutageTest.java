@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,17 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,22 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresOutageTest {
 
-  private static final Pattern BUFFERED = Pattern.compile("(?m)^cidrotator_history_buffered(?:\\{[^}]*})? (\\S+)$");
   private static final long HANG_MS = 5000;
 
-  private static Path dataDir;
-  private static int port;
-  private static EmbeddedPostgres pg;
+  private static OwnPostgres pg;
   private TestServer server;
 
   @BeforeAll
-  static void startOwnPostgres() throws IOException {
-    dataDir = Files.createTempDirectory("cidrotator-pg-outage");
-    pg = EmbeddedPostgres.builder()
-      .setDataDirectory(dataDir)
-      .setCleanDataDirectory(false)
-      .start();
-    port = pg.getPort();
+  static void startOwnPostgres() {
+    pg = OwnPostgres.start();
   }
 
   @AfterAll
@@ -60,31 +45,17 @@ class PostgresOutageTest {
     if (pg != null) {
       pg.close();
     }
-    if (dataDir != null) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
   }
 
   @BeforeEach
-  void startServer() throws IOException {
+  void startServer() {
     ensurePostgresRunning();
-    // POSTGRES_URL too: when the run points the shared services at an external PostgreSQL (PG_URL), it wins.
-    server = TestServer.start(new JsonObject()
-      .put("POSTGRES_URL", "postgresql://postgres@127.0.0.1:" + port + "/postgres")
-      .put("POSTGRES_HOST", "127.0.0.1")
-      .put("POSTGRES_PORT", port)
-      .put("POSTGRES_USER", "postgres")
-      .put("POSTGRES_PASSWORD", "")
-      .put("POSTGRES_DB", "postgres"));
+    server = TestServer.start(pg.settings());
     server.reset().seed(TestServer.numbers("512", 10));
   }
 
   @AfterEach
-  void stopServer() throws IOException {
+  void stopServer() {
     if (server != null) {
       server.close();
     }
@@ -92,7 +63,7 @@ class PostgresOutageTest {
   }
 
   @Test
-  void allocationKeepsWorkingWhilePostgresIsDownAndHealthSaysDatabaseDisconnected() throws IOException {
+  void allocationKeepsWorkingWhilePostgresIsDownAndHealthSaysDatabaseDisconnected() {
     stopPostgres();
 
     for (int i = 0; i < 10; i++) {
@@ -119,7 +90,7 @@ class PostgresOutageTest {
   void aStalledPostgresIsDegradedWithinTheCheckTimeoutAndItsLateAnswerChangesNothing() throws Exception {
     List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     server.vertx.exceptionHandler(uncaught::add);
-    List<ProcessHandle> postgres = postgresProcesses();
+    List<ProcessHandle> postgres = pg.processes();
     signal("STOP", postgres);
     try {
       long start = System.nanoTime();
@@ -143,7 +114,7 @@ class PostgresOutageTest {
   }
 
   @Test
-  void historyOfCallsMadeWhilePostgresWasDownIsBufferedThenWrittenOnceItIsBack() throws IOException {
+  void historyOfCallsMadeWhilePostgresWasDownIsBufferedThenWrittenOnceItIsBack() {
     stopPostgres();
     List<UUID> reservations = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -181,16 +152,7 @@ class PostgresOutageTest {
   }
 
   private Future<Double> historyBuffered() {
-    return server.http.get("/metrics")
-      .timeout(HANG_MS)
-      .send()
-      .map(response -> {
-        Matcher m = BUFFERED.matcher(response.bodyAsString());
-        if (!m.find()) {
-          throw new IllegalStateException("no cidrotator_history_buffered in /metrics");
-        }
-        return Double.parseDouble(m.group(1));
-      });
+    return server.metric("cidrotator_history_buffered");
   }
 
   private HttpResponse<Buffer> nextCid() {
@@ -210,15 +172,6 @@ class PostgresOutageTest {
       .await();
   }
 
-  /** The postmaster (its pid is the first line of postmaster.pid) and every backend it forked. */
-  private static List<ProcessHandle> postgresProcesses() throws IOException {
-    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-    List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
-    all.add(postmaster);
-    return all;
-  }
-
   /** The shell's own kill: a minimal machine may have no kill program. */
   private static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {
     StringBuilder command = new StringBuilder("kill -").append(signal);
@@ -227,23 +180,17 @@ class PostgresOutageTest {
     assertThat(exit).as(command.toString()).isZero();
   }
 
-  private static void stopPostgres() throws IOException {
-    pg.close();
-    pg = null;
+  private static void stopPostgres() {
+    pg.stop();
   }
 
-  /** Starts it again on the same port with the same data (zonky skips initdb when postgresql.conf exists). */
-  private static void startPostgres() throws IOException {
-    pg = EmbeddedPostgres.builder()
-      .setPort(port)
-      .setDataDirectory(dataDir)
-      .setCleanDataDirectory(false)
-      .start();
+  private static void startPostgres() {
+    pg.startAgain();
   }
 
-  private static void ensurePostgresRunning() throws IOException {
-    if (pg == null) {
-      startPostgres();
+  private static void ensurePostgresRunning() {
+    if (!pg.running()) {
+      pg.startAgain();
     }
   }
 }

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Redis master killed ({@code kill -9}) under a VICIdial-like load, with real redis-server processes: promoted by
- * Redis Sentinel (REDIS_SENTINELS), or by hand from a plain replica (REDIS_HOST naming both). The promoted replica
+ * Redis Sentinel (REDIS_SENTINELS; two nodes), or by hand from a plain replica (REDIS_HOST naming both; one node). The promoted replica
  * reads its master through a proxy that stops passing the replication stream {@link #LAG_MS} before the kill, so it
  * lacks the dead master's last writes, as asynchronous replication can leave it; the calls allocated meanwhile stay
  * live across the failover. Their reservations and counts are reconciled from the history before anything is
@@ -56,7 +56,8 @@ class RedisFailoverTest {
 
   private final List<RedisProcess> redis = new ArrayList<>();
   private TestServer seeder;
-  private ServerProcess node;
+  /** The nodes under test, each in a JVM of its own; the dialers are spread over them. */
+  private final List<ServerProcess> nodes = new ArrayList<>();
   private WebClient http;
   private RedisProcess master;
   private RedisProcess promoted;
@@ -92,9 +93,7 @@ class RedisFailoverTest {
   @AfterEach
   void stopAll() {
     http.close();
-    if (node != null) {
-      node.close();
-    }
+    nodes.forEach(ServerProcess::close);
     if (seeder != null) {
       seeder.close();
     }
@@ -113,9 +112,12 @@ class RedisFailoverTest {
     await(Duration.ofSeconds(30), "every sentinel knowing both replicas and the other sentinels",
       () -> redis.subList(3, 6).stream().allMatch(sentinel -> sentinel.command("INFO sentinel")
         .contains("status=ok,address=127.0.0.1:" + master.port + ",slaves=2,sentinels=3")));
-    node = ServerProcess.start("redis-failover-sentinel", nodeConfig()
-      .put("REDIS_SENTINELS", String.join(",", sentinels))
-      .put("REDIS_MASTER_NAME", "cidmaster"), seeder.vertx);
+    // Two nodes: each writes again the history only it kept, and the reconciliation waits for both.
+    for (int i = 1; i <= 2; i++) {
+      nodes.add(ServerProcess.start("redis-failover-sentinel-" + i, nodeConfig()
+        .put("REDIS_SENTINELS", String.join(",", sentinels))
+        .put("REDIS_MASTER_NAME", "cidmaster"), seeder.vertx));
+    }
 
     Outcome outcome = failOver(() -> { });
 
@@ -126,8 +128,8 @@ class RedisFailoverTest {
 
   @Test
   void aReplicaPromotedByHandIsFollowedWithoutARestart() {
-    node = ServerProcess.start("redis-failover-replica", nodeConfig()
-      .put("REDIS_HOST", "127.0.0.1:" + master.port + ",127.0.0.1:" + promoted.port), seeder.vertx);
+    nodes.add(ServerProcess.start("redis-failover-replica", nodeConfig()
+      .put("REDIS_HOST", "127.0.0.1:" + master.port + ",127.0.0.1:" + promoted.port), seeder.vertx));
 
     // The operator's promotion, a second after the master died.
     Outcome outcome = failOver(() -> {
@@ -203,7 +205,7 @@ class RedisFailoverTest {
     // allocations in flight at the kill (counted, never answered).
     assertThat(load.calls.size()).as("allocations answered, of " + NUMBERS * DAILY_CAP + " the caps allow")
       .isGreaterThanOrEqualTo(NUMBERS * DAILY_CAP - 2 * WORKERS);
-    assertThat(logLines("reconciled")).as("the node's log: the new master reconciled with the history").isNotEmpty();
+    assertThat(logLines("reconciled")).as("the nodes' logs: the new master reconciled with the history").isNotEmpty();
 
     Set<String> answered = new HashSet<>();
     load.calls.forEach(call -> answered.add(call.reservation));
@@ -220,13 +222,17 @@ class RedisFailoverTest {
       answeredBeforeKill, load.capped.get(), rows.size(), logLines("written from memory", "reconciled")));
   }
 
-  /** The lines of the node's log that hold any of {@code words}, without their time and thread. */
+  /** The lines of the nodes' logs that hold any of {@code words}, without their time and thread. */
   private String logLines(String... words) {
     try {
-      return String.join("; ", Files.readAllLines(node.log).stream()
-        .filter(line -> List.of(words).stream().anyMatch(line::contains))
-        .map(line -> line.substring(line.indexOf(" - ") + 3))
-        .toList());
+      List<String> lines = new ArrayList<>();
+      for (ServerProcess node : nodes) {
+        Files.readAllLines(node.log).stream()
+          .filter(line -> List.of(words).stream().anyMatch(line::contains))
+          .map(line -> node.log.getFileName() + ": " + line.substring(line.indexOf(" - ") + 3))
+          .forEach(lines::add);
+      }
+      return String.join("; ", lines);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -287,6 +293,7 @@ class RedisFailoverTest {
       long id = uids.incrementAndGet();
       String uid = "1700000000." + id;
       long askedAt = System.nanoTime();
+      ServerProcess node = nodes.get(agent % nodes.size());
       http.get(node.port, "127.0.0.1", "/next-cid")
         .addQueryParam("to", "512555" + String.format("%04d", id % 10_000))
         .addQueryParam("campaign", "FAILOVER").addQueryParam("agent", Integer.toString(agent))

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,10 +35,18 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the server with {@code config} (every setting; API_PORT must be set) and waits until it is live. */
   static ServerProcess start(String name, JsonObject config, Vertx vertx) {
+    return start(name, config, List.of(), vertx);
+  }
+
+  /** As {@link #start(String, JsonObject, Vertx)}, with {@code jvmOptions} ({@code -Dvertx.options...}) too. */
+  static ServerProcess start(String name, JsonObject config, List<String> jvmOptions, Vertx vertx) {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path log = Path.of("target", name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-      CidRotator.class.getName(), MainVerticle.class.getName(), "-conf", config.encode())
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), CidRotator.class.getName(),
+      MainVerticle.class.getName(), "-conf", config.encode()));
+    ProcessBuilder builder = new ProcessBuilder(command)
       .redirectErrorStream(true)
       .redirectOutput(log.toFile());
     // Settings in the environment win over -conf: the test's own, not whatever this JVM's environment holds.

@@ -5,6 +5,7 @@ import io.cidrotator.TestServer;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A node stalled (SIGSTOP: a long GC pause, a starved VM) while dialplans ask it for numbers: their CURL gives up
  * and closes the connection. When the node runs again it reads those requests; an allocation for a caller that is
- * gone is taken back, so no number stays reserved for a call that never uses it.
+ * gone (an HTTP connection closed, a FastAGI session ended) is taken back, so no number stays reserved for a call
+ * that never uses it.
  */
 class StalledNodeTest {
 
@@ -31,13 +33,16 @@ class StalledNodeTest {
 
   private TestServer otherNode;
   private ServerProcess node;
+  private int agiPort;
   private WebClient http;
 
   @BeforeEach
   void startTwoNodes() {
     otherNode = TestServer.start();
     otherNode.reset().seed(TestServer.numbers("512", NUMBERS));
-    node = ServerProcess.start("stalled-node", TestServer.baseConfig(), otherNode.vertx);
+    JsonObject config = TestServer.baseConfig();
+    agiPort = config.getInteger("AGI_PORT");
+    node = ServerProcess.start("stalled-node", config, otherNode.vertx);
     http = WebClient.create(otherNode.vertx);
   }
 
@@ -50,7 +55,7 @@ class StalledNodeTest {
   }
 
   @Test
-  void noReservationIsLeftForCallersThatGaveUpWhileTheNodeWasStopped() throws Exception {
+  void noReservationIsLeftForHttpCallersThatGaveUpWhileTheNodeWasStopped() throws Exception {
     signal("STOP");
     List<Future<Integer>> gaveUp = new ArrayList<>();
     for (int i = 0; i < NUMBERS; i++) {
@@ -72,10 +77,58 @@ class StalledNodeTest {
     otherNode.vertx.timer(1000).await();
 
     assertThat(reserved()).as("numbers reserved for callers that gave up").isZero();
-    otherNode.awaitHistoryWritten();
-    for (Row row : otherNode.sql.query("SELECT outcome FROM allocations").execute().await()) {
-      assertThat(row.getString("outcome")).as("the history of an abandoned request").isEqualTo("taken_back");
+    assertEveryAllocationTakenBackAndEveryNumberFree();
+  }
+
+  @Test
+  void noReservationIsLeftForFastAgiSessionsThatEndedWhileTheNodeWasStopped() throws Exception {
+    signal("STOP");
+    NetClient asterisk = otherNode.vertx.createNetClient();
+    List<Future<Void>> ended = new ArrayList<>();
+    for (int i = 0; i < NUMBERS; i++) {
+      ended.add(abandonedAgiSession(asterisk, i));
     }
+    Future.all(ended).await();
+
+    signal("CONT");
+    // Running again: it reads the sessions' environments, allocates, finds each session ended and takes it back.
+    Poll.until(otherNode.vertx, Duration.ofSeconds(10), "the node answering again",
+      () -> http.get(node.port, "127.0.0.1", "/health/live").timeout(1000).send().map(r -> r.statusCode()),
+      status -> status == 200);
+    otherNode.vertx.timer(1000).await();
+    asterisk.close().await();
+
+    assertThat(reserved()).as("numbers reserved for FastAGI sessions that ended").isZero();
+    assertEveryAllocationTakenBackAndEveryNumberFree();
+  }
+
+  /**
+   * Asterisk's side of a FastAGI session for a VICIdial call (its channel's environment, agi://host/next-cid), ended
+   * after 1 s without an answer: the call hung up, or the dialplan moved on.
+   */
+  private Future<Void> abandonedAgiSession(NetClient asterisk, int n) {
+    String environment = String.join("\n",
+      "agi_network: yes", "agi_network_script: next-cid?campaign=STALL&agent=100" + n,
+      "agi_request: agi://127.0.0.1:" + agiPort + "/next-cid?campaign=STALL&agent=100" + n,
+      "agi_channel: SIP/carrier-0000000" + n, "agi_type: SIP", "agi_uniqueid: 1732612345." + n,
+      "agi_version: 20.20.0", "agi_callerid: 8005550100", "agi_calleridname: V1126093015000000000" + n,
+      "agi_context: default", "agi_extension: 915125551234", "agi_priority: 1", "", "");
+    return asterisk.connect(agiPort, "127.0.0.1")
+      .compose(socket -> {
+        socket.exceptionHandler(e -> { });
+        return socket.write(environment)
+          .compose(v -> otherNode.vertx.timer(1000))
+          .compose(v -> socket.close());
+      });
+  }
+
+  private void assertEveryAllocationTakenBackAndEveryNumberFree() {
+    otherNode.awaitHistoryWritten();
+    List<String> outcomes = new ArrayList<>();
+    for (Row row : otherNode.sql.query("SELECT outcome FROM allocations").execute().await()) {
+      outcomes.add(row.getString("outcome"));
+    }
+    assertThat(outcomes).as("the history of the abandoned requests").hasSize(NUMBERS).containsOnly("taken_back");
     // Every number is free for the next calls.
     for (int i = 0; i < NUMBERS; i++) {
       assertThat(http.get(node.port, "127.0.0.1", "/next-cid").addQueryParam("to", "5125551234")
