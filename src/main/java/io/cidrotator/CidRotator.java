@@ -1,13 +1,18 @@
 package io.cidrotator;
 
 import io.cidrotator.metrics.Metrics;
+import io.cidrotator.redis.RedisUnavailableException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,6 +21,8 @@ import java.nio.file.Path;
  * {@code conf/config.json} read when no {@code -conf} is given (CONFIG_FILE names another file).
  */
 public final class CidRotator extends VertxApplication implements VertxApplicationHooks {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CidRotator.class);
 
   private JsonObject config = new JsonObject();
 
@@ -35,6 +42,31 @@ public final class CidRotator extends VertxApplication implements VertxApplicati
     } catch (IllegalArgumentException e) {
       // MainVerticle validates every setting and stops the start-up naming this one.
     }
+  }
+
+  /**
+   * A start that failed for a reason the operator can fix (a setting, a port in use, Redis or PostgreSQL
+   * unreachable) is one line naming it; anything else keeps its stack trace, which is a bug report.
+   */
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable failure) {
+    if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+      || failure instanceof RedisUnavailableException || failure instanceof PgException
+      || failure instanceof ConnectException) {
+      LOG.error("cid-rotator did not start: {}", failure.getMessage());
+    } else {
+      LOG.error("cid-rotator did not start", failure);
+    }
+  }
+
+  @Override
+  public void afterFailureToStartVertx(HookContext context, Throwable failure) {
+    LOG.error("cid-rotator did not start: Vert.x did not start", failure);
+  }
+
+  @Override
+  public void afterFailureToStopVertx(HookContext context, Throwable failure) {
+    LOG.error("cid-rotator did not stop cleanly", failure);
   }
 
   @Override

@@ -29,7 +29,7 @@ public final class MainVerticle extends VerticleBase {
     try {
       config = AppConfig.from(AppConfig.withEnvironment(config(), System.getenv()));
     } catch (IllegalArgumentException e) {
-      LOG.error("Invalid setting: {}", e.getMessage());
+      // CidRotator says it, in one line.
       return Future.failedFuture(e);
     }
     if (config.devMode()) {
@@ -43,16 +43,15 @@ public final class MainVerticle extends VerticleBase {
         Class.forName(CsvTransfer.class.getName());
         return Users.load(vertx, config.auth().usersFile());
       })
-      .recover(e -> {
-        LOG.error("Invalid setting: {}", e.getMessage());
-        return Future.failedFuture(e);
-      })
+      .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException ? e
+        : new IllegalArgumentException("USERS_FILE: " + e.getMessage())))
       .compose(users -> deploy(config, users));
   }
 
   private Future<String> deploy(AppConfig config, Users users) {
     users.watch();
     warnAboutOpenDialerRoutes(config);
+    warnAboutMissingSecretKey(config);
     LoginThrottle throttle = new LoginThrottle();
     RequestStats stats = new RequestStats(Metrics.registry());
     DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
@@ -67,7 +66,16 @@ public final class MainVerticle extends VerticleBase {
         new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
       .compose(ids -> vertx.deployVerticle(() -> new RouterVerticle(config, stats, throttle, users, version(),
         stopOrder), new DeploymentOptions(eventLoop).setInstances(config.routerInstances())))
-      .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()));
+      .onSuccess(id -> LOG.info("cid-rotator listening on http://{}:{}", config.apiHost(), config.apiPort()))
+      .onFailure(e -> stopOrder.startFailed());
+  }
+
+  static void warnAboutMissingSecretKey(AppConfig config) {
+    if (!config.devMode() && config.auth().secretKey() == null && config.auth().algorithm().equals("HS256")) {
+      LOG.warn("SECRET_KEY is not set: the tokens POST /api/auth/token issues are signed with a key made at this "
+        + "start, so they end with a restart and other nodes refuse them. Set SECRET_KEY (32+ random characters), "
+        + "the same on every node");
+    }
   }
 
   static void warnAboutOpenDialerRoutes(AppConfig config) {

@@ -114,6 +114,7 @@ public final class RouterVerticle extends VerticleBase {
       .invalidRequestHandler(RequestGate::invalid)
       .requestHandler(slowClients.requests(new RequestGate(router)))
       .listen()
+      .recover(e -> Future.failedFuture(ListenFailure.explain(e, "API_PORT", config.apiHost(), config.apiPort(), "")))
       .onSuccess(s -> server = s);
   }
 

@@ -45,6 +45,11 @@ public final class StopOrder {
     }
   }
 
+  /** The start failed (a port in use, ...): no front door is open, and the back ends stop at once. */
+  public void startFailed() {
+    allClosed.tryComplete();
+  }
+
   /**
    * Resolves, on the calling verticle's context, once every front door closed, or a second after the grace period
    * at most: a back end never waits forever on a door that failed to report.

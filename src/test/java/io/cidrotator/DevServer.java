@@ -55,12 +55,32 @@ public final class DevServer {
     }
     Vertx vertx = Vertx.vertx(Metrics.vertxOptions(new VertxOptions()
       .setEventLoopPoolSize(AppConfig.eventLoops(AppConfig.withEnvironment(config, System.getenv())))));
+    // Ctrl-C stops the server first, as SIGTERM does in production, then the embedded databases.
+    EmbeddedServices.stopFirst(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
+    boolean devToken = System.getenv("ADMIN_TOKEN") == null;
     vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
+      .onSuccess(id -> banner(AppConfig.from(AppConfig.withEnvironment(config, System.getenv())), devToken))
       .compose(id -> options.contains("--sample") ? loadSample(vertx) : Future.succeededFuture())
       .onFailure(e -> {
         LOG.error("Start-up failed: {}", e.getMessage());
         System.exit(1);
       });
+  }
+
+  /** What a developer needs to use the dev server: where it answers, the token, FastAGI, its databases. */
+  private static void banner(AppConfig config, boolean devToken) {
+    String postgres = "postgresql://" + config.postgresUser() + "@" + config.postgresHost() + ":"
+      + config.postgresPort() + "/" + config.postgresDb();
+    LOG.warn("""
+      ==== cid-rotator, embedded dev mode ====
+        dashboard and API   http://{}:{}/   admin token: {}
+        FastAGI             {}
+        PostgreSQL          {}   (scripts/cidctl backup FILE with POSTGRES_URL={})
+        Redis               redis://{}:{}/{}
+      Stop with Ctrl-C. Not for production: the data under ./data is a developer's.""",
+      config.apiHost(), config.apiPort(), devToken ? "dev-admin-token" : "ADMIN_TOKEN of your environment",
+      config.agiPort() == 0 ? "off (AGI_PORT=0)" : "agi://" + config.apiHost() + ":" + config.agiPort() + "/next-cid",
+      postgres, postgres, config.redisHost(), config.redisPort(), config.redisDb());
   }
 
   /** Eight area codes, six numbers each, in the 555-01XX range reserved for fiction. */

@@ -9,6 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Real PostgreSQL and Redis for the tests and for the embedded dev mode of {@code scripts/run}:
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 public final class EmbeddedServices {
 
   private static JsonObject shared;
+  /** Completes when what uses the embedded servers has stopped (the dev server's Vert.x); done at once for tests. */
+  private static volatile CompletableFuture<Void> usersStopped = CompletableFuture.completedFuture(null);
 
   private EmbeddedServices() {
   }
@@ -48,7 +54,10 @@ public final class EmbeddedServices {
       }
       // Let zonky pick the port: on a fixed port already taken, start() "succeeds" against the other server.
       EmbeddedPostgres pg = builder.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> close(pg)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        awaitUsersStopped();
+        close(pg);
+      }));
       return new JsonObject()
         .put("POSTGRES_HOST", "127.0.0.1")
         .put("POSTGRES_PORT", pg.getPort())
@@ -64,7 +73,10 @@ public final class EmbeddedServices {
   public static JsonObject startRedis(Path dataDir) {
     int port = freePort();
     RedisServer redis = redisServer(port, dataDir);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(redis)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      awaitUsersStopped();
+      stop(redis);
+    }));
     return new JsonObject()
       .put("REDIS_HOST", "127.0.0.1")
       .put("REDIS_PORT", port);
@@ -90,6 +102,32 @@ public final class EmbeddedServices {
       return redis;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded Redis", e);
+    }
+  }
+
+  /**
+   * At JVM exit, runs {@code stop} (closing what uses the embedded servers) before the servers stop, so the server
+   * that used them stops as it would in production instead of finding them gone (reconnect warnings).
+   */
+  public static void stopFirst(Runnable stop) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    usersStopped = stopped;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop.run();
+      } finally {
+        stopped.complete(null);
+      }
+    }));
+  }
+
+  private static void awaitUsersStopped() {
+    try {
+      usersStopped.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Stop the servers anyway: the JVM is exiting.
     }
   }
 

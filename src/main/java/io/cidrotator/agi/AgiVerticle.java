@@ -1,6 +1,7 @@
 package io.cidrotator.agi;
 
 import io.cidrotator.AppConfig;
+import io.cidrotator.ListenFailure;
 import io.cidrotator.StopOrder;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.auth.AuthFailure;
@@ -67,6 +68,8 @@ public final class AgiVerticle extends VerticleBase {
         .setTcpNoDelay(true))
       .connectHandler(this::session)
       .listen()
+      .recover(e -> Future.failedFuture(ListenFailure.explain(e, "AGI_PORT", config.apiHost(), config.agiPort(),
+        " (0 turns the FastAGI listener off)")))
       .onSuccess(s -> server = s);
   }
 

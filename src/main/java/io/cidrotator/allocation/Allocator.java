@@ -314,10 +314,28 @@ public final class Allocator implements Bus.Handlers {
       .map(count -> new JsonObject().put("count", count));
   }
 
+  /**
+   * The health check's look at Redis through this allocator's own connection: how long INFO took, and what the old
+   * tool's /health showed of it (clients connected, memory used as Redis words it, uptime).
+   */
   private Future<JsonObject> ping(JsonObject request) {
     long start = System.nanoTime();
-    return redis.send(Request.cmd(Command.PING))
-      .map(reply -> new JsonObject().put("latency_us", (System.nanoTime() - start) / 1000));
+    return redis.send(Request.cmd(Command.INFO))
+      .map(reply -> {
+        JsonObject ping = new JsonObject().put("latency_us", (System.nanoTime() - start) / 1000);
+        for (String line : reply.toString().split("\r?\n")) {
+          int colon = line.indexOf(':');
+          String name = colon < 0 ? "" : line.substring(0, colon);
+          String value = colon < 0 ? "" : line.substring(colon + 1).trim();
+          switch (name) {
+            case "connected_clients" -> ping.put("connected_clients", Long.parseLong(value));
+            case "used_memory_human" -> ping.put("used_memory", value);
+            case "uptime_in_seconds" -> ping.put("uptime_seconds", Long.parseLong(value));
+            default -> { }
+          }
+        }
+        return ping;
+      });
   }
 
   /** This allocator's id: one per instance. */

@@ -8,6 +8,7 @@ import io.cidrotator.http.Routes;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,18 +44,27 @@ public final class ReservationRoutes implements Routes {
     router.delete("/api/reservations").handler(access.admin()).respond(this::releaseCampaign);
   }
 
-  /** DELETE /api/reservation/{caller_id}: {success, message, released_from_redis}, as the old tool answered. */
+  /**
+   * DELETE /api/reservation/{caller_id}: {success, message, released_from_redis}, as the old tool answered; a number
+   * not in the inventory too (200, released_from_redis false), as the old tool did.
+   */
   private Future<JsonObject> release(RoutingContext ctx) {
     NanpNumber callerId = Input.number("caller_id", ctx.pathParam("caller_id"));
     return allocation.release(ReleaseRequest.of(callerId.digits()))
       .compose(result -> audit.record("reservation.release", callerId.digits(),
-        new JsonObject().put("released", result.released()), Access.actor(ctx)).map(result))
-      .map(result -> new JsonObject()
-        .put("success", true)
-        .put("message", result.released()
-          ? "reservation of " + callerId.digits() + " released"
-          : callerId.digits() + " had no live reservation")
-        .put("released_from_redis", result.released()));
+          new JsonObject().put("released", result.released()), Access.actor(ctx))
+        .map(v -> released(result.released() ? "reservation of " + callerId.digits() + " released"
+          : callerId.digits() + " had no live reservation", result.released())))
+      .recover(e -> e instanceof ReplyException reply && reply.failureCode() == 404
+        ? Future.succeededFuture(released(callerId.digits() + " is not in the inventory", false))
+        : Future.failedFuture(e));
+  }
+
+  private static JsonObject released(String message, boolean released) {
+    return new JsonObject()
+      .put("success", true)
+      .put("message", message)
+      .put("released_from_redis", released);
   }
 
   /** GET /api/reservations?pool=&campaign=&page=&size=: {items, total, page, size}, soonest expiry first. */

@@ -8,7 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The dashboard: the static files of {@code webroot/} for every GET or HEAD no other route took (mount it last),
+ * The dashboard: the static files of {@code webroot/} for every GET or HEAD no other route took (mount it last;
+ * {@code /dashboard}, the old tool's path, leads to it),
  * with a Content-Security-Policy that allows only this origin's files (the dashboard has no inline script or
  * style) and no framing, no MIME sniffing, no referrer, and revalidation on every load, so a new version of the
  * dashboard is seen at once.
@@ -20,6 +21,9 @@ public final class DashboardRoutes implements Routes {
 
   @Override
   public void mount(Router router) {
+    // The old tool's dashboard path, in bookmarks and runbooks: the dashboard is at /.
+    router.route("/dashboard").method(HttpMethod.GET).method(HttpMethod.HEAD)
+      .handler(ctx -> ctx.redirect("/"));
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
       .handler(DashboardRoutes::headers)
       .handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -43,6 +43,8 @@ public final class DependencyHealth {
   }
 
   /**
+   * The old tool's fields (status, timestamp, database, redis with status, connected_clients, used_memory and
+   * uptime_seconds, version) and this server's (database_connected, redis.connected and latency_us, the checks).
    * Ready ({@code up}) while allocation works, that is while Redis answers: without PostgreSQL the server still
    * allocates (history waits in its buffer, admin writes answer 503), so it is {@code degraded}, not down, and a
    * load balancer must keep sending it calls.
@@ -55,8 +57,10 @@ public final class DependencyHealth {
     JsonObject body = new JsonObject()
       .put("status", !up ? "unhealthy" : databaseUp ? "healthy" : "degraded")
       .put("timestamp", Instant.now().toString())
-      .put("database", databaseUp ? "connected" : "disconnected")
-      .put("redis", redis.put("connected", "UP".equals(redis.getString("status"))))
+      // The old tool's words: a monitor written for it reads database and redis.status as healthy | unhealthy.
+      .put("database", databaseUp ? "healthy" : "unhealthy")
+      .put("database_connected", databaseUp)
+      .put("redis", redis.put("connected", up).put("status", up ? "healthy" : "unhealthy"))
       .put("version", version)
       .put("checks", result.toJson().getJsonArray("checks"));
     return new Report(up, body);

@@ -93,7 +93,7 @@ final class LiveStream {
   }
 
   private static JsonObject health(JsonObject report) {
-    boolean database = report != null && "connected".equals(report.getString("database"));
+    boolean database = report != null && report.getBoolean("database_connected", false);
     boolean redis = report != null && report.getJsonObject("redis").getBoolean("connected", false);
     return new JsonObject()
       .put("database", database ? "up" : "down")

@@ -487,11 +487,13 @@ class AllocatorVerticleTest {
   // ---- REDIS_PING ----
 
   @Test
-  void redisPingAnswersTheRoundTripInMicroseconds() {
+  void redisPingAnswersTheRoundTripInMicrosecondsAndWhatTheOldToolsHealthShowed() {
     JsonObject answer = bus.answer(Bus.REDIS_PING, new JsonObject());
 
-    assertThat(answer.fieldNames()).containsExactly("latency_us");
+    assertThat(answer.fieldNames())
+      .containsExactlyInAnyOrder("latency_us", "connected_clients", "used_memory", "uptime_seconds");
     assertThat(answer.getLong("latency_us")).isNotNegative();
+    assertThat(answer.getLong("connected_clients")).isPositive();
   }
 
   @Test

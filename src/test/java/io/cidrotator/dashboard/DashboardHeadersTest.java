@@ -33,6 +33,14 @@ class DashboardHeadersTest {
   }
 
   @Test
+  void theOldToolsDashboardPathLeadsToTheDashboard() {
+    HttpResponse<Buffer> response = api.anonymous(HttpMethod.GET, "/dashboard").followRedirects(false).send().await();
+
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(response.getHeader("Location")).isEqualTo("/");
+  }
+
+  @Test
   void theApiKeepsItsOwnHeaders() {
     HttpResponse<Buffer> response = api.anonymous(HttpMethod.GET, "/health").send().await();
 

@@ -145,11 +145,14 @@ class ReleaseTest {
   }
 
   @Test
-  void adminReleaseOfAnUnknownNumberReturns404WithDetail() {
+  void adminReleaseOfANumberNotInTheInventoryAnswersAsTheOldToolDid() {
     HttpResponse<Buffer> response = api.admin(HttpMethod.DELETE, "/api/reservation/5125559999").send().await();
 
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.bodyAsJsonObject().getString("detail")).contains("5125559999");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject()
+      .put("success", true)
+      .put("message", "5125559999 is not in the inventory")
+      .put("released_from_redis", false));
   }
 
   @Test

@@ -63,7 +63,7 @@ class PostgresOutageTest {
   }
 
   @Test
-  void allocationKeepsWorkingWhilePostgresIsDownAndHealthSaysDatabaseDisconnected() {
+  void allocationKeepsWorkingWhilePostgresIsDownAndHealthSaysDatabaseUnhealthy() {
     stopPostgres();
 
     for (int i = 0; i < 10; i++) {
@@ -76,7 +76,7 @@ class PostgresOutageTest {
     // Allocation works: the server is ready, degraded; a load balancer must keep sending it calls.
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.bodyAsJsonObject().getString("status")).isEqualTo("degraded");
-    assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("disconnected");
+    assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("unhealthy");
     assertThat(health.bodyAsJsonObject().getJsonObject("redis").getBoolean("connected")).isTrue();
   }
 
@@ -99,7 +99,7 @@ class PostgresOutageTest {
 
       assertThat(health.statusCode()).as(health.bodyAsString()).isEqualTo(200);
       assertThat(health.bodyAsJsonObject().getString("status")).isEqualTo("degraded");
-      assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("disconnected");
+      assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("unhealthy");
       // The check's timeout is 1 s; twice that leaves room for a slow machine, not for a hang.
       assertThat(healthMs).isLessThan(2000);
       HttpResponse<Buffer> allocated = nextCid();
@@ -148,7 +148,7 @@ class PostgresOutageTest {
     HttpResponse<Buffer> health = Poll.until(server.vertx, Duration.ofSeconds(5), "GET /health answering 200",
       () -> server.http.get("/health").timeout(HANG_MS).send(),
       response -> response.statusCode() == 200);
-    assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("connected");
+    assertThat(health.bodyAsJsonObject().getString("database")).isEqualTo("healthy");
   }
 
   private Future<Double> historyBuffered() {

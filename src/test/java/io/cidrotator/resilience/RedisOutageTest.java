@@ -79,8 +79,9 @@ class RedisOutageTest {
     assertThat(health.statusCode()).isEqualTo(503);
     JsonObject body = health.bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("unhealthy");
-    assertThat(body.getString("database")).isEqualTo("connected");
+    assertThat(body.getString("database")).isEqualTo("healthy");
     assertThat(body.getJsonObject("redis").getBoolean("connected")).isFalse();
+    assertThat(body.getJsonObject("redis").getString("status")).isEqualTo("unhealthy");
     // Alive all the same: restarting the server would not bring Redis back.
     assertThat(server.http.get("/health/live").timeout(HANG_MS).send().await().statusCode()).isEqualTo(200);
   }

@@ -40,8 +40,20 @@ final class ServerProcess implements AutoCloseable {
 
   /** As {@link #start(String, JsonObject, Vertx)}, with {@code jvmOptions} ({@code -Dvertx.options...}) too. */
   static ServerProcess start(String name, JsonObject config, List<String> jvmOptions, Vertx vertx) {
-    String java = ProcessHandle.current().info().command().orElse("java");
     Path log = Path.of("target", name + ".log");
+    try {
+      ServerProcess server = new ServerProcess(config.getInteger("API_PORT"), log,
+        builder(log, config, jvmOptions).start());
+      server.awaitLive(vertx);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The server's command line, its output to {@code log}, settings in its environment. */
+  private static ProcessBuilder builder(Path log, JsonObject config, List<String> jvmOptions) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), CidRotator.class.getName(),
@@ -51,13 +63,28 @@ final class ServerProcess implements AutoCloseable {
       .redirectOutput(log.toFile());
     // Settings in the environment win over -conf: the test's own, not whatever this JVM's environment holds.
     config.forEach(setting -> builder.environment().put(setting.getKey(), String.valueOf(setting.getValue())));
+    Files.createDirectories(log.getParent());
+    return builder;
+  }
+
+  /**
+   * Runs the server with {@code config} until it exits by itself (a start that fails), at most {@code within};
+   * returns its exit code. Its output goes to {@code target/<name>.log}.
+   */
+  static int runToExit(String name, JsonObject config, Duration within) {
+    Path log = Path.of("target", name + ".log");
     try {
-      Files.createDirectories(log.getParent());
-      ServerProcess server = new ServerProcess(config.getInteger("API_PORT"), log, builder.start());
-      server.awaitLive(vertx);
-      return server;
+      Process process = builder(log, config, List.of()).start();
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("the server process did not exit within " + within + ": see " + log);
+      }
+      return process.exitValue();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
