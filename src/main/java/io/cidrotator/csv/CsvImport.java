@@ -218,7 +218,7 @@ final class CsvImport {
   private Future<Void> importFrom(Batch batch) {
     boolean last = batch.size() < BATCH;
     Future<Batch> next = last ? null : vertx.executeBlocking(this::readBatch);
-    Future<List<String>> changed = pg.withTransaction(tx -> tx.query(CsvSql.GENERIC_PLANS)
+    Future<List<String>> changed = pg.withTransaction(tx -> tx.query(CsvSql.INDEX_LOOKUPS)
       .execute()
       .compose(v -> upsert(tx, batch))
       .compose(ids -> last ? audit(tx).map(ids) : Future.succeededFuture(ids)));

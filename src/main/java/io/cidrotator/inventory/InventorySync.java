@@ -280,8 +280,10 @@ public final class InventorySync {
    * it is acknowledged); at most a few thousand at a time.
    */
   public Future<Void> writeNumbers(List<String> callerIds) {
-    return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
-      .execute(Tuple.of(callerIds.toArray(new String[0])))
+    return unlessIndexLost(() -> inTurn(() -> pg.withTransaction(tx -> tx.query(InventorySql.INDEX_LOOKUPS)
+        .execute()
+        .compose(v -> tx.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
+          .execute(Tuple.of(callerIds.toArray(new String[0])))))
       .compose(rows -> writeRows(rows, null, false))));
   }
 
