@@ -139,6 +139,40 @@ class CurlContractTest {
     assertThat(new JsonObject(result.body()).getBoolean("released")).isTrue();
   }
 
+  /**
+   * The recipes' hangup handler, pushed before the lookup: its release by the channel's UNIQUEID ends the
+   * reservation made for the call, whatever the dialplan did with the answer (here: nothing, as when a parse fails).
+   */
+  @Test
+  void theRecipesReleaseByUniqueIdEndsTheCallsReservationWhateverBecameOfTheAnswer() {
+    Curl.Result lookup = Curl.get(dialer.url("/next-cid?to=5125551234&campaign=sales"
+      + "&callkey=V1203143015000012345&uid=1733236215.77&format=text"));
+
+    Curl.Result release = Curl.get(dialer.url("/release?uid=1733236215.77&dialstatus=ANSWER&answered=42&cause=16"));
+
+    assertThat(lookup.status()).isEqualTo(200);
+    assertThat(release.status()).isEqualTo(200);
+    assertThat(new JsonObject(release.body())).isEqualTo(new JsonObject()
+      .put("success", true).put("caller_id", lookup.body()).put("released", true));
+  }
+
+  /** A call that got no number (every one on a live call) sends its release all the same: a 404, nothing ended. */
+  @Test
+  void theReleaseOfACallThatGotNoNumberIs404AndEndsNothing() {
+    for (int i = 0; i < seeded.size(); i++) {
+      assertThat(Curl.get(dialer.url("/next-cid?to=5125551234&format=text&uid=1733236215." + i)).status())
+        .isEqualTo(200);
+    }
+    assertThat(Curl.get(dialer.url("/next-cid?to=5125551234&format=text&uid=1733236215.99")).status())
+      .isEqualTo(503);
+
+    Curl.Result release = Curl.get(dialer.url("/release?uid=1733236215.99&dialstatus=ANSWER&answered=42&cause=16"));
+
+    assertThat(release.status()).isEqualTo(404);
+    assertThat(detailOf(release)).contains("1733236215.99");
+    assertThat(refused(503, dialer.url("/next-cid?to=5125551234"))).contains("live call");
+  }
+
   @Test
   void releaseOfANumberNotInTheInventoryIs404WithADetail() {
     Curl.Result result = Curl.get(dialer.url("/release?caller_id=7135550199"));
