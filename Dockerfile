@@ -15,12 +15,13 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && groupadd --system cidrotator \
- && useradd --system --gid cidrotator --home /app --shell /usr/sbin/nologin cidrotator
+ && groupadd --system --gid 10001 cidrotator \
+ && useradd --system --uid 10001 --gid cidrotator --home /app --shell /usr/sbin/nologin cidrotator
 WORKDIR /app
 COPY --from=build /src/target/cid-rotator-fat.jar /app/cid-rotator.jar
 COPY conf /app/conf
-USER cidrotator
+# A fixed uid, so files mounted into /app/conf (USERS_FILE, JWT keys) can be given to it: chown 10001.
+USER 10001
 # Inside the container the server must listen on all interfaces; compose publishes it on 127.0.0.1 only.
 ENV API_HOST=0.0.0.0 \
     API_PORT=8000 \
