@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Allocation over one pipelined Redis connection: each request is one atomic Lua call, which also appends it to
@@ -111,11 +112,19 @@ public final class Allocator implements Bus.Handlers {
     if (Deadline.passed(body, now)) {
       return Future.failedFuture(new Bus.Failure(503, "no caller-ID available in time"));
     }
-    if (!redis.reconciled() && redis.connected()) {
-      return redis.checkReconciled()
-        .compose(whole -> whole ? allocate(body, now) : Future.failedFuture(reconciling()));
+    return whenReconciled(() -> allocate(body, now), this::reconciling);
+  }
+
+  /**
+   * {@code work} once Redis is known reconciled (asked again now when it was not); else fails with {@code otherwise}.
+   * Not connected: {@code work} itself, which fails fast with Redis unavailable.
+   */
+  private <T> Future<T> whenReconciled(Supplier<Future<T>> work, Supplier<Throwable> otherwise) {
+    if (redis.reconciled() || !redis.connected()) {
+      return work.get();
     }
-    return allocate(body, now);
+    return redis.checkReconciled()
+      .compose(whole -> whole ? work.get() : Future.failedFuture(otherwise.get()));
   }
 
   private Future<JsonObject> allocate(JsonObject body, long now) {
@@ -225,12 +234,8 @@ public final class Allocator implements Bus.Handlers {
   public Future<JsonObject> release(JsonObject body) {
     long now = System.currentTimeMillis();
     ReleaseRequest request = ReleaseRequest.fromJson(body);
-    if (!redis.reconciled() && redis.connected()) {
-      // The reservation it ends may be one the reconciliation brings back: kept, and applied after it.
-      return redis.checkReconciled()
-        .compose(whole -> whole ? release(request, now) : Future.failedFuture(keep(request, now)));
-    }
-    return release(request, now);
+    // Not reconciled yet: the reservation it ends may be one the reconciliation brings back: kept, applied after it.
+    return whenReconciled(() -> release(request, now), () -> keep(request, now));
   }
 
   private Future<JsonObject> release(ReleaseRequest request, long now) {
