@@ -31,4 +31,5 @@ EXPOSE 8000 4573
 # proxy that routes by Docker health wants. A supervisor that restarts the process should ask /health/live.
 HEALTHCHECK --interval=10s --timeout=2s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/health >/dev/null || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cid-rotator.jar"]
+# Arguments go to the jar: "hash-password NAME ROLE" makes a USERS_FILE line instead of starting the server.
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cid-rotator.jar \"$@\"", "cid-rotator"]

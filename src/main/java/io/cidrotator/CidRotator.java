@@ -1,5 +1,6 @@
 package io.cidrotator;
 
+import io.cidrotator.auth.HashPassword;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.RedisUnavailableException;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +16,12 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The launcher: Vert.x's own {@link VertxApplication} with two hooks, Prometheus metrics turned on and
- * {@code conf/config.json} read when no {@code -conf} is given (CONFIG_FILE names another file).
+ * {@code conf/config.json} read when no {@code -conf} is given (CONFIG_FILE names another file). The jar's one other
+ * command, {@code hash-password NAME ROLE}, makes a USERS_FILE line ({@link HashPassword}).
  */
 public final class CidRotator extends VertxApplication implements VertxApplicationHooks {
 
@@ -31,6 +34,10 @@ public final class CidRotator extends VertxApplication implements VertxApplicati
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals(HashPassword.COMMAND)) {
+      HashPassword.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     new CidRotator(args).launch();
   }
 

@@ -3,13 +3,16 @@ package io.cidrotator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The deployment files, read as Docker would read them (no Docker engine runs here): every setting reaches the
  * container, PostgreSQL and Redis stay off the host's ports, Redis never evicts and keeps its data, the image runs
- * as a fixed unprivileged uid, and the build context leaves local data out.
+ * as a fixed unprivileged uid, its arguments reach the jar, and the build context leaves local data out.
  */
 class DeploymentFilesTest {
 
@@ -69,6 +72,35 @@ class DeploymentFilesTest {
 
     assertThat(dockerfile).contains("useradd --system --uid 10001").contains("USER 10001");
     assertThat(ignored).contains("data/", "target/", ".env");
+  }
+
+  /**
+   * The image's ENTRYPOINT run by sh as Docker runs it, with the jar's classes in place of /app/cid-rotator.jar:
+   * {@code docker compose run api hash-password NAME ROLE} reaches the jar's hash-password command.
+   */
+  @Test
+  void theImagesEntrypointPassesItsArgumentsToTheJar() throws Exception {
+    Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(Files.readString(Path.of("Dockerfile")));
+    assertThat(entrypoint.find()).as("an exec-form ENTRYPOINT in the Dockerfile").isTrue();
+    List<String> command = new ArrayList<>();
+    new ObjectMapper().readTree(entrypoint.group(1)).forEach(part -> command.add(part.asText()
+      .replace("-jar /app/cid-rotator.jar", "-cp '" + System.getProperty("java.class.path") + "' "
+        + CidRotator.class.getName())
+      .replace("exec java ", "exec '" + ProcessHandle.current().info().command().orElseThrow() + "' ")));
+    command.addAll(List.of("hash-password", "op.alice", "admin"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("JAVA_OPTS", "-XX:MaxRAMPercentage=75");
+    Process process = builder.start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write("a long passphrase\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the entrypoint's command finished").isTrue();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+    assertThat(process.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("op.alice:admin:$2a$12$");
+    assertThat(BCrypt.verifyer().verify("a long passphrase".toCharArray(), out.substring("op.alice:admin:".length()))
+      .verified).isTrue();
   }
 
   private static JsonNode compose() throws IOException {

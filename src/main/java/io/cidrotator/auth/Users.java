@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The dashboard's users, from USERS_FILE: one {@code name:role:bcrypt-hash} per line ({@code #} starts a
- * comment), e.g. made with {@code scripts/cidctl hash-password}. Read at start-up (a bad file stops the start), then
+ * comment), e.g. made with {@link HashPassword}. Read at start-up (a bad file stops the start), then
  * again whenever it changes ({@link #watch()}): a removed or demoted user's tokens stop working within seconds. A
  * change that does not read keeps the users read before, with a warning.
  */
@@ -37,6 +37,9 @@ public final class Users {
    */
   private static final BCrypt.Verifyer VERIFYER =
     BCrypt.verifyer(null, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
+
+  /** A user's name: what a USERS_FILE line may start with. */
+  static final String NAME = "[A-Za-z0-9_.@-]{1,64}";
 
   private static final Logger LOG = LoggerFactory.getLogger(Users.class);
   /** How often USERS_FILE is looked at for a change. */
@@ -116,7 +119,7 @@ public final class Users {
       }
       String[] parts = line.split(":", 3);
       Role role = parts.length == 3 ? Role.of(parts[1]) : null;
-      if (role == null || !parts[0].matches("[A-Za-z0-9_.@-]{1,64}") || !parts[2].matches("\\$2[aby]\\$\\d\\d\\$.{53}")) {
+      if (role == null || !parts[0].matches(NAME) || !parts[2].matches("\\$2[aby]\\$\\d\\d\\$.{53}")) {
         throw new IllegalArgumentException("USERS_FILE: line " + (i + 1)
           + " is not name:role:bcrypt-hash with role admin or viewer");
       }
