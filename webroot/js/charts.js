@@ -1,6 +1,6 @@
 // The overview's charts, drawn as inline SVG from DOM nodes. Colours come from classes in app.css.
 
-import { el, svg, fill } from './dom.js';
+import { el, svg, fill, hourOfDay } from './dom.js';
 
 const PALETTE = 8;
 
@@ -9,8 +9,7 @@ function empty(container, text) {
 }
 
 function hourLabel(value) {
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : `${String(d.getHours()).padStart(2, '0')}h`;
+  return `${hourOfDay(value)}h`;
 }
 
 /** An SVG for {@code rows} horizontal bars, with room for labels on the left and values on the right. */

@@ -1,9 +1,11 @@
 // The dashboard's entry point: login and logout, the views behind the #hash, the live stream.
 
-import { $ } from './dom.js';
+import { $, setZone, zoneName } from './dom.js';
 import { login, logout, session, isAdmin, whenExpired, scheduleRefresh } from './api.js';
 import { openLive } from './live.js';
-import { showStats, showAllocation, showRelease, loadCharts, loadStatsFallback } from './overview.js';
+import {
+  showStats, showAllocation, showRelease, loadCharts, loadCampaignLoad, loadStatsFallback, initOverview, redrawFeedTimes,
+} from './overview.js';
 import { initNumbers, loadNumbers } from './numbers.js';
 import { initReservations, loadReservations } from './reservations.js';
 import { initPools, loadPools } from './pools.js';
@@ -13,6 +15,7 @@ const LOADERS = { overview: loadCharts, numbers: loadNumbers, reservations: load
 
 let stopLive = null;
 let viewTimer = null; // the view's own refresh
+let loadTimer = null; // the overview's load by campaign
 let reservationsTimer = null;
 let noticeTimer = null;
 
@@ -44,7 +47,11 @@ function showView() {
   }
   // Charts change slowly; reservations also end by expiry, which the feed does not announce.
   clearInterval(viewTimer);
-  if (view === 'overview') viewTimer = setInterval(loadCharts, 60_000);
+  clearInterval(loadTimer);
+  if (view === 'overview') {
+    viewTimer = setInterval(loadCharts, 60_000);
+    loadTimer = setInterval(loadCampaignLoad, 5_000);
+  }
   if (view === 'reservations') viewTimer = setInterval(loadReservations, 10_000);
   LOADERS[view]();
 }
@@ -63,9 +70,10 @@ function enter() {
   for (const node of document.querySelectorAll('.admin-only')) node.hidden = !isAdmin();
   document.body.classList.toggle('read-only', !isAdmin());
   scheduleRefresh();
-  loadStatsFallback();
+  showZone();
+  loadStatsFallback().then(zoneFrom);
   stopLive = openLive({
-    stats: showStats,
+    stats: (s) => { zoneFrom(s); showStats(s); },
     allocation: (a) => { showAllocation(a); reservationsChanged(); },
     release: (r) => { showRelease(r); reservationsChanged(); },
   }, (text, ok) => {
@@ -76,10 +84,24 @@ function enter() {
   showView();
 }
 
+/** Times follow the server's TIMEZONE once a stats answer names it; what is on screen is drawn again then. */
+function zoneFrom(stats) {
+  if (stats && setZone(stats.timezone)) {
+    showZone();
+    redrawFeedTimes();
+    LOADERS[currentView()]();
+  }
+}
+
+function showZone() {
+  $('zone').textContent = `Times: ${zoneName()}`;
+}
+
 function leave(message) {
   if (stopLive) stopLive();
   stopLive = null;
   clearInterval(viewTimer);
+  clearInterval(loadTimer);
   $('app').hidden = true;
   $('login').hidden = false;
   $('login-error').textContent = message || '';
@@ -118,6 +140,7 @@ async function submitLogin(e) {
 }
 
 function start() {
+  initOverview();
   initNumbers(notice);
   initReservations(notice);
   initPools(notice);

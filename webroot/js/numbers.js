@@ -65,8 +65,16 @@ function row(n) {
   return el('tr', { 'data-cid': n.caller_id },
     el('td', {}, n.caller_id), el('td', {}, orDash(n.area_code)), el('td', {}, orDash(n.pool)),
     el('td', {}, orDash(n.carrier)), el('td', { class: 'state' }, n.is_active ? 'yes' : 'no'),
-    el('td', {}, orDash(n.hourly_limit ?? 'default')), el('td', {}, orDash(n.daily_limit ?? 'default')),
+    el('td', { class: 'cap' }, cap(n, 'hourly_limit')), el('td', { class: 'cap' }, cap(n, 'daily_limit')),
     el('td', {}, time(n.last_used)), actions);
+}
+
+/** The cap allocations apply, and whose it is when not the number's own: "30 (pool)", "100 (default)". */
+function cap(n, name) {
+  const effective = n[`effective_${name}`];
+  if (effective === undefined || effective === null) return orDash(n[name] ?? 'default');
+  const from = n[`${name}_from`];
+  return from === 'number' ? String(effective) : `${effective} (${from})`;
 }
 
 async function setActive(cid, active, button) {
@@ -107,6 +115,9 @@ async function openDetail(cid) {
     fill($('detail-live'), facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
     $('edit-hourly').value = n.hourly_limit ?? '';
     $('edit-daily').value = n.daily_limit ?? '';
+    // Empty means no cap of its own: say what applies then.
+    $('edit-hourly').placeholder = inherited(n, 'hourly_limit');
+    $('edit-daily').placeholder = inherited(n, 'daily_limit');
     fill($('detail-history'), history.items.map((h) => el('tr', {},
       [time(h.allocated_at), time(h.released_at), orDash(h.destination), orDash(h.campaign), orDash(h.agent),
         orDash(h.tier), orDash(h.outcome), orDash(h.dial_status), orDash(h.answered_seconds)]
@@ -117,6 +128,12 @@ async function openDetail(cid) {
   } catch (e) {
     notify(`Details of ${cid} could not be loaded: ${e.message}`, true);
   }
+}
+
+/** What an empty cap field means for this number: its pool's cap, else the server's default. */
+function inherited(n, name) {
+  if (n[`${name}_from`] === 'number' || n[`effective_${name}`] === undefined) return 'default';
+  return `${n[`${name}_from`]}: ${n[`effective_${name}`]}`;
 }
 
 function limit(input) {

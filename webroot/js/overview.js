@@ -1,10 +1,14 @@
-// The overview: live tiles and feed from /api/live, charts from /api/charts/*.
+// The overview: live tiles and feed from /api/live, charts and the load by campaign from /api/charts/*.
 
-import { $, el, fill, shortTime, orDash } from './dom.js';
+import { $, el, fill, shortTime, clock, ms, orDash } from './dom.js';
 import { getJson } from './api.js';
 import { allocationsChart, areaCodeChart, usageChart } from './charts.js';
 
 const FEED_ROWS = 200;
+/** The usage chart's numbers until "Show all" (the API's maximum) is pressed. */
+const USAGE_TOP = 15;
+const USAGE_ALL = 500;
+let usageAll = false;
 
 export function showStats(s) {
   const n = s.numbers || {};
@@ -14,7 +18,11 @@ export function showStats(s) {
   $('stat-apm').textContent = orDash(s.allocations_per_minute);
   const o = s.outcomes_last_minute || {};
   $('stat-outcomes').textContent = `${o.ok ?? 0} / ${o.unavailable ?? 0} / ${o.rate_limited ?? 0}`;
-  $('stat-latency').textContent = `${orDash(s.p50_ms)} / ${orDash(s.p99_ms)} ms`;
+  $('stat-latency').textContent = `${ms(s.p50_ms)} / ${ms(s.p99_ms)} ms`;
+  if (s.minute) {
+    const end = new Date(Date.parse(s.minute) + 60_000).toISOString();
+    for (const node of document.querySelectorAll('.tile .minute')) node.textContent = `${clock(s.minute)}–${clock(end)}`;
+  }
   health($('stat-db'), s.health && s.health.database);
   health($('stat-redis'), s.health && s.health.redis);
 }
@@ -41,6 +49,13 @@ function addFeedRow(at, cells, kind, callerId) {
   while (body.rows.length > FEED_ROWS) body.deleteRow(body.rows.length - 1);
   $('feed-empty').hidden = true;
   return row;
+}
+
+/** Draws the feed's times again (in the zone the page now shows times in). */
+export function redrawFeedTimes() {
+  for (const row of $('feed').rows) {
+    row.cells[0].textContent = shortTime(new Date(Number(row.dataset.at)).toISOString());
+  }
 }
 
 /** The latest allocation per number, so a release row can say which call it ended. */
@@ -91,18 +106,47 @@ export function loadCharts() {
   return Promise.all([
     chart($('chart-allocations'), '/api/charts/allocations?hours=24', allocationsChart),
     chart($('chart-area-codes'), '/api/charts/area-codes?hours=24', areaCodeChart),
-    chart($('chart-usage'), '/api/charts/usage-today?limit=50', usageChart),
+    loadUsage(),
+    loadCampaignLoad(),
   ]);
 }
 
-/** Without a stream, the tiles still show the counts /api/stats knows. */
+function loadUsage() {
+  $('usage-scope').textContent = usageAll ? `Every number used today (at most ${USAGE_ALL}).`
+    : `The ${USAGE_TOP} most used numbers today.`;
+  $('usage-all').textContent = usageAll ? `Top ${USAGE_TOP} only` : 'Show all';
+  $('usage-all').setAttribute('aria-pressed', String(usageAll));
+  return chart($('chart-usage'), `/api/charts/usage-today?limit=${usageAll ? USAGE_ALL : USAGE_TOP}`, usageChart);
+}
+
+export function initOverview() {
+  $('usage-all').addEventListener('click', () => { usageAll = !usageAll; loadUsage(); });
+}
+
+/** Each campaign's live calls and last minute (the app calls this every 5 s while the view is open). */
+export async function loadCampaignLoad() {
+  try {
+    const load = await getJson('/api/charts/campaigns');
+    fill($('campaign-load'), load.items.map((c) => el('tr', { 'data-campaign': c.campaign ?? '' },
+      el('td', {}, c.campaign ?? '(none)'), el('td', {}, orDash(c.live_calls)),
+      el('td', {}, String(c.allocations_last_minute)), el('td', {}, String(c.not_local_last_minute)))));
+    $('campaign-load-empty').hidden = load.items.length > 0;
+  } catch (e) {
+    fill($('campaign-load'), el('tr', {}, el('td', { colspan: 4, class: 'error' }, `Unavailable: ${e.message}`)));
+    $('campaign-load-empty').hidden = true;
+  }
+}
+
+/** Without a stream, the tiles still show the counts /api/stats knows; answers the stats (null on failure). */
 export async function loadStatsFallback() {
   try {
     const s = await getJson('/api/stats');
     $('stat-total').textContent = orDash(s.total_caller_ids);
     $('stat-active').textContent = orDash(s.active_caller_ids);
     $('stat-reserved').textContent = orDash(s.active_reservations);
+    return s;
   } catch {
     // the tiles keep their dashes; the stream status says what is wrong
+    return null;
   }
 }

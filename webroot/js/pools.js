@@ -38,11 +38,13 @@ function poolRow(p) {
     orDash(p.daily_limit ?? 'default'), orDash(p.fallback), orDash(p.description)].map((c) => el('td', {}, c));
   const actions = el('td', { class: 'actions' });
   if (isAdmin()) {
-    actions.append(
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit pool ${p.name}`,
-        onclick: () => editPool(p, tr) }, 'Edit'),
-      p.name === 'default' ? null : el('button', { type: 'button', class: 'danger',
-        'aria-label': `Delete pool ${p.name}`, onclick: () => deletePool(p.name) }, 'Delete'));
+    actions.append(el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit pool ${p.name}`,
+      onclick: () => editPool(p, tr) }, 'Edit'));
+    // The pool default cannot be deleted: campaigns without a mapping use it.
+    if (p.name !== 'default') {
+      actions.append(el('button', { type: 'button', class: 'danger', 'aria-label': `Delete pool ${p.name}`,
+        onclick: () => deletePool(p.name) }, 'Delete'));
+    }
   }
   const tr = el('tr', {}, cells, actions);
   return tr;

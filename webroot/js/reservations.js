@@ -1,6 +1,6 @@
 // Reservations: the live list, one-click release, release of every reservation of a campaign.
 
-import { $, el, fill, time, orDash } from './dom.js';
+import { $, el, fill, time, duration, orDash } from './dom.js';
 import { getJson, sendJson, query, isAdmin } from './api.js';
 
 let notify = () => {};
@@ -32,9 +32,15 @@ function row(r) {
     actions.append(el('button', { type: 'button', class: 'danger release', 'data-cid': r.caller_id,
       'aria-label': `Release ${r.caller_id}`, onclick: (e) => release(r.caller_id, e.target) }, 'Release'));
   }
-  return el('tr', { 'data-cid': r.caller_id },
+  const reserved = Date.parse(r.reserved_at);
+  const expires = Date.parse(r.expires_at);
+  const held = (Date.now() - reserved) / 1000;
+  // Past half its TTL: a long call, or a hangup whose release never came.
+  const long = held > (expires - reserved) / 2000;
+  return el('tr', { 'data-cid': r.caller_id, class: long ? 'long' : null },
     [r.caller_id, orDash(r.pool), orDash(r.campaign), orDash(r.agent), orDash(r.destination), orDash(r.tier),
-      time(r.reserved_at), time(r.expires_at)].map((c) => el('td', {}, c)), actions);
+      time(r.reserved_at)].map((c) => el('td', {}, c)),
+    el('td', { class: 'age' }, Number.isNaN(held) ? '-' : duration(held)), el('td', {}, time(r.expires_at)), actions);
 }
 
 async function release(cid, button) {

@@ -10,6 +10,7 @@ import io.cidrotator.inventory.Inventory;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.Pools;
+import io.cidrotator.redis.CampaignReservationsScript;
 import io.cidrotator.redis.EvictionPolicy;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.PoolCountsScript;
@@ -90,7 +91,7 @@ public final class AdminVerticle extends VerticleBase {
       .compose(v -> redis.connect())
       .compose(v -> EvictionPolicy.check(redis))
       .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
-        PoolCountsScript.LUA, HistoryStream.READ, HistoryStream.DONE))
+        PoolCountsScript.LUA, CampaignReservationsScript.LUA, HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
       .compose(v -> history.start());

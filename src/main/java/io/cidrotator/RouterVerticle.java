@@ -92,7 +92,7 @@ public final class RouterVerticle extends VerticleBase {
       new AuditRoutes(vertx, access),
       new PoolRoutes(vertx, access),
       new InventoryRoutes(vertx, access),
-      new StatsRoutes(vertx, access, stats, allocation, health),
+      new StatsRoutes(vertx, access, stats, allocation, health, config.timezone()),
       // Last: every GET or HEAD no route above took.
       new DashboardRoutes());
     routes.forEach(feature -> feature.mount(router));

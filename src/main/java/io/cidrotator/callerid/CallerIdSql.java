@@ -47,6 +47,9 @@ final class CallerIdSql {
 
   static final String LOCK_ONE = ONE + " FOR UPDATE";
 
+  /** Every pool's caps (a few rows): a number without caps of its own takes its pool's. */
+  static final String POOL_CAPS = "SELECT name, hourly_limit, daily_limit FROM pools";
+
   static final String INSERT = """
     INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active, pool, meta)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -20,6 +20,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -61,11 +62,13 @@ public final class CallerIds implements Bus.Handlers {
       query.getBoolean("active"), query.getString("q"), size, (long) (page - 1) * size);
     return Future.all(
         pg.preparedQuery(CallerIdSql.COUNT).execute(filter),
-        pg.preparedQuery(CallerIdSql.page(query.getString("sort"))).execute(paged))
+        pg.preparedQuery(CallerIdSql.page(query.getString("sort"))).execute(paged),
+        pg.query(CallerIdSql.POOL_CAPS).execute())
       .map(all -> {
         Row count = all.<RowSet<Row>>resultAt(0).iterator().next();
+        Map<String, Row> pools = poolCaps(all.resultAt(2));
         JsonArray items = new JsonArray();
-        all.<RowSet<Row>>resultAt(1).forEach(row -> items.add(toJson(row)));
+        all.<RowSet<Row>>resultAt(1).forEach(row -> items.add(withEffectiveCaps(toJson(row), pools)));
         return new JsonObject()
           .put("items", items)
           .put("page", page)
@@ -77,12 +80,39 @@ public final class CallerIds implements Bus.Handlers {
   /** The row and, under {@code live}, what Redis says of it now. */
   private Future<JsonObject> get(JsonObject request) {
     String callerId = request.getString("caller_id");
-    return pg.preparedQuery(CallerIdSql.ONE)
-      .execute(Tuple.of(callerId))
-      .compose(rows -> rows.size() == 0
-        ? notFound(callerId)
-        : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
-          .map(state -> toJson(rows.iterator().next()).put("live", live(state))));
+    return Future.all(pg.preparedQuery(CallerIdSql.ONE).execute(Tuple.of(callerId)),
+        pg.query(CallerIdSql.POOL_CAPS).execute())
+      .compose(all -> {
+        RowSet<Row> rows = all.resultAt(0);
+        return rows.size() == 0
+          ? notFound(callerId)
+          : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
+            .map(state -> withEffectiveCaps(toJson(rows.iterator().next()), poolCaps(all.resultAt(1)))
+              .put("live", live(state)));
+      });
+  }
+
+  private static Map<String, Row> poolCaps(RowSet<Row> rows) {
+    Map<String, Row> pools = new HashMap<>();
+    rows.forEach(row -> pools.put(row.getString("name"), row));
+    return pools;
+  }
+
+  /**
+   * The caps an allocation applies, as the sync resolves them: the number's own, else its pool's, else the server's
+   * DEFAULT_*; and where each comes from ({@code number}, {@code pool} or {@code default}).
+   */
+  private JsonObject withEffectiveCaps(JsonObject number, Map<String, Row> pools) {
+    Row pool = pools.get(number.getString("pool"));
+    effectiveCap(number, "hourly_limit", pool == null ? null : pool.getInteger("hourly_limit"), config.hourlyLimit());
+    effectiveCap(number, "daily_limit", pool == null ? null : pool.getInteger("daily_limit"), config.dailyLimit());
+    return number;
+  }
+
+  private static void effectiveCap(JsonObject number, String cap, Integer poolCap, int serverDefault) {
+    Integer own = number.getInteger(cap);
+    number.put("effective_" + cap, own != null ? own : poolCap != null ? poolCap : serverDefault)
+      .put(cap + "_from", own != null ? "number" : poolCap != null ? "pool" : "default");
   }
 
   /**

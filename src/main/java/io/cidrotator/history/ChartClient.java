@@ -29,6 +29,14 @@ public final class ChartClient {
     return bus.request(Bus.CHART_USAGE_TODAY, new JsonObject().put("limit", limit));
   }
 
+  /**
+   * {@code {items: [{campaign, live_calls, allocations_last_minute, not_local_last_minute}]}}: each campaign's load
+   * now, the busiest first.
+   */
+  public Future<JsonObject> campaigns() {
+    return bus.request(Bus.CHART_CAMPAIGNS, new JsonObject());
+  }
+
   /** {@code {items}}: the number's last {@code limit} allocations, newest first; fails 404 for an unknown number. */
   public Future<JsonObject> history(String callerId, int limit) {
     return bus.request(Bus.CALLER_ID_HISTORY, new JsonObject().put("caller_id", callerId).put("limit", limit));

@@ -28,6 +28,7 @@ public final class ChartRoutes implements Routes {
     router.get("/api/charts/allocations").handler(access.viewer()).respond(this::allocations);
     router.get("/api/charts/area-codes").handler(access.viewer()).respond(this::areaCodes);
     router.get("/api/charts/usage-today").handler(access.viewer()).respond(this::usageToday);
+    router.get("/api/charts/campaigns").handler(access.viewer()).respond(ctx -> charts.campaigns());
     router.get("/api/caller-ids/:caller_id/history").handler(access.viewer()).respond(this::history);
   }
 

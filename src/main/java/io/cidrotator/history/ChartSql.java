@@ -52,6 +52,13 @@ final class ChartSql {
     ORDER BY uses_today DESC, a.caller_id
     LIMIT $4""";
 
+  /** Allocations since $1 per campaign (null: none named), and how many of them were not in the area code. */
+  static final String CAMPAIGN_ALLOCATIONS = """
+    SELECT campaign, count(*) AS allocations, count(*) FILTER (WHERE tier <> 'area_code') AS not_local
+    FROM allocations
+    WHERE allocated_at >= $1
+    GROUP BY campaign""";
+
   static final String NUMBER_EXISTS = "SELECT EXISTS (SELECT 1 FROM caller_ids WHERE caller_id = $1) AS known";
 
   /** A number's last $2 allocations, newest first (the index on caller_id, allocated_at). */

@@ -3,6 +3,7 @@ package io.cidrotator.history;
 import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
 import io.cidrotator.pool.PoolClient;
+import io.cidrotator.redis.CampaignReservationsScript;
 import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -20,6 +22,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,7 @@ public final class Charts implements Bus.Handlers {
       Bus.CHART_ALLOCATIONS, this::allocationsPerHour,
       Bus.CHART_AREA_CODES, this::areaCodes,
       Bus.CHART_USAGE_TODAY, this::usageToday,
+      Bus.CHART_CAMPAIGNS, query -> campaigns(),
       Bus.CALLER_ID_HISTORY, this::history);
   }
 
@@ -127,6 +133,45 @@ public final class Charts implements Bus.Handlers {
         .put("uses_today", row.getLong("uses_today"))
         .put("daily_limit", row.getInteger("daily_limit"))
         .put("hourly_limit", row.getInteger("hourly_limit"))));
+  }
+
+  /**
+   * Each campaign's load: its calls live now (reservations in Redis, every node's) and its allocations of the last
+   * 60 s (the history in PostgreSQL, every node's, a second or so behind), the busiest first. Without Redis the live
+   * counts are null; without PostgreSQL the chart fails.
+   */
+  private Future<JsonObject> campaigns() {
+    long now = System.currentTimeMillis();
+    Future<Map<String, Long>> live = CampaignReservationsScript.run(redis, new CampaignReservationsScript.Args(now))
+      .otherwise((Map<String, Long>) null);
+    Future<RowSet<Row>> minute = pg.preparedQuery(ChartSql.CAMPAIGN_ALLOCATIONS)
+      .execute(Tuple.of(Instant.ofEpochMilli(now - 60_000).atOffset(ZoneOffset.UTC)));
+    return Future.all(live, minute).map(all -> {
+      Map<String, JsonObject> byCampaign = new HashMap<>();
+      for (Row row : minute.result()) {
+        byCampaign.put(orEmpty(row.getString("campaign")), new JsonObject()
+          .put("allocations_last_minute", row.getLong("allocations"))
+          .put("not_local_last_minute", row.getLong("not_local")));
+      }
+      if (live.result() != null) {
+        live.result().forEach((campaign, count) ->
+          byCampaign.computeIfAbsent(campaign, c -> new JsonObject()).put("live_calls", count));
+      }
+      List<JsonObject> items = new ArrayList<>();
+      byCampaign.forEach((campaign, load) -> items.add(new JsonObject()
+        .put("campaign", campaign.isEmpty() ? null : campaign)
+        .put("live_calls", live.result() == null ? null : load.getLong("live_calls", 0L))
+        .put("allocations_last_minute", load.getLong("allocations_last_minute", 0L))
+        .put("not_local_last_minute", load.getLong("not_local_last_minute", 0L))));
+      items.sort(Comparator.<JsonObject>comparingLong(item -> -item.getLong("live_calls", 0L)
+          - item.getLong("allocations_last_minute"))
+        .thenComparing(item -> orEmpty(item.getString("campaign"))));
+      return new JsonObject().put("items", new JsonArray(items)).put("at", Instant.ofEpochMilli(now).toString());
+    });
+  }
+
+  private static String orEmpty(String text) {
+    return text == null ? "" : text;
   }
 
   /** {@code {caller_id, limit}}: fails 404 when the inventory has no such number. */

@@ -14,12 +14,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.UUID;
 
 /**
  * One {@code GET /api/live} stream (Server-Sent Events over a chunked response, read by the dashboard
- * with fetch(), since EventSource cannot send the Authorization header): a {@code stats} event at once and
- * every 2 s, an {@code allocation} or {@code release} event per history event the allocators publish on
+ * with fetch(), since EventSource cannot send the Authorization header): the last events this server published
+ * ({@link RecentFeed}), a {@code stats} event at once and every 2 s, an {@code allocation} or {@code release} event
+ * per history event the allocators publish on
  * {@link Bus#FEED}, at most {@value #FEED_EVENTS_PER_SECOND} a second (the rest are counted in the next
  * stats' {@code dropped}), and a keepalive comment every 15 s. Everything it holds ends with the connection.
  */
@@ -31,7 +33,7 @@ final class LiveStream {
 
   /** What every stream of one router reads its stats from. */
   record Sources(Vertx vertx, RequestStats stats, InventoryClient inventory, AllocationClient allocation,
-                 DependencyHealth health) {
+                 DependencyHealth health, RecentFeed recent, ZoneId timezone) {
   }
 
   private final Sources sources;
@@ -63,6 +65,7 @@ final class LiveStream {
     response.exceptionHandler(e -> close());
     sources.stats().liveStreamOpened();
     feed = sources.vertx().eventBus().consumer(Bus.FEED, msg -> forward(msg.body()));
+    sources.recent().events().forEach(this::send);
     sendStats();
     statsTimer = sources.vertx().setPeriodic(STATS_EVERY_MS, id -> sendStats());
     keepaliveTimer = sources.vertx().setPeriodic(KEEPALIVE_EVERY_MS, id -> write(": keepalive\n\n"));
@@ -83,6 +86,7 @@ final class LiveStream {
           .put("reserved", reserved);
         JsonObject event = new JsonObject()
           .put("at", Instant.now().toString())
+          .put("timezone", sources.timezone().getId())
           .put("numbers", numbers)
           .mergeIn(sources.stats().lastMinute())
           .put("health", health(health))
@@ -113,10 +117,14 @@ final class LiveStream {
         continue;
       }
       sentThisSecond++;
-      write(event.type() == HistoryEvent.Type.ALLOCATED
-        ? event("allocation", allocation(event))
-        : event("release", release(event)));
+      send(event);
     }
+  }
+
+  private void send(HistoryEvent event) {
+    write(event.type() == HistoryEvent.Type.ALLOCATED
+      ? event("allocation", allocation(event))
+      : event("release", release(event)));
   }
 
   private static JsonObject allocation(HistoryEvent event) {

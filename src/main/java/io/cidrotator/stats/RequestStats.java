@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,8 +96,8 @@ public final class RequestStats {
   }
 
   /**
-   * The last full minute: allocations_per_minute (ok outcomes), outcomes_last_minute (ok, unavailable,
-   * rate_limited and bad_request always present) and p50_ms / p99_ms (null without requests).
+   * The last full minute (its start in {@code minute}): allocations_per_minute (ok outcomes), outcomes_last_minute
+   * (ok, unavailable, rate_limited and bad_request always present) and p50_ms / p99_ms (null without requests).
    */
   public JsonObject lastMinute() {
     return lastMinute(System.currentTimeMillis());
@@ -118,6 +119,7 @@ public final class RequestStats {
       total += histogram[bucket];
     }
     return new JsonObject()
+      .put("minute", Instant.ofEpochMilli(minute * 60_000L).toString())
       .put("allocations_per_minute", byOutcome.getLong("ok"))
       .put("outcomes_last_minute", byOutcome)
       .put("p50_ms", percentile(histogram, total, 0.50))

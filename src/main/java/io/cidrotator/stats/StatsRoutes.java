@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 import java.time.Instant;
+import java.time.ZoneId;
 
 /**
  * What this server has been doing, for a viewer: {@code GET /api/stats} (the old tool's counts of the last hour)
@@ -22,15 +23,18 @@ public final class StatsRoutes implements Routes {
   private final RequestStats stats;
   private final InventoryClient inventory;
   private final AllocationClient allocation;
+  private final ZoneId timezone;
   private final LiveStream.Sources live;
 
+  /** Call on the router verticle's context: the recent feed events are kept from then on. */
   public StatsRoutes(Vertx vertx, Access access, RequestStats stats, AllocationClient allocation,
-                     DependencyHealth health) {
+                     DependencyHealth health, ZoneId timezone) {
     this.access = access;
     this.stats = stats;
     this.inventory = new InventoryClient(vertx, ADMIN_TIMEOUT_MS);
     this.allocation = allocation;
-    this.live = new LiveStream.Sources(vertx, stats, inventory, allocation, health);
+    this.timezone = timezone;
+    this.live = new LiveStream.Sources(vertx, stats, inventory, allocation, health, new RecentFeed(vertx), timezone);
   }
 
   @Override
@@ -39,7 +43,10 @@ public final class StatsRoutes implements Routes {
     router.get("/api/live").handler(access.viewer()).handler(ctx -> LiveStream.open(live, ctx));
   }
 
-  /** total_caller_ids, active_caller_ids, active_reservations, requests_last_hour, ... as the old tool named them. */
+  /**
+   * total_caller_ids, active_caller_ids, active_reservations, requests_last_hour, ... as the old tool named them, and
+   * the server's TIMEZONE (the one its caps' days and the dashboard's times are in).
+   */
   private Future<JsonObject> stats() {
     return Future.all(inventory.counts(), allocation.reservationCount())
       .map(all -> {
@@ -50,6 +57,7 @@ public final class StatsRoutes implements Routes {
           .put("active_caller_ids", counts.getLong("active"))
           .put("active_reservations", reservations)
           .mergeIn(stats.lastHour())
+          .put("timezone", timezone.getId())
           .put("timestamp", Instant.now().toString());
       });
   }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class ChartsTest {
 
@@ -174,6 +175,39 @@ class ChartsTest {
 
     assertThat(items).hasSize(1);
     assertThat(items.getJsonObject(0).getString("caller_id")).isEqualTo("5125550100");
+  }
+
+  /**
+   * Live calls from Redis (the dialer's reservations), allocations of the last 60 s from the history: a released
+   * call counts in the minute, not as live; an allocation 2 minutes old in neither.
+   */
+  @Test
+  void campaignsShowTheirLiveCallsAndLastMinuteBusiestFirst() {
+    api.server().seed(TestServer.numbers("512", 6));
+    for (String campaign : List.of("sales", "sales", "sales", "retention")) {
+      assertThat(api.nextCid("to", "5125559876", "campaign", campaign).statusCode()).isEqualTo(200);
+    }
+    String released = api.nextCid("to", "5125559876", "campaign", "retention").bodyAsJsonObject()
+      .getString("caller_id");
+    assertThat(api.release(released).statusCode()).isEqualTo(200);
+    assertThat(api.nextCid("to", "5125559876").statusCode()).isEqualTo(200);
+    api.awaitHistoryWritten();
+    allocation("5125550100", "7135551234", "retention", "pool", Instant.now().minusSeconds(5), Instant.now());
+    allocation("5125550100", "7135551234", "sales", "area_code", Instant.now().minusSeconds(120), Instant.now());
+
+    JsonObject body = ok("/api/charts/campaigns");
+
+    assertThat(body.getJsonArray("items")).containsExactly(
+      load("sales", 3, 3, 0),
+      load("retention", 1, 3, 1),
+      new JsonObject().put("campaign", null).put("live_calls", 1L).put("allocations_last_minute", 1L)
+        .put("not_local_last_minute", 0L));
+    assertThat(Instant.parse(body.getString("at"))).isCloseTo(Instant.now(), within(5, ChronoUnit.SECONDS));
+  }
+
+  private static JsonObject load(String campaign, long live, long lastMinute, long notLocal) {
+    return new JsonObject().put("campaign", campaign).put("live_calls", live).put("allocations_last_minute", lastMinute)
+      .put("not_local_last_minute", notLocal);
   }
 
   @Test

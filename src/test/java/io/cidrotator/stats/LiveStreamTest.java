@@ -47,11 +47,20 @@ class LiveStreamTest {
     client.close().await();
   }
 
-  /** An open stream: the response and the events read so far, as {name, data}. */
+  /**
+   * An open stream: the response and the events read so far, as {name, data}. The events before the first stats are
+   * the ones the server sent first, from before the stream opened ({@link #backfill()}).
+   */
   private record Stream(HttpClientResponse response, List<JsonObject> events) {
 
+    List<JsonObject> backfill() {
+      return events.stream().takeWhile(e -> !e.getString("event").equals("stats")).toList();
+    }
+
+    /** The first event named {@code name} (of {@code callerId} unless null) since the stream opened. */
     Optional<JsonObject> find(String name, String callerId) {
       return events.stream()
+        .dropWhile(e -> !e.getString("event").equals("stats"))
         .filter(e -> e.getString("event").equals(name))
         .map(e -> e.getJsonObject("data"))
         .filter(data -> callerId == null || callerId.equals(data.getString("caller_id")))
@@ -145,6 +154,30 @@ class LiveStreamTest {
     assertThat(release.getString("at")).isNotBlank();
   }
 
+  /** A dashboard opened between calls is not empty: the stream starts with what this server did last, in order. */
+  @Test
+  void aNewStreamStartsWithTheLastEventsThisServerPublished() {
+    api.server().seed(TestServer.numbers("512", 1));
+    String callerId = api.allocate("5125551234");
+    api.release(callerId);
+    // Published with the allocators' next batch (every 100 ms): once a stream has the release, live or first thing,
+    // every router's recent events have it.
+    Stream first = open(RoleTokens.bearer("ann"));
+    api.poll(() -> first.events().stream().anyMatch(e -> e.getString("event").equals("release")
+      && callerId.equals(e.getJsonObject("data").getString("caller_id"))), seen -> seen, Duration.ofSeconds(5));
+
+    Stream second = open(RoleTokens.bearer("ann"));
+    api.poll(() -> second.find("stats", null), Optional::isPresent, Duration.ofSeconds(5));
+
+    List<JsonObject> backfill = second.backfill();
+    assertThat(backfill).hasSizeLessThanOrEqualTo(200);
+    List<String> last = backfill.subList(Math.max(0, backfill.size() - 2), backfill.size()).stream()
+      .map(e -> e.getString("event") + " " + e.getJsonObject("data").getString("caller_id"))
+      .toList();
+    assertThat(last).containsExactly("allocation " + callerId, "release " + callerId);
+    assertThat(backfill.get(backfill.size() - 1).getJsonObject("data").getString("outcome")).isEqualTo("released");
+  }
+
   @Test
   void aBurstBeyondTheFeedBudgetIsDroppedAndCountedInTheNextStats() {
     int burst = 150;
@@ -168,7 +201,8 @@ class LiveStreamTest {
   }
 
   private static long feedEvents(Stream stream) {
-    return stream.events().stream().filter(e -> !e.getString("event").equals("stats")).count();
+    return stream.events().stream().filter(e -> !e.getString("event").equals("stats")).count()
+      - stream.backfill().size();
   }
 
   private static long dropped(Stream stream) {

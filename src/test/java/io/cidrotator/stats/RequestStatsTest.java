@@ -23,6 +23,7 @@ class RequestStatsTest {
     JsonObject lastMinute = stats.lastMinute(MINUTE + 60_000 + 30_000);
 
     assertThat(lastMinute.getLong("allocations_per_minute")).isEqualTo(100);
+    assertThat(lastMinute.getString("minute")).isEqualTo(java.time.Instant.ofEpochMilli(MINUTE).toString());
     assertThat(lastMinute.getJsonObject("outcomes_last_minute")).isEqualTo(new JsonObject()
       .put("ok", 100L).put("unavailable", 1L).put("rate_limited", 0L).put("bad_request", 0L));
     assertThat(lastMinute.getDouble("p50_ms")).isBetween(50.0, 50.0 * 1.25);
