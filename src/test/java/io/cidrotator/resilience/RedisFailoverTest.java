@@ -4,7 +4,9 @@ import io.cidrotator.Poll;
 import io.cidrotator.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,8 +125,8 @@ class RedisFailoverTest {
 
     Outcome outcome = failOver(() -> { });
 
-    System.out.printf("Sentinel failover under load: first allocation %d ms after the kill; %s%n",
-      outcome.failoverMs, outcome.summary);
+    System.out.printf("Sentinel failover under load: first allocation %d ms after the kill; %s; the Sentinels: %s%n",
+      outcome.failoverMs, outcome.summary, elections());
     assertThat(outcome.failoverMs).as("ms from the master's kill to the first allocation answered").isLessThan(15_000);
   }
 
@@ -175,9 +179,14 @@ class RedisFailoverTest {
     await(Duration.ofSeconds(30), "an allocation answered after the kill",
       () -> load.firstAnsweredAfter(killedAt) > 0);
     long failoverMs = (load.firstAnsweredAfter(killedAt) - killedAt) / 1_000_000;
-    // On until every cap is spent (each allocation then answers 503 all_capped), or 25 s.
-    await(Duration.ofSeconds(40), "every number at its daily cap",
-      () -> load.capped.get() >= 50 || System.nanoTime() - killedAt > 25_000_000_000L);
+    // On until every cap is spent: allocations then answer 503 "at its hourly or daily cap", nothing being live.
+    // A number left reserved after its call's release (a lost release) never gets there.
+    try {
+      await(Duration.ofSeconds(60), "every number at its daily cap", () -> load.capped.get() >= 50);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + load.calls.size() + " allocations answered; reserved now: "
+        + promoted.command("ZRANGE {cr}:r:default 0 -1 WITHSCORES") + "; releases answered: " + load.releases, e);
+    }
     load.stop().await();
 
     Map<String, List<Call>> byNumber = new HashMap<>();
@@ -201,13 +210,10 @@ class RedisFailoverTest {
       unreplicated, overlaps, overCap);
     assertThat(overlaps).as("numbers handed to a call while an earlier call held them").isZero();
     assertThat(overCap).as("allocations beyond a number's daily cap").isZero();
-    // How much of the caps the load could use: all of it but the allocations in flight at the kill, unless numbers
-    // stay reserved after the failover (reported, not asserted: 1 run in about 8 answered 905 of 1,000, the numbers
-    // of the calls live across the failover apparently still reserved 25 s after the kill; under investigation).
-    if (load.calls.size() < NUMBERS * DAILY_CAP - 2 * WORKERS) {
-      System.out.printf("LOW: %d allocations answered of the %d the caps allow%n", load.calls.size(),
-        NUMBERS * DAILY_CAP);
-    }
+    // The caps' whole capacity was answered, but the allocations in flight at the kill: counted on the master that
+    // died, or on the new one while their answer was lost with the connection.
+    assertThat(load.calls.size()).as("allocations answered of the %d the caps allow", NUMBERS * DAILY_CAP)
+      .isGreaterThanOrEqualTo(NUMBERS * DAILY_CAP - 2 * WORKERS);
     assertThat(logLines("reconciled")).as("the nodes' logs: the new master reconciled with the history").isNotEmpty();
 
     Set<String> answered = new HashSet<>();
@@ -223,6 +229,25 @@ class RedisFailoverTest {
     return new Outcome(failoverMs, String.format("%d allocations answered (%d before the kill), %d "
         + "answers 'all capped' at the end, 0 double-booked, 0 over a cap, %d history rows; %s", load.calls.size(),
       answeredBeforeKill, load.capped.get(), rows.size(), logLines("written from memory", "reconciled")));
+  }
+
+  /**
+   * How the Sentinels' election went: a split vote (each voted for itself) is retried after twice their
+   * failover-timeout, which the failover time then shows.
+   */
+  private static String elections() {
+    try {
+      long tries = 0;
+      long elected = 0;
+      for (int i = 1; i <= 3; i++) {
+        List<String> lines = Files.readAllLines(Path.of("target", "redis-sentinel-" + i + ".log"));
+        tries += lines.stream().filter(line -> line.contains("+try-failover")).count();
+        elected += lines.stream().filter(line -> line.contains("+elected-leader")).count();
+      }
+      return tries + " tried to lead the failover, " + elected + " elected";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The lines of the nodes' logs that hold any of {@code words}, without their time and thread. */
@@ -250,6 +275,8 @@ class RedisFailoverTest {
 
     final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
     final AtomicInteger capped = new AtomicInteger();
+    /** The answers to the releases, by status and body: what a failing run reports. */
+    final Map<String, Integer> releases = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong uids = new AtomicLong();
     /** Starts {@code count} more dialers, each placing one call that stays live across the failover. */
@@ -317,6 +344,8 @@ class RedisFailoverTest {
             calls.add(new Call(answer.getString("caller_id"), answer.getString("reservation"), askedAt, answeredAt,
               System.nanoTime()));
             return http.get(node.port, "127.0.0.1", "/release").addQueryParam("uid", uid).timeout(5000).send()
+              .andThen(ar -> releases.merge(ar.succeeded() ? outcome(ar.result()) : ar.cause().toString(), 1,
+                Integer::sum))
               .<Void>mapEmpty();
           });
         })
@@ -327,6 +356,13 @@ class RedisFailoverTest {
             after.run();
           }
         });
+    }
+
+    /** A release's status and detail (its number left out, so that answers count together). */
+    private static String outcome(HttpResponse<Buffer> response) {
+      String body = response.bodyAsString();
+      return response.statusCode() + (body != null && body.contains("\"detail\"")
+        ? " " + new JsonObject(body).getString("detail") : "");
     }
 
     private Future<Void> pause(long ms) {

@@ -41,13 +41,17 @@ final class RedisProcess implements AutoCloseable {
     return start(name, port, lines, false);
   }
 
-  /** A Sentinel watching the master {@code masterName} at {@code masterPort}: down after 1 s, quorum 2. */
+  /**
+   * A Sentinel watching the master {@code masterName} at {@code masterPort}: down after 1 s, quorum 2. A split vote
+   * (the Sentinels started the election together, each voted for itself) is retried after twice the failover
+   * timeout: 3 s keeps that retry within the test's bound on the failover time.
+   */
   static RedisProcess sentinel(String name, String masterName, int masterPort) {
     int port = EmbeddedServices.freePort();
     return start(name, port, List.of("port " + port, "bind 127.0.0.1",
       "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 2",
       "sentinel down-after-milliseconds " + masterName + " 1000",
-      "sentinel failover-timeout " + masterName + " 10000",
+      "sentinel failover-timeout " + masterName + " 3000",
       "sentinel parallel-syncs " + masterName + " 1"), true);
   }
 
