@@ -9,6 +9,7 @@ import {
 import { initNumbers, loadNumbers } from './numbers.js';
 import { initReservations, loadReservations } from './reservations.js';
 import { initPools, loadPools } from './pools.js';
+import { initHistory } from './history.js';
 
 const VIEWS = ['overview', 'numbers', 'reservations', 'pools'];
 const LOADERS = { overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools };
@@ -144,6 +145,7 @@ function start() {
   initNumbers(notice);
   initReservations(notice);
   initPools(notice);
+  initHistory(notice);
   whenExpired((message) => leave(message));
   $('login-form').addEventListener('submit', submitLogin);
   $('logout').addEventListener('click', () => { logout(); leave('You are signed out.'); });

@@ -5,6 +5,7 @@ import io.cidrotator.callerid.CallerIds;
 import io.cidrotator.csv.CsvTransfer;
 import io.cidrotator.health.DatabasePing;
 import io.cidrotator.history.Charts;
+import io.cidrotator.history.HistoryExport;
 import io.cidrotator.history.HistoryWriter;
 import io.cidrotator.inventory.Inventory;
 import io.cidrotator.inventory.InventorySync;
@@ -84,6 +85,7 @@ public final class AdminVerticle extends VerticleBase {
       new Pools(pg, redis, sync),
       new CsvTransfer(vertx, pg, sync),
       new Charts(pg, redis, config),
+      new HistoryExport(pg, config.timezone()),
       new Audit(pg),
       new DatabasePing(pg, history),
       history);

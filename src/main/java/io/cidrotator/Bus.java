@@ -42,6 +42,8 @@ public final class Bus {
   public static final String HISTORY_WRITTEN = "cidrotator.history.written";
   /** The history writer's state: entries waiting in the history stream, batches written. */
   public static final String HISTORY_STATUS = "cidrotator.history.status";
+  /** A page of the allocation history as CSV, for GET /api/history/export. */
+  public static final String HISTORY_EXPORT_PAGE = "cidrotator.history.export-page";
   /** Published: every HistoryBatch the allocators gather (AllocatorHistory), for the open /api/live streams. */
   public static final String FEED = "cidrotator.history.feed";
 

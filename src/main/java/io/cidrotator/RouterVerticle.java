@@ -15,6 +15,7 @@ import io.cidrotator.dialer.DialerRoutes;
 import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
+import io.cidrotator.history.HistoryExportRoutes;
 import io.cidrotator.http.ApiErrors;
 import io.cidrotator.http.RequestGate;
 import io.cidrotator.http.SlowClients;
@@ -89,6 +90,7 @@ public final class RouterVerticle extends VerticleBase {
       new CsvRoutes(vertx, access),
       new CallerIdRoutes(vertx, access),
       new ChartRoutes(vertx, access),
+      new HistoryExportRoutes(vertx, access),
       new AuditRoutes(vertx, access),
       new PoolRoutes(vertx, access),
       new InventoryRoutes(vertx, access),

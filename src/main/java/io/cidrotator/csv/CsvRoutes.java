@@ -1,17 +1,16 @@
 package io.cidrotator.csv;
 
 import io.cidrotator.auth.Access;
+import io.cidrotator.http.CsvDownload;
 import io.cidrotator.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.Router;
@@ -109,53 +108,14 @@ public final class CsvRoutes implements Routes {
     return new HttpException(413, "body: the file is over " + MAX_BODY / (1024 * 1024) + " MB; split it");
   }
 
-  /**
-   * Pages of 2,000 numbers, each written once the previous one left the write queue. The first page is
-   * fetched before anything is sent, so a failure then is still a JSON error; a later one cuts the
-   * connection, which the client sees as a truncated download instead of a short file.
-   */
+  /** Pages of 2,000 numbers, in caller_id order. */
   private void export(RoutingContext ctx) {
-    HttpServerResponse response = ctx.response();
-    csv.exportPage("", EXPORT_PAGE)
-      .compose(first -> {
-        response.putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=caller-ids.csv")
-          .setChunked(true);
-        return writeFrom(response, first);
-      })
-      .compose(v -> response.end())
-      .onFailure(e -> {
-        if (response.headWritten()) {
-          LOG.warn("CSV export cut short: {}", e.getMessage());
-          ctx.request().connection().close();
-        } else {
-          ctx.fail(e);
-        }
-      });
+    CsvDownload.send(ctx, "caller-ids.csv", exportPage(""));
   }
 
-  private Future<Void> writeFrom(HttpServerResponse response, CsvClient.Page page) {
-    response.write(page.csv());
-    if (page.last() == null) {
-      return Future.succeededFuture();
-    }
-    return drained(response)
-      .compose(v -> csv.exportPage(page.last(), EXPORT_PAGE))
-      .compose(next -> writeFrom(response, next));
-  }
-
-  /** Completes once {@code response} can take more; fails when the client went away meanwhile. */
-  private static Future<Void> drained(HttpServerResponse response) {
-    if (response.closed()) {
-      return Future.failedFuture("the client closed the connection");
-    }
-    if (!response.writeQueueFull()) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> ready = Promise.promise();
-    response.drainHandler(v -> ready.tryComplete());
-    response.closeHandler(v -> ready.tryFail("the client closed the connection"));
-    return ready.future();
+  private Future<CsvDownload.Page> exportPage(String after) {
+    return csv.exportPage(after, EXPORT_PAGE)
+      .map(page -> new CsvDownload.Page(page.csv(), page.last() == null ? null : () -> exportPage(page.last())));
   }
 
   /**

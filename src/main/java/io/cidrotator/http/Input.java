@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 
@@ -145,6 +147,21 @@ public final class Input {
   public static int integer(String name, String raw, int fallback, int min, int max) {
     Integer value = integer(name, raw, min, max);
     return value == null ? fallback : value;
+  }
+
+  /** A date as YYYY-MM-DD (a real one: no February 30); null when absent or empty. */
+  public static LocalDate date(String name, String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    if (raw.matches("\\d{4}-\\d{2}-\\d{2}")) {
+      try {
+        return LocalDate.parse(raw);
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+    }
+    throw new HttpException(400, name + ": must be a date as YYYY-MM-DD, got '" + raw + "'");
   }
 
   /** A positive integer JSON field; null when absent or null (which means "the default"). */

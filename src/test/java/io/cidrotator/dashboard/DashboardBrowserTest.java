@@ -557,6 +557,32 @@ class DashboardBrowserTest {
     assertThat(token()).isNull();
   }
 
+  @Test
+  void theHistoryExportCardDownloadsTheAllocationsOfTheChosenDays() {
+    server.seed(TestServer.numbers("512", 1));
+    allocateAndRelease("5125559876", "export-test");
+    server.awaitHistoryWritten();
+    String today = java.time.LocalDate.now(server.config.timezone()).toString();
+    login(ADMIN, ADMIN_PASSWORD);
+    assertThat(driver.findElement(By.id("history-from")).getAttribute("value"))
+      .matches("\\d{4}-\\d{2}-\\d{2}")
+      .isEqualTo(driver.findElement(By.id("history-to")).getAttribute("value"));
+
+    // The server's day in TIMEZONE, which may not be the browser's own around midnight.
+    for (String id : List.of("history-from", "history-to")) {
+      driver.executeScript("arguments[0].value = arguments[1];", driver.findElement(By.id(id)), today);
+    }
+    driver.findElement(By.id("history-export")).click();
+
+    String name = "history-" + today + "-to-" + today + ".csv";
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "History exported as " + name));
+    Path exported = downloads.resolve(name);
+    wait.until(d -> Files.exists(exported) && readString(exported).contains("5125559876"));
+    assertThat(readString(exported)).startsWith("allocation_id,allocated_at,released_at,caller_id,destination,")
+      .contains(",5125550100,5125559876,512,default,export-test,");
+    screenshot("history-export");
+  }
+
   private static void createPool(JsonObject pool) {
     assertThat(server.http.post("/api/pools").putHeader("Authorization", server.bearer()).sendJsonObject(pool).await()
       .statusCode()).isEqualTo(201);

@@ -1,0 +1,50 @@
+// Overview: the allocation history of a range of days, downloaded as CSV.
+
+import { $, el } from './dom.js';
+import { call, query, ApiError } from './api.js';
+
+let notify = () => {};
+
+export function initHistory(notice) {
+  notify = notice;
+  const today = localDate(new Date());
+  $('history-from').value = today;
+  $('history-to').value = today;
+  $('history-export-form').addEventListener('submit', exportHistory);
+}
+
+/** YYYY-MM-DD of the browser's own day (toISOString would give UTC's). */
+function localDate(d) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The file name the server gave (Content-Disposition), else one made of the days. */
+function filename(response, from, to) {
+  const match = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '');
+  return match ? match[1] : `history-${from}-to-${to}.csv`;
+}
+
+/** Fetched with the header (a plain link could not send it), then saved through a Blob URL. */
+async function exportHistory(e) {
+  e.preventDefault();
+  const from = $('history-from').value;
+  const to = $('history-to').value;
+  const button = $('history-export');
+  button.disabled = true;
+  try {
+    const response = await call('GET', `/api/history/export${query({ from, to })}`);
+    const name = filename(response, from, to);
+    const url = URL.createObjectURL(await response.blob());
+    const a = el('a', { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    notify(`History exported as ${name}.`);
+  } catch (err) {
+    notify(`History export failed: ${err instanceof ApiError ? err.message : err}`, true);
+  } finally {
+    button.disabled = false;
+  }
+}
