@@ -32,6 +32,16 @@ export function $(id) {
   return document.getElementById(id);
 }
 
+/** Saves {@code blob} as the file {@code name}, through a Blob URL (the API's downloads need the bearer header). */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Replaces every child of {@code node}. */
 export function fill(node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));

@@ -1,6 +1,6 @@
 // Overview: the allocation history of a range of days, downloaded as CSV.
 
-import { $, el } from './dom.js';
+import { $, download } from './dom.js';
 import { call, query, ApiError } from './api.js';
 
 let notify = () => {};
@@ -25,7 +25,7 @@ function filename(response, from, to) {
   return match ? match[1] : `history-${from}-to-${to}.csv`;
 }
 
-/** Fetched with the header (a plain link could not send it), then saved through a Blob URL. */
+/** Fetched with the header (a plain link could not send it). */
 async function exportHistory(e) {
   e.preventDefault();
   const from = $('history-from').value;
@@ -35,12 +35,7 @@ async function exportHistory(e) {
   try {
     const response = await call('GET', `/api/history/export${query({ from, to })}`);
     const name = filename(response, from, to);
-    const url = URL.createObjectURL(await response.blob());
-    const a = el('a', { href: url, download: name, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(await response.blob(), name);
     notify(`History exported as ${name}.`);
   } catch (err) {
     notify(`History export failed: ${err instanceof ApiError ? err.message : err}`, true);

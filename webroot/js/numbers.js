@@ -1,6 +1,6 @@
 // Numbers: server-side paged table, filters, inline activate/deactivate, caps, detail, CSV import/export.
 
-import { $, el, fill, time, orDash } from './dom.js';
+import { $, el, fill, time, orDash, download } from './dom.js';
 import { getJson, sendJson, call, query, isAdmin, authHeader, ApiError } from './api.js';
 
 const SIZE = 25;
@@ -214,16 +214,10 @@ function showImport(r) {
   fill($('import-result'), parts);
 }
 
-/** Fetched with the header (a plain link could not send it), then saved through a Blob URL. */
+/** Fetched with the header (a plain link could not send it). */
 async function exportCsv() {
   try {
-    const blob = await (await call('GET', '/api/caller-ids/export')).blob();
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: 'caller-ids.csv', hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(await (await call('GET', '/api/caller-ids/export')).blob(), 'caller-ids.csv');
     notify('Export downloaded as caller-ids.csv.');
   } catch (e) {
     notify(`Export failed: ${e instanceof ApiError ? e.message : e}`, true);
