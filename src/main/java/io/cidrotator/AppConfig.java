@@ -241,6 +241,11 @@ public record AppConfig(
     if (redisHost == null && redisSentinels.isEmpty()) {
       throw new IllegalArgumentException("REDIS_HOST: not set (the embedded dev mode is started by scripts/run)");
     }
+    // Vert.x would share one listening socket between the two servers, handing each connection to either.
+    if (agiPort != 0 && agiPort == apiPort) {
+      throw new IllegalArgumentException("AGI_PORT: " + agiPort + " is API_PORT too; FastAGI needs a port of its own "
+        + "(0 turns it off)");
+    }
     if (!redisSentinels.isEmpty() && redisDb != 0) {
       throw new IllegalArgumentException("REDIS_DB: must be 0 with REDIS_SENTINELS (Sentinel gives the master's "
         + "address only)");

@@ -295,6 +295,8 @@ class AppConfigTest {
     assertThat(config.agiPort()).isEqualTo(4573);
     assertThat(config.agiSessionTimeoutMs()).isEqualTo(3000);
     assertThat(AppConfig.from(minimal().put("AGI_PORT", "0")).agiPort()).as("0 turns it off").isZero();
+    assertThatThrownBy(() -> AppConfig.from(minimal().put("API_PORT", "4573")))
+      .hasMessage("AGI_PORT: 4573 is API_PORT too; FastAGI needs a port of its own (0 turns it off)");
     assertThatThrownBy(() -> AppConfig.from(minimal().put("AGI_SESSION_TIMEOUT_MS", "0")))
       .hasMessage("AGI_SESSION_TIMEOUT_MS: must be between 100 and 60000, got 0");
   }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -131,13 +133,23 @@ public final class EmbeddedServices {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * A port free now, and never one this JVM was given before: the system may hand the same ephemeral port to two
+   * calls in a row, and a server given it for API_PORT and AGI_PORT would share one socket between them.
+   */
+  public static synchronized int freePort() {
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        if (GIVEN.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
+
+  private static final Set<Integer> GIVEN = new HashSet<>();
 
   private static void close(EmbeddedPostgres pg) {
     try {

@@ -46,9 +46,11 @@ public final class TestServer implements AutoCloseable {
   private TestServer(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
     this.config = config;
+    // A request the server never answers fails after the idle timeout instead of hanging the build.
     this.http = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
-      .setDefaultPort(config.apiPort()));
+      .setDefaultPort(config.apiPort())
+      .setIdleTimeout(120));
     this.sql = sql(vertx, config);
     this.redis = Redis.createClient(vertx, config.redisConnectionString());
   }
