@@ -160,22 +160,25 @@ class LiveStreamTest {
     api.server().seed(TestServer.numbers("512", 1));
     String callerId = api.allocate("5125551234");
     api.release(callerId);
-    // Published with the allocators' next batch (every 100 ms): once a stream has the release, live or first thing,
-    // every router's recent events have it.
-    Stream first = open(RoleTokens.bearer("ann"));
-    api.poll(() -> first.events().stream().anyMatch(e -> e.getString("event").equals("release")
-      && callerId.equals(e.getJsonObject("data").getString("caller_id"))), seen -> seen, Duration.ofSeconds(5));
 
-    Stream second = open(RoleTokens.bearer("ann"));
-    api.poll(() -> second.find("stats", null), Optional::isPresent, Duration.ofSeconds(5));
+    // Published with the allocators' next batch (every 100 ms), to every router: a stream opened meanwhile may not
+    // start with them yet.
+    List<JsonObject> backfill = api.poll(() -> {
+      Stream stream = open(RoleTokens.bearer("ann"));
+      api.poll(() -> stream.find("stats", null), Optional::isPresent, Duration.ofSeconds(5));
+      stream.response().request().connection().close();
+      return stream.backfill();
+    }, events -> names(events).contains("release " + callerId), Duration.ofSeconds(5));
 
-    List<JsonObject> backfill = second.backfill();
     assertThat(backfill).hasSizeLessThanOrEqualTo(200);
-    List<String> last = backfill.subList(Math.max(0, backfill.size() - 2), backfill.size()).stream()
-      .map(e -> e.getString("event") + " " + e.getJsonObject("data").getString("caller_id"))
+    // Each allocator publishes its own batches: a release may come before the allocation it ends.
+    assertThat(names(backfill)).contains("allocation " + callerId, "release " + callerId)
+      .allMatch(name -> name.startsWith("allocation ") || name.startsWith("release "));
+  }
+
+  private static List<String> names(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("event") + " " + e.getJsonObject("data").getString("caller_id"))
       .toList();
-    assertThat(last).containsExactly("allocation " + callerId, "release " + callerId);
-    assertThat(backfill.get(backfill.size() - 1).getJsonObject("data").getString("outcome")).isEqualTo("released");
   }
 
   @Test
