@@ -9,7 +9,8 @@
 -- Java: io.cidrotator.redis.SyncScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
--- ARGV[5]  day window end   ARGV[6] 'merge' | '' (the history is merged into numbers the index holds)
+-- ARGV[5]  day window end   ARGV[6] '' or, in a merge (the history is merged into numbers the index holds), the run
+--          id of the server being reconciled
 -- ARGV[7..] groups of 23: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never),
 --           then what the history says (all '' for nothing to restore): uses this hour, uses today, and the live
@@ -17,9 +18,14 @@
 --           expires at (ms), tier, callkey, uid, how long (ms) the call keys live,
 --           then the latest allocation within the longest TTL ('' for none; read in a merge only): its id, when it
 --           was made (ms), '1' | '0' (it ended)
--- Reply: number of numbers written
+-- Reply: number of numbers written; -1 in a merge for a server already made whole (another node's reconciliation
+--        marked it, and allocations and releases have moved on since this one read the history: merging it now
+--        could bring back a reservation ended meanwhile): nothing written
 use_clock(ARGV[1], 2)
-local merge = ARGV[6] == 'merge'
+local merge = ARGV[6] ~= ''
+if merge and redis.call('GET', K.ORIGIN) == ARGV[6] then
+  return -1
+end
 
 -- The live reservation the history gives the number of the group at i.
 local function reserve_from_history(i, cid, pool, key)

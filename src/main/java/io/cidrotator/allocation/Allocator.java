@@ -256,8 +256,15 @@ public final class Allocator implements Bus.Handlers {
     return new Bus.Failure(503, "Redis is unavailable: the release is kept and applied when Redis is back");
   }
 
-  /** Applies a release kept while Redis was unreachable, asked at {@code askedAt}. */
+  /**
+   * Applies a release kept while Redis was unreachable, asked at {@code askedAt}; not before Redis is known
+   * reconciled: the reconciliation may bring back the reservation it ends (and a merge still running on another
+   * node must find the index as the history left it).
+   */
   private Future<KeptReleases.Applied> applyKept(ReleaseRequest request, long askedAt) {
+    if (!redis.reconciled()) {
+      return Future.succeededFuture(KeptReleases.Applied.REDIS_DOWN);
+    }
     long now = System.currentTimeMillis();
     ReleaseScript.Args args = new ReleaseScript.Args(request.callerId(), now, windowsAt(now), request.reservation(),
       request.callKey(), request.uid(), request.end(), config.historyBufferSize(), askedAt);

@@ -27,7 +27,7 @@ final class KeptReleases {
   private static final long RETRY_MS = 1000;
   static final long GIVE_UP_MS = 5 * 60_000;
 
-  /** What applying one release did. */
+  /** What applying one release did: REDIS_DOWN also when Redis is back but not reconciled yet (tried again later). */
   enum Applied { DONE, NOT_YET, REDIS_DOWN }
 
   private final Vertx vertx;

@@ -146,26 +146,37 @@ public final class InventorySync {
           .compose(rows -> {
             List<String> numbers = new ArrayList<>(rows.size());
             rows.forEach(row -> numbers.add(row.getString("caller_id")));
-            return merge(numbers, 0, rebuild).map(numbers.size());
+            return merge(numbers, 0, rebuild, server.runId()).map(whole -> whole ? numbers.size() : -1);
           });
       })
-      .compose(count -> Origin.mark(redis, server)
-        .onSuccess(v -> LOG.warn("Redis is another server than before (a failover, or a restart from its files): "
-          + "reconciled {} recently used caller-IDs with the history in PostgreSQL in {} ms", count,
-          (System.nanoTime() - started) / 1_000_000)))
-      .mapEmpty();
+      .compose(count -> {
+        if (count < 0) {
+          LOG.info("Redis is another server than before: another node reconciled it first; this node's "
+            + "reconciliation stopped there");
+          return Future.succeededFuture();
+        }
+        return Origin.mark(redis, server)
+          .onSuccess(v -> LOG.warn("Redis is another server than before (a failover, or a restart from its files): "
+            + "reconciled {} recently used caller-IDs with the history in PostgreSQL in {} ms", count,
+            (System.nanoTime() - started) / 1_000_000));
+      });
   }
 
-  /** Merges the history of {@code numbers} from {@code from} on into the index, a page at a time. */
-  private Future<Void> merge(List<String> numbers, int from, Rebuild rebuild) {
+  /**
+   * Merges the history of {@code numbers} from {@code from} on into the index of the server {@code runId}, a page at
+   * a time; succeeds with false when another node's reconciliation made that server whole first (each page checks,
+   * in its script: from then on allocations and releases move on, and a history read before them is stale).
+   */
+  private Future<Boolean> merge(List<String> numbers, int from, Rebuild rebuild, String runId) {
     if (from >= numbers.size()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
     List<String> page = numbers.subList(from, Math.min(from + PAGE, numbers.size()));
     return pg.preparedQuery(InventorySql.RECONCILE_NUMBERS)
       .execute(Tuple.of(rebuild.hourStart(), rebuild.dayStart(), rebuild.liveSince(), page.toArray(new String[0])))
-      .compose(rows -> writeRows(rows, rebuild, true))
-      .compose(v -> merge(numbers, from + PAGE, rebuild));
+      .compose(rows -> writeRows(rows, rebuild, runId))
+      .compose(written -> written == SyncScript.ALREADY_WHOLE ? Future.succeededFuture(false)
+        : merge(numbers, from + PAGE, rebuild, runId));
   }
 
   /**
@@ -239,7 +250,7 @@ public final class InventorySync {
         return Future.succeededFuture(loaded);
       }
       String last = lastCallerId(rows);
-      return writeRows(rows, rebuild, false)
+      return writeRows(rows, rebuild, null)
         .compose(v -> rows.size() < PAGE
           ? Future.succeededFuture(loaded + rows.size())
           : loadFrom(pool, last, loaded + rows.size(), rebuild));
@@ -284,11 +295,12 @@ public final class InventorySync {
         .execute()
         .compose(v -> tx.preparedQuery(InventorySql.NUMBERS_FOR_SYNC)
           .execute(Tuple.of(callerIds.toArray(new String[0])))))
-      .compose(rows -> writeRows(rows, null, false))));
+      .compose(rows -> writeRows(rows, null, null).<Void>mapEmpty())));
   }
 
   /** {@code merge}: the rows' history is merged into numbers the index holds ({@link #reconcile}). */
-  private Future<Void> writeRows(RowSet<Row> rows, Rebuild rebuild, boolean merge) {
+  /** Writes {@code rows} to Redis; {@code mergeFor} as {@link SyncScript.Args#mergeFor()}. Succeeds as the script. */
+  private Future<Integer> writeRows(RowSet<Row> rows, Rebuild rebuild, String mergeFor) {
     long now = rebuild == null ? System.currentTimeMillis() : rebuild.now();
     CapWindows windows = rebuild == null ? CapWindows.at(now, config.timezone()) : rebuild.windows();
     List<SyncScript.Number> numbers = new ArrayList<>(rows.size());
@@ -305,8 +317,7 @@ public final class InventorySync {
         hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
         row.getBoolean("is_active"), lastUsed, restore));
     }
-    return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers, merge))
-      .mapEmpty();
+    return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers, mergeFor));
   }
 
   /**
@@ -340,7 +351,8 @@ public final class InventorySync {
   public Future<Void> writeNumber(String callerId) {
     return unlessIndexLost(() -> inTurn(() -> pg.preparedQuery(InventorySql.NUMBER_FOR_SYNC)
       .execute(Tuple.of(callerId))
-      .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : writeRows(rows, null, false))));
+      .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+        : writeRows(rows, null, null).<Void>mapEmpty())));
   }
 
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */

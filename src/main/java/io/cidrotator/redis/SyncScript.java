@@ -14,6 +14,8 @@ import static io.cidrotator.redis.ScriptReplies.orEmpty;
  */
 public final class SyncScript {
 
+  /** What a merge answers when another node's reconciliation already made its server whole. */
+  public static final int ALREADY_WHOLE = -1;
   public static final LuaScript LUA = LuaScript.load("sync");
   /** The arguments of one number. */
   private static final int FIELDS = 23;
@@ -38,7 +40,7 @@ public final class SyncScript {
   /**
    * A number's use in the current cap windows and its live reservation (null when none), from the allocation
    * history: applied when the index does not hold the number (Redis lost it), which is when the history is the
-   * best there is, and merged in a {@link Args#merge() merge}. (Otherwise, where the index holds it, Redis is ahead
+   * best there is, and merged in a {@link Args#mergeFor() merge}. (Otherwise, where the index holds it, Redis is ahead
    * of the history and keeps its own.)
    */
   public record Restore(int usesThisHour, int usesToday, Reservation reservation, Latest latest) {
@@ -65,20 +67,21 @@ public final class SyncScript {
   }
 
   /**
-   * {@code merge}: the index came from another server (a failover, a restart from a snapshot); each restore is
-   * merged into a number the index holds too: the higher counts, the later live reservation.
+   * {@code mergeFor}: the run id of the server being reconciled, when the index came from another server (a failover,
+   * a restart from a snapshot); each restore is then merged into a number the index holds too: the higher counts,
+   * the later live reservation. Null: no merge.
    */
-  public record Args(long now, CapWindows windows, List<Number> numbers, boolean merge) {
+  public record Args(long now, CapWindows windows, List<Number> numbers, String mergeFor) {
 
     public Args(long now, CapWindows windows, List<Number> numbers) {
-      this(now, windows, numbers, false);
+      this(now, windows, numbers, null);
     }
 
     List<String> argv() {
       List<String> argv = new ArrayList<>(6 + numbers.size() * FIELDS);
       argv.add(Long.toString(now));
       argv.addAll(windows.argv());
-      argv.add(merge ? "merge" : "");
+      argv.add(mergeFor == null ? "" : mergeFor);
       for (Number n : numbers) {
         argv.add(n.callerId());
         argv.add(n.pool());
@@ -115,6 +118,10 @@ public final class SyncScript {
   }
 
   /** Succeeds with how many numbers were written. */
+  /**
+   * How many numbers were written; {@link #ALREADY_WHOLE} for a merge whose server another node's reconciliation
+   * already made whole (nothing written).
+   */
   public static Future<Integer> run(ScriptRunner redis, Args args) {
     return redis.run(LUA, args.argv()).map(reply -> reply.toInteger());
   }

@@ -152,18 +152,22 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
 
   /** Syncs {@code number} at T0 with what its history says ({@code restore}: for an index that lost it). */
   int syncRestoring(NumberRow number, SyncScript.Restore restore) {
-    return syncWithHistory(number, restore, false);
+    return syncWithHistory(number, restore, null);
   }
 
   /**
    * Syncs {@code number} at T0 with what its history says, merged into the index's own state (the index came from
    * another server: a failover); returns how many sync.lua wrote.
    */
+  /** A merge for the server whose run id is {@link #SERVER}. */
   int syncMerging(NumberRow number, SyncScript.Restore restore) {
-    return syncWithHistory(number, restore, true);
+    return syncWithHistory(number, restore, SERVER);
   }
 
-  private int syncWithHistory(NumberRow number, SyncScript.Restore restore, boolean merge) {
+  /** The run id the merges of {@link #syncMerging} name. */
+  static final String SERVER = "0123456789abcdef0123456789abcdef01234567";
+
+  private int syncWithHistory(NumberRow number, SyncScript.Restore restore, String merge) {
     SyncScript.Number row = number.toSync();
     SyncScript.Number restoring = new SyncScript.Number(row.callerId(), row.pool(), row.areaCode(), row.carrier(),
       row.hourlyLimit(), row.dailyLimit(), row.active(), row.lastUsedMs(), restore);

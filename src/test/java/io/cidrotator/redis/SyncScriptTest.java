@@ -3,6 +3,8 @@ package io.cidrotator.redis;
 import io.cidrotator.dialer.CallEnd;
 import io.cidrotator.redis.AllocateScript.Allocated;
 import io.cidrotator.redis.AllocateScript.Refusal;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -138,6 +140,25 @@ class SyncScriptTest {
   }
 
   // A merge: the index came from another server (a failover) and may lack the last writes of the one before
+
+  /**
+   * Two nodes reconcile the same new master: once one of them marked it whole, allocations and releases move on, and
+   * the other's merge (its history read before they did) must not bring back a reservation ended meanwhile.
+   */
+  @Test
+  void aMergeForAServerAnotherNodeAlreadyMadeWholeWritesNothing() {
+    redis.sync(number("5125550001"));
+    redis.send(Request.cmd(Command.SET).arg(RedisKeys.ORIGIN).arg(ScriptFixture.SERVER));
+    SyncScript.Reservation ended = new SyncScript.Reservation("id-ended", "sales", "1001", "5125551234", T0 - 1000,
+      T0 + TTL, "area_code", null, "1732612345.7", TTL + 1000);
+
+    int written = redis.syncMerging(number("5125550001"), new SyncScript.Restore(5, 5, ended,
+      new SyncScript.Latest("id-ended", T0 - 1000, false)));
+
+    assertThat(written).isEqualTo(SyncScript.ALREADY_WHOLE);
+    assertThat(redis.hash(RedisKeys.number("5125550001"))).doesNotContainKey("rid").doesNotContainEntry("hc", "5");
+    assertThat(callerIdOf(redis.allocate(T0, "512"))).isEqualTo("5125550001");
+  }
 
   @Test
   void aMergeRaisesTheCountsToTheHistorysWhenTheIndexLostSomeUses() {

@@ -185,7 +185,7 @@ class RedisFailoverTest {
       await(Duration.ofSeconds(60), "every number at its daily cap", () -> load.capped.get() >= 50);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; " + load.calls.size() + " allocations answered; reserved now: "
-        + promoted.command("ZRANGE {cr}:r:default 0 -1 WITHSCORES") + "; releases answered: " + load.releases, e);
+        + reserved(load, killedAt) + "; releases answered: " + load.releases, e);
     }
     load.stop().await();
 
@@ -229,6 +229,19 @@ class RedisFailoverTest {
     return new Outcome(failoverMs, String.format("%d allocations answered (%d before the kill), %d "
         + "answers 'all capped' at the end, 0 double-booked, 0 over a cap, %d history rows; %s", load.calls.size(),
       answeredBeforeKill, load.capped.get(), rows.size(), logLines("written from memory", "reconciled")));
+  }
+
+  /** The numbers reserved on the promoted master, each with its hash and what the dialers were answered about it. */
+  private String reserved(Load load, long killedAt) {
+    String numbers = promoted.command("EVAL \"local out = {} for _, c in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) "
+      + "do out[#out + 1] = c .. ' {' .. table.concat(redis.call('HGETALL', '{cr}:n:' .. c), ' ') .. '}' end "
+      + "return table.concat(out, '; ')\" 1 {cr}:r:default");
+    StringBuilder report = new StringBuilder(numbers == null ? "none" : numbers);
+    long killedAtMs = System.currentTimeMillis() - (System.nanoTime() - killedAt) / 1_000_000;
+    report.append(" (the kill at ").append(killedAtMs).append(" ms); calls answered with these reservations: ");
+    load.calls.stream().filter(call -> numbers != null && numbers.contains(call.reservation()))
+      .forEach(call -> report.append(call).append(' '));
+    return report.toString();
   }
 
   /**
