@@ -16,11 +16,12 @@ import java.util.Map;
 /**
  * Where a NANP number is: its area code's region (state or province), overlay group and time zones, and its
  * NPA-NXX's town, from {@code nanp/locality.txt} (built by scripts/nanp-locality from libphonenumber's public data).
- * Immutable once loaded; read by any thread. Loaded once at start, off the event loops ({@link #load()}).
+ * Immutable once loaded; read by any thread. One per JVM ({@link #nanp()}), loaded at start off the event loops.
  */
 public final class Locality {
 
   static final String RESOURCE = "nanp/locality.txt";
+  private static volatile Locality nanp;
 
   private final Map<String, AreaCode> areaCodes;
   /** NPA-NXX prefixes (as numbers, sorted) and their towns, looked up by binary search. */
@@ -37,8 +38,26 @@ public final class Locality {
     this.zoneExceptions = zoneExceptions;
   }
 
-  /** Reads the resource; blocking (about 50 ms): call it off the event loops. */
-  public static Locality load() {
+  /**
+   * The plan's locality, read at the first call (blocking, 20-300 ms: MainVerticle makes that call off the event
+   * loops at start), the same instance after.
+   */
+  public static Locality nanp() {
+    Locality loaded = nanp;
+    if (loaded == null) {
+      synchronized (Locality.class) {
+        loaded = nanp;
+        if (loaded == null) {
+          loaded = load();
+          nanp = loaded;
+        }
+      }
+    }
+    return loaded;
+  }
+
+  /** Reads the resource; blocking: call it off the event loops. */
+  static Locality load() {
     try (InputStream in = Locality.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the class path");
