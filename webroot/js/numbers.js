@@ -101,12 +101,19 @@ async function openDetail(cid) {
     $('detail-title').textContent = `Number ${n.caller_id}`;
     const live = n.live || {};
     const facts = [
-      ['State', orDash(live.state)], ['Carrier', orDash(n.carrier)], ['Pool', orDash(n.pool)],
+      ['Status', orDash(live.state)], ['Carrier', orDash(n.carrier)], ['Pool', orDash(n.pool)],
       ['Active', n.is_active ? 'yes' : 'no'],
       ['This hour', `${orDash(live.uses_this_hour)} of ${orDash(live.hourly_limit)}`],
       ['Today', `${orDash(live.uses_today)} of ${orDash(live.daily_limit)}`],
       ['Last used', time(live.last_used || n.last_used)], ['Capped until', time(live.capped_until)],
     ];
+    // Where the number is, as the numbering plan data places it (toll-free numbers: nowhere).
+    const where = n.locality;
+    facts.push(['Town', where ? orDash(where.town) : 'no locality (toll-free or unknown area code)']);
+    if (where) {
+      facts.push(['State or province', `${where.region_name} (${where.state})`], ['Time zone', where.zones.join(', ')],
+        ['Area codes of the same towns', where.overlay.join(', ')]);
+    }
     if (live.reservation) {
       const r = live.reservation;
       facts.push(['Reserved for', `${orDash(r.campaign)} / ${orDash(r.agent)} calling ${orDash(r.destination)}`

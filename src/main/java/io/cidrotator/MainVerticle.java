@@ -3,6 +3,7 @@ package io.cidrotator;
 import io.cidrotator.agi.AgiVerticle;
 import io.cidrotator.allocation.AllocatorVerticle;
 import io.cidrotator.auth.LoginThrottle;
+import io.cidrotator.locality.Locality;
 import io.cidrotator.auth.Users;
 import io.cidrotator.csv.CsvTransfer;
 import io.cidrotator.history.HistoryBatch;
@@ -37,10 +38,11 @@ public final class MainVerticle extends VerticleBase {
     }
     LOG.info("Starting cid-rotator {} with {}", version(), config);
     Bus.registerLocalCodec(vertx, HistoryBatch.class);
-    // Off the event loop: reading USERS_FILE, and the heaviest class initialization of the start (Jackson's CSV
-    // mapper took 350 ms of an event loop on a cold JVM, seconds on a starved machine).
+    // Off the event loop: reading USERS_FILE and the numbering plan's locality, and the heaviest class initialization
+    // of the start (Jackson's CSV mapper took 350 ms of an event loop on a cold JVM, seconds on a starved machine).
     return vertx.executeBlocking(() -> {
         Class.forName(CsvTransfer.class.getName());
+        Locality.nanp();
         return Users.load(vertx, config.auth().usersFile());
       })
       .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException ? e

@@ -5,6 +5,8 @@ import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
 import io.cidrotator.inventory.InventorySync;
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.StateScript;
@@ -77,7 +79,10 @@ public final class CallerIds implements Bus.Handlers {
       });
   }
 
-  /** The row and, under {@code live}, what Redis says of it now. */
+  /**
+   * The row, with where the number is under {@code locality} (null for one the numbering plan data does not place,
+   * e.g. toll-free), and under {@code live} what Redis says of it now.
+   */
   private Future<JsonObject> get(JsonObject request) {
     String callerId = request.getString("caller_id");
     return Future.all(pg.preparedQuery(CallerIdSql.ONE).execute(Tuple.of(callerId)),
@@ -88,8 +93,14 @@ public final class CallerIds implements Bus.Handlers {
           ? notFound(callerId)
           : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
             .map(state -> withEffectiveCaps(toJson(rows.iterator().next()), poolCaps(all.resultAt(1)))
+              .put("locality", locality(callerId))
               .put("live", live(state)));
       });
+  }
+
+  private static JsonObject locality(String callerId) {
+    Place place = Locality.nanp().of(callerId);
+    return place == null ? null : place.toJson();
   }
 
   private static Map<String, Row> poolCaps(RowSet<Row> rows) {

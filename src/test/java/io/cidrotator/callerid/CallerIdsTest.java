@@ -169,6 +169,22 @@ class CallerIdsTest {
   }
 
   @Test
+  void getShowsWhereTheNumberIsAndNothingForATollFreeOne() {
+    api.server().seed(List.of(new JsonObject().put("caller_id", "6466721234"),
+      new JsonObject().put("caller_id", "8005550100").put("area_code", "800")));
+
+    JsonObject manhattan = send(HttpMethod.GET, "/api/caller-ids/6466721234", null).bodyAsJsonObject();
+    JsonObject tollFree = send(HttpMethod.GET, "/api/caller-ids/8005550100", null).bodyAsJsonObject();
+
+    assertThat(manhattan.getJsonObject("locality")).isEqualTo(new JsonObject()
+      .put("town", "New York, NY").put("state", "NY").put("region", "US-NY").put("region_name", "New York")
+      .put("zones", new JsonArray().add("America/New_York"))
+      .put("overlay", new JsonArray(List.of("212", "332", "347", "646", "718", "917", "929"))));
+    assertThat(tollFree.containsKey("locality")).isTrue();
+    assertThat(tollFree.getValue("locality")).isNull();
+  }
+
+  @Test
   void getOfAnUnknownNumberReturns404() {
     HttpResponse<Buffer> response = send(HttpMethod.GET, "/api/caller-ids/5125550100", null);
 

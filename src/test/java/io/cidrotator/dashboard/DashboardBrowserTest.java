@@ -379,7 +379,8 @@ class DashboardBrowserTest {
       By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.link"))).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("number-detail")));
     assertThat(driver.findElement(By.id("detail-title")).getText()).isEqualTo("Number 5125550100");
-    assertThat(driver.findElement(By.id("detail-live")).getText()).contains("available");
+    assertThat(driver.findElement(By.id("detail-live")).getText()).contains("available")
+      .contains("Texas (TX)", "America/Chicago", "512, 737");
     assertThat(driver.findElement(By.id("detail-history")).getText()).contains("5125559876", "sales", "area_code");
     screenshot("number-detail");
   }
