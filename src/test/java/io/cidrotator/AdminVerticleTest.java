@@ -137,8 +137,9 @@ class AdminVerticleTest {
 
     JsonObject number = bus.answer(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", "5125550100"));
 
-    assertThat(withoutTimes(number.copy().put("live", "?")))
-      .isEqualTo(withServerCaps(seededRow("5125550100")).put("live", "?"));
+    assertThat(withoutTimes(number.copy().put("live", "?").put("locality", "?")))
+      .isEqualTo(withServerCaps(seededRow("5125550100")).put("live", "?").put("locality", "?"));
+    assertThat(number.getJsonObject("locality").getString("region")).isEqualTo("US-TX");
     assertThat(number.getJsonObject("live")).isEqualTo(new JsonObject()
       .put("state", "available")
       .put("uses_this_hour", 0)
@@ -248,8 +249,8 @@ class AdminVerticleTest {
       .put("daily_limit", 50)));
     JsonObject before = bus.answer(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", "5125550100"));
     // The audit records the row; the GET adds what applies of it.
-    List.of("live", "effective_hourly_limit", "hourly_limit_from", "effective_daily_limit", "daily_limit_from")
-      .forEach(before::remove);
+    List.of("live", "locality", "effective_hourly_limit", "hourly_limit_from", "effective_daily_limit",
+      "daily_limit_from").forEach(before::remove);
 
     JsonObject updated = bus.answer(Bus.CALLER_ID_UPDATE, numberChange("5125550100", new JsonObject()
       .put("carrier", "bandwidth")
