@@ -2,6 +2,7 @@ package io.cidrotator;
 
 import io.cidrotator.audit.Audit;
 import io.cidrotator.callerid.CallerIds;
+import io.cidrotator.coverage.Coverage;
 import io.cidrotator.csv.CsvTransfer;
 import io.cidrotator.health.DatabasePing;
 import io.cidrotator.history.Charts;
@@ -86,6 +87,7 @@ public final class AdminVerticle extends VerticleBase {
       new CsvTransfer(vertx, pg, sync),
       new Charts(pg, redis, config),
       new HistoryExport(pg, config.timezone()),
+      new Coverage(pg, config),
       new Audit(pg),
       new DatabasePing(pg, history),
       history);

@@ -75,6 +75,7 @@ public final class Bus {
   public static final String CHART_AREA_CODES = "cidrotator.charts.area-codes";
   public static final String CHART_USAGE_TODAY = "cidrotator.charts.usage-today";
   public static final String CHART_CAMPAIGNS = "cidrotator.charts.campaigns";
+  public static final String COVERAGE = "cidrotator.coverage";
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 

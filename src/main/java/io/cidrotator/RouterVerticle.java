@@ -15,6 +15,7 @@ import io.cidrotator.dialer.DialerRoutes;
 import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
+import io.cidrotator.coverage.CoverageRoutes;
 import io.cidrotator.history.HistoryExportRoutes;
 import io.cidrotator.http.ApiErrors;
 import io.cidrotator.http.RequestGate;
@@ -91,6 +92,7 @@ public final class RouterVerticle extends VerticleBase {
       new CallerIdRoutes(vertx, access),
       new ChartRoutes(vertx, access),
       new HistoryExportRoutes(vertx, access),
+      new CoverageRoutes(vertx, access),
       new AuditRoutes(vertx, access),
       new PoolRoutes(vertx, access),
       new InventoryRoutes(vertx, access),

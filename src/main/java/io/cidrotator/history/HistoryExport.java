@@ -1,10 +1,7 @@
 package io.cidrotator.history;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.cidrotator.Bus;
+import io.cidrotator.csv.CsvLines;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -12,7 +9,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -30,7 +26,6 @@ public final class HistoryExport implements Bus.Handlers {
     "destination", "area_code", "pool", "campaign", "agent", "tier", "outcome", "dial_status", "answered_seconds",
     "hangup_cause", "call_key", "uid", "lead_id");
   /** Quotes only the cells that need it (the default quotes every cell over 24 characters: each id and time). */
-  private static final ObjectWriter CSV = new CsvMapper().writer().with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
   /** The operator's local time with its offset, always to the millisecond: what a spreadsheet shows as it is. */
   private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
 
@@ -75,7 +70,7 @@ public final class HistoryExport implements Bus.Handlers {
       lines.add(cells(row));
       last = row;
     }
-    JsonObject page = new JsonObject().put("csv", write(lines));
+    JsonObject page = new JsonObject().put("csv", CsvLines.write(lines));
     if (rows.size() == limit) {
       page.put("last_at", last.getOffsetDateTime("allocated_at").toString())
         .put("last_id", last.getUUID("id").toString());
@@ -111,13 +106,5 @@ public final class HistoryExport implements Bus.Handlers {
 
   private static String text(Number value) {
     return value == null ? null : value.toString();
-  }
-
-  private static String write(List<String[]> lines) {
-    try {
-      return CSV.writeValueAsString(lines);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
