@@ -9,10 +9,13 @@ import {
 import { initNumbers, loadNumbers } from './numbers.js';
 import { initReservations, loadReservations } from './reservations.js';
 import { initPools, loadPools } from './pools.js';
+import { initCoverage, loadCoverage } from './coverage.js';
 import { initHistory } from './history.js';
 
-const VIEWS = ['overview', 'numbers', 'reservations', 'pools'];
-const LOADERS = { overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools };
+const VIEWS = ['overview', 'numbers', 'reservations', 'pools', 'coverage'];
+const LOADERS = {
+  overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools, coverage: loadCoverage,
+};
 
 let stopLive = null;
 let viewTimer = null; // the view's own refresh
@@ -145,6 +148,7 @@ function start() {
   initNumbers(notice);
   initReservations(notice);
   initPools(notice);
+  initCoverage(notice);
   initHistory(notice);
   whenExpired((message) => leave(message));
   $('login-form').addEventListener('submit', submitLogin);

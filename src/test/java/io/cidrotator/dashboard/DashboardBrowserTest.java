@@ -293,6 +293,36 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theCoverageViewPutsTheAreaCodesShortOfNumbersFirstAndDownloadsAsCsv() {
+    server.seed(TestServer.numbers("512", 2));
+    server.sql.query("""
+        INSERT INTO allocations (id, caller_id, destination, area_code, tier, pool, allocated_at, released_at)
+        SELECT gen_random_uuid(), '5125550100', '2145551234', '214', 'pool', 'default',
+               date_trunc('hour', now()) - interval '2 hours' + make_interval(secs => n),
+               date_trunc('hour', now()) - interval '2 hours' + make_interval(secs => n + 60)
+        FROM generate_series(1, 300) AS n""").execute().await();
+    login(ADMIN, ADMIN_PASSWORD);
+    open("coverage");
+
+    wait.until(d -> rowAreaCodes().equals(List.of("214")));
+    WebElement dallas = driver.findElement(By.cssSelector("#coverage-body tr[data-area-code='214']"));
+    assertThat(dallas.getAttribute("class")).isEqualTo("short");
+    assertThat(dallas.findElement(By.cssSelector("td.buy")).getText()).isEqualTo("5");
+    assertThat(dallas.getText()).contains("US-TX", "300", "100 %", "60 s", "0 / 0 / 2 / 2");
+    screenshot("coverage");
+
+    driver.findElement(By.id("coverage-export")).click();
+    Path exported = downloads.resolve("coverage-default-7d.csv");
+    wait.until(d -> Files.exists(exported) && readString(exported).contains("214,US-TX,300"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> rowAreaCodes() {
+    return (List<String>) driver.executeScript("return Array.from(document.querySelectorAll('#coverage-body tr'))"
+      + ".map((row) => row.dataset.areaCode);");
+  }
+
+  @Test
   void thePageHasAFavicon() {
     Object answer = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
       + "fetch(document.querySelector('link[rel=icon]').href)"
@@ -520,7 +550,7 @@ class DashboardBrowserTest {
     login(ADMIN, ADMIN_PASSWORD);
     driver.manage().window().setSize(new Dimension(820, 1180));
     try {
-      for (String view : List.of("overview", "numbers", "reservations", "pools")) {
+      for (String view : List.of("overview", "numbers", "reservations", "pools", "coverage")) {
         open(view);
         Object overflow = driver.executeScript(
           "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
