@@ -15,7 +15,7 @@ export async function loadPools() {
   try {
     const [pools, campaigns] = await Promise.all([getJson('/api/pools'), getJson('/api/campaigns')]);
     fill($('pools-body'), pools.items.length ? pools.items.map(poolRow)
-      : el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No pools.')));
+      : el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No pools.')));
     fill($('campaigns-body'), campaigns.items.length ? campaigns.items.map(campaignRow)
       : el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No campaign is mapped: every campaign uses the pool default.')));
   } catch (e) {
@@ -33,9 +33,31 @@ function textOrNull(v) {
   return s === '' ? null : s;
 }
 
+/** {"US-TX": "09:00-20:00"} as "US-TX=09:00-20:00, ...". */
+function regionsText(byRegion) {
+  return Object.entries(byRegion || {}).map(([region, window]) => `${region}=${window}`).join(', ');
+}
+
+/** "US-TX=09:00-20:00, CA-ON=..." as an object; the server names what is wrong in it. */
+function regionsOf(text) {
+  const regions = {};
+  for (const part of String(text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const at = part.indexOf('=');
+    regions[at < 0 ? part : part.slice(0, at).trim()] = at < 0 ? '' : part.slice(at + 1).trim();
+  }
+  return regions;
+}
+
+function windowText(p) {
+  const regions = regionsText(p.calling_window_by_region);
+  const own = p.calling_window ?? 'none';
+  return regions ? `${own}; ${regions}` : own;
+}
+
 function poolRow(p) {
   const cells = [p.name, orDash(p.reservation_ttl ?? 'default'), orDash(p.hourly_limit ?? 'default'),
-    orDash(p.daily_limit ?? 'default'), orDash(p.fallback), orDash(p.description)].map((c) => el('td', {}, c));
+    orDash(p.daily_limit ?? 'default'), orDash(p.fallback), windowText(p), orDash(p.description)]
+    .map((c) => el('td', {}, c));
   const actions = el('td', { class: 'actions' });
   if (isAdmin()) {
     actions.append(el('button', { type: 'button', class: 'secondary', 'aria-label': `Edit pool ${p.name}`,
@@ -57,12 +79,17 @@ function editPool(p, tr) {
   const hourly = field(`Hourly cap of ${p.name}`, p.hourly_limit, 'number');
   const daily = field(`Daily cap of ${p.name}`, p.daily_limit, 'number');
   const fallback = field(`Fallback of ${p.name}`, p.fallback);
+  const window = field(`Calling window of ${p.name}`, p.calling_window);
+  window.placeholder = 'none';
+  const regions = field(`Calling windows by region of ${p.name}`, regionsText(p.calling_window_by_region));
+  regions.placeholder = 'US-TX=09:00-20:00';
   const description = field(`Description of ${p.name}`, p.description);
   const save = async () => {
     try {
       await sendJson('PATCH', `/api/pools/${encodeURIComponent(p.name)}`, {
         reservation_ttl: numberOrNull(ttl.value), hourly_limit: numberOrNull(hourly.value),
         daily_limit: numberOrNull(daily.value), fallback: textOrNull(fallback.value),
+        calling_window: textOrNull(window.value), calling_window_by_region: regionsOf(regions.value),
         description: textOrNull(description.value),
       });
       notify(`Pool ${p.name} saved.`);
@@ -71,7 +98,8 @@ function editPool(p, tr) {
       notify(`Pool ${p.name} not saved: ${e.message}`, true);
     }
   };
-  fill(tr, el('td', {}, p.name), [ttl, hourly, daily, fallback, description].map((i) => el('td', {}, i)),
+  fill(tr, el('td', {}, p.name),
+    [ttl, hourly, daily, fallback, el('span', {}, window, regions), description].map((i) => el('td', {}, i)),
     el('td', { class: 'actions' }, el('button', { type: 'button', onclick: save }, 'Save'),
       el('button', { type: 'button', class: 'secondary', onclick: loadPools }, 'Cancel')));
   ttl.focus();
@@ -94,8 +122,11 @@ async function createPool(e) {
   const optional = {
     reservation_ttl: numberOrNull($('pool-ttl').value), hourly_limit: numberOrNull($('pool-hourly').value),
     daily_limit: numberOrNull($('pool-daily').value), fallback: textOrNull($('pool-fallback').value),
+    calling_window: textOrNull($('pool-window').value),
     description: textOrNull($('pool-description').value),
   };
+  const regions = regionsOf($('pool-window-regions').value);
+  if (Object.keys(regions).length > 0) optional.calling_window_by_region = regions;
   for (const [k, v] of Object.entries(optional)) if (v !== null) body[k] = v;
   try {
     await sendJson('POST', '/api/pools', body);

@@ -15,6 +15,9 @@
 -- ARGV[16] callkey (VICIdial's call id; '' = none)   ARGV[17] uid (Asterisk's UNIQUEID; '' = none)
 -- ARGV[18] how long (ms) a call key outlives its reservation, so a late release still finds it
 -- ARGV[19] the history stream's limit (entries): a new allocation is appended to it (history.lua)
+-- ARGV[20] the callee's region (US-TX, ...; '' = unplaced)   ARGV[21] the callee's local time, minutes after
+--          midnight, in each of its zones, comma-separated ('' = unplaced): the pool's calling window (its region's,
+--          else its own) must hold every one of them (an area code spanning zones: the most restrictive)
 --   A call key that names a live reservation makes this a retry: the same number and allocation id again, nothing
 --   counted (the 10th element is then 'repeat', the ttl is what is left of the reservation, and the previous last
 --   use is the reservation's own time: a retry's answer is never taken back, so nothing restores it).
@@ -23,6 +26,7 @@
 --       tier = 'area_code' | 'pool'
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
+--     or {'ERR', 'outside_calling_window', pool, the window ('<start>-<end>' minutes)}: nothing reserved or counted
 --       no_local_number: the pool's fallback is 'area_code' and the destination's area code has no number
 --       available while other area codes of the pool have.
 use_clock(ARGV[1], 5)
@@ -55,9 +59,21 @@ if repeated then
 end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
-local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'fallback')
+local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'fallback', 'window', 'window:' .. ARGV[20])
 local ttl = tonumber(settings[1] or ARGV[4])
 local fallback = settings[2] or 'area_code,pool'
+
+local window = settings[4] or settings[3]
+if window and ARGV[21] ~= '' then
+  local from, to = string.match(window, '^(%d+)-(%d+)$')
+  from, to = tonumber(from), tonumber(to)
+  for minute in string.gmatch(ARGV[21], '%d+') do
+    minute = tonumber(minute)
+    if minute < from or minute >= to then
+      return {'ERR', 'outside_calling_window', pool, window}
+    end
+  end
+end
 
 local rate_key
 if agent ~= '' then

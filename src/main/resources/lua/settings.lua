@@ -6,20 +6,32 @@
 -- Java: io.cidrotator.redis.SettingsScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  number of pools N
--- ARGV[2..] N groups of 3: pool name, reservation ttl (ms; '' = the server's default), fallback
---           then pairs: campaign, pool
+-- ARGV[2..] N groups of 4: pool name, reservation ttl (ms; '' = the server's default), fallback, calling windows
+--           ('<start>-<end>' in minutes of the callee's local day, '' = none; then '|<region>=<start>-<end>' per
+--           region override), then pairs: campaign, pool
 -- Reply: {pools written, campaigns written}
 local n = tonumber(ARGV[1])
 local wanted = {}
-for i = 2, 1 + 3 * n, 3 do
-  local pool, ttl, fallback = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for i = 2, 1 + 4 * n, 4 do
+  local pool, ttl, fallback, windows = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   wanted[pool] = true
   local key = K.POOL_SETTINGS .. pool
   redis.call('DEL', key)
-  if ttl == '' then
-    redis.call('HSET', key, 'fallback', fallback)
-  else
-    redis.call('HSET', key, 'fallback', fallback, 'ttl', ttl)
+  redis.call('HSET', key, 'fallback', fallback)
+  if ttl ~= '' then
+    redis.call('HSET', key, 'ttl', ttl)
+  end
+  local first = true
+  for part in string.gmatch(windows .. '|', '([^|]*)|') do
+    if first then
+      if part ~= '' then
+        redis.call('HSET', key, 'window', part)
+      end
+      first = false
+    else
+      local region, window = string.match(part, '^([^=]+)=(.+)$')
+      redis.call('HSET', key, 'window:' .. region, window)
+    end
   end
   redis.call('SADD', K.POOLS, pool)
 end
@@ -36,7 +48,7 @@ end
 
 redis.call('DEL', K.CAMPAIGNS)
 local campaigns = 0
-for i = 2 + 3 * n, #ARGV, 2 do
+for i = 2 + 4 * n, #ARGV, 2 do
   redis.call('HSET', K.CAMPAIGNS, ARGV[i], ARGV[i + 1])
   campaigns = campaigns + 1
 end

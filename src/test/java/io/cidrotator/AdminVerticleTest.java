@@ -914,7 +914,9 @@ class AdminVerticleTest {
       .putNull("hourly_limit")
       .putNull("daily_limit")
       .put("fallback", "area_code,pool")
-      .putNull("description");
+      .putNull("description")
+      .putNull("calling_window")
+      .put("calling_window_by_region", new JsonObject());
   }
 
   /** A pools row as the admin answers it, without its times. */

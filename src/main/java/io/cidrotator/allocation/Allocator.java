@@ -10,6 +10,9 @@ import io.cidrotator.dialer.ReleaseRequest;
 import io.cidrotator.history.AllocatorHistory;
 import io.cidrotator.history.HistoryEvent;
 import io.cidrotator.inventory.InventoryClient;
+import io.cidrotator.locality.CallingWindow;
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.PoolClient;
 import io.cidrotator.redis.AllocateScript;
@@ -29,6 +32,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +51,11 @@ import java.util.function.Supplier;
 public final class Allocator implements Bus.Handlers {
 
   private static final int RECLAIM_BATCH = 8;
+  /**
+   * The status of an allocation refused by the pool's calling window: its own, so a dialplan can tell it from a 503
+   * (451, "unavailable for legal reasons": the windows are there for calling-hours rules).
+   */
+  public static final int OUTSIDE_CALLING_WINDOW = 451;
   /**
    * History events each allocator keeps in memory for a catch-up after Redis lost its history stream (about 35 s
    * of a full-rate load on two allocators).
@@ -130,9 +141,13 @@ public final class Allocator implements Bus.Handlers {
   private Future<JsonObject> allocate(JsonObject body, long now) {
     AllocationRequest request = AllocationRequest.fromJson(body);
     CapWindows w = windowsAt(now);
+    // Where the callee is: the pool's calling window is checked on its local time (Redis reads the window).
+    Place callee = Locality.nanp().of(request.destination().digits());
     AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
       config.rateLimitPerAgent(), request.campaign(), request.destination().digits(), newAllocationId(now),
-      RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS, config.historyBufferSize());
+      RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS, config.historyBufferSize(),
+      callee == null ? null : callee.area().region(),
+      callee == null ? List.of() : CallingWindow.localMinutes(callee.zones(), Instant.ofEpochMilli(now)));
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {
@@ -203,6 +218,18 @@ public final class Allocator implements Bus.Handlers {
       .put("undo", undo);
   }
 
+  /** The callee's local time now, in each of its zones: {@code 21:14 (America/New_York)}. */
+  private static String calleeTime(AllocationRequest request) {
+    Place callee = Locality.nanp().of(request.destination().digits());
+    List<ZoneId> zones = callee == null ? List.of() : callee.zones();
+    List<Integer> minutes = CallingWindow.localMinutes(zones, Instant.now());
+    List<String> times = new ArrayList<>();
+    for (int i = 0; i < zones.size(); i++) {
+      times.add(String.format("%02d:%02d (%s)", minutes.get(i) / 60, minutes.get(i) % 60, zones.get(i).getId()));
+    }
+    return String.join(", ", times);
+  }
+
   private Bus.Failure failure(AllocateScript.Refused refused, AllocationRequest request) {
     String pool = refused.pool();
     return switch (refused.reason()) {
@@ -216,6 +243,9 @@ public final class Allocator implements Bus.Handlers {
         + pool + "' is at its hourly or daily cap");
       case ALL_RESERVED_OR_CAPPED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is on a live call or at its hourly or daily cap");
+      case OUTSIDE_CALLING_WINDOW -> new Bus.Failure(OUTSIDE_CALLING_WINDOW, "pool '" + pool
+        + "' calls between " + CallingWindow.fromMinutes(refused.window()) + " in the callee's local time, and it is "
+        + calleeTime(request) + " there: nothing reserved");
       case NO_LOCAL_NUMBER -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
         + "' has no number free in area code " + request.destination().areaCode()
         + " and does not fall back to other area codes");

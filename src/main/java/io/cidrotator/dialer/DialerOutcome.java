@@ -15,6 +15,8 @@ public enum DialerOutcome {
   FORBIDDEN("unauthorized", "forbidden"),
   NOT_FOUND("not_found", "not_found"),
   RATE_LIMITED("rate_limited", "rate_limited"),
+  /** 451: the pool's calling window does not hold the callee's local time. */
+  OUTSIDE_CALLING_WINDOW("outside_calling_window", "outside_calling_window"),
   UNAVAILABLE("unavailable", "unavailable"),
   CLIENT_ERROR("client_error", "failed"),
   ERROR("error", "failed");
@@ -39,6 +41,7 @@ public enum DialerOutcome {
       case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
       case 429 -> RATE_LIMITED;
+      case 451 -> OUTSIDE_CALLING_WINDOW;
       case 503 -> UNAVAILABLE;
       default -> status >= 400 && status < 500 ? CLIENT_ERROR : ERROR;
     };

@@ -43,9 +43,7 @@ enum DialplanFormat implements ApiErrors.FailureFormat {
       return;
     }
     ctx.put(KEY, format);
-    if (format != JSON) {
-      ApiErrors.answerFailuresAs(ctx, format);
-    }
+    ApiErrors.answerFailuresAs(ctx, format);
     ctx.next();
   }
 
@@ -100,11 +98,22 @@ enum DialplanFormat implements ApiErrors.FailureFormat {
     }
   }
 
-  /** A failure: text answers an empty body, kv {@code error=...&detail=...}. (JSON failures are ApiErrors' own.) */
+  /**
+   * A failure: JSON {@code {"detail": ...}} as everywhere (a 451 adds {@code "reason": "outside_calling_window"}), text
+   * an empty body, kv {@code error=...&detail=...}.
+   */
   @Override
   public void end(HttpServerResponse response, int status, String detail) {
     if (this == TEXT) {
       response.end();
+      return;
+    }
+    if (this == JSON) {
+      JsonObject body = new JsonObject().put("detail", detail);
+      if (DialerOutcome.ofStatus(status) == DialerOutcome.OUTSIDE_CALLING_WINDOW) {
+        body.put("reason", DialerOutcome.OUTSIDE_CALLING_WINDOW.label());
+      }
+      response.putHeader("Content-Type", "application/json").end(body.encode());
       return;
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -110,7 +110,8 @@ final class InventorySql {
     """;
 
   /** What settings.lua takes: every pool's TTL and fallback ... */
-  static final String POOL_SETTINGS = "SELECT name, reservation_ttl, fallback FROM pools ORDER BY name";
+  static final String POOL_SETTINGS = """
+    SELECT name, reservation_ttl, fallback, calling_window, calling_window_by_region FROM pools ORDER BY name""";
 
   /** ... and every campaign's pool. */
   static final String CAMPAIGN_POOLS = "SELECT name, pool FROM campaigns ORDER BY name";

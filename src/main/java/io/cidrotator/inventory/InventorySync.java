@@ -2,6 +2,7 @@ package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
 import io.cidrotator.dialer.CallIdentity;
+import io.cidrotator.locality.CallingWindow;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.Origin;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -274,8 +276,13 @@ public final class InventorySync {
         List<SettingsScript.PoolSettings> pools = new ArrayList<>();
         for (Row pool : all.<RowSet<Row>>resultAt(0)) {
           Integer ttl = pool.getInteger("reservation_ttl");
+          String window = pool.getString("calling_window");
+          Map<String, String> byRegion = new TreeMap<>();
+          pool.getJsonObject("calling_window_by_region").forEach(region -> byRegion.put(region.getKey(),
+            CallingWindow.parse(region.getKey(), (String) region.getValue()).minutes()));
           pools.add(new SettingsScript.PoolSettings(pool.getString("name"), ttl == null ? null : ttl * 1000L,
-            pool.getString("fallback")));
+            pool.getString("fallback"), window == null ? null : CallingWindow.parse("calling_window", window).minutes(),
+            byRegion));
         }
         Map<String, String> campaigns = new LinkedHashMap<>();
         for (Row campaign : all.<RowSet<Row>>resultAt(1)) {

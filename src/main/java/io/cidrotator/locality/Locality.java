@@ -134,6 +134,11 @@ public final class Locality {
     return area.zones();
   }
 
+  /** Whether {@code region} (ISO 3166-2 as {@link AreaCode#region()} names it, e.g. US-TX) is one of the plan's. */
+  public boolean hasRegion(String region) {
+    return areaCodes.values().stream().anyMatch(area -> area.region().equals(region));
+  }
+
   /** How many area codes and NPA-NXX towns the data holds. */
   public int areaCodeCount() {
     return areaCodes.size();

@@ -3,6 +3,8 @@ package io.cidrotator.pool;
 import io.cidrotator.auth.Access;
 import io.cidrotator.http.Input;
 import io.cidrotator.http.Routes;
+import io.cidrotator.locality.CallingWindow;
+import io.cidrotator.locality.Locality;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +22,8 @@ import java.util.Set;
  */
 public final class PoolRoutes implements Routes {
 
-  private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, fallback, description";
+  private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, fallback, description, "
+    + "calling_window, calling_window_by_region";
   private static final Set<String> FALLBACKS = Set.of("area_code,pool", "area_code", "pool");
   private static final int MAX_TTL_SECONDS = 86_400;
   private static final int MAX_DESCRIPTION = 500;
@@ -65,6 +68,9 @@ public final class PoolRoutes implements Routes {
     pool.put("name", name);
     if (!pool.containsKey("fallback")) {
       pool.put("fallback", "area_code,pool");
+    }
+    if (!pool.containsKey("calling_window_by_region")) {
+      pool.put("calling_window_by_region", new JsonObject());
     }
     return pools.createPool(pool, Access.actor(ctx))
       .onSuccess(created -> ctx.response().setStatusCode(201));
@@ -115,7 +121,53 @@ public final class PoolRoutes implements Routes {
     if (body.containsKey("description")) {
       settings.put("description", Input.text(body, "description", MAX_DESCRIPTION));
     }
+    if (body.containsKey("calling_window")) {
+      settings.put("calling_window", window("calling_window", body.getValue("calling_window")));
+    }
+    if (body.containsKey("calling_window_by_region")) {
+      settings.put("calling_window_by_region", windowsByRegion(body.getValue("calling_window_by_region")));
+    }
     return settings;
+  }
+
+  /** A window as HH:MM-HH:MM (normalized), or null (none). */
+  private static String window(String field, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw new HttpException(400, field + ": HH:MM-HH:MM or null, got " + value);
+    }
+    try {
+      return CallingWindow.parse(field, text).toString();
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, e.getMessage());
+    }
+  }
+
+  /** {@code {"US-TX": "09:00-20:00", ...}}: regions the numbering plan knows, each with a window; null is {}. */
+  private static JsonObject windowsByRegion(Object value) {
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject regions)) {
+      throw new HttpException(400, "calling_window_by_region: an object of region -> HH:MM-HH:MM, e.g. "
+        + "{\"US-TX\": \"09:00-20:00\"}, got " + value);
+    }
+    JsonObject windows = new JsonObject();
+    for (String region : regions.fieldNames()) {
+      String field = "calling_window_by_region." + region;
+      if (!Locality.nanp().hasRegion(region)) {
+        throw new HttpException(400, field + ": not a region of the numbering plan (US-TX, CA-ON, JM, ... as a "
+          + "number's locality names it)");
+      }
+      String window = window(field, regions.getValue(region));
+      if (window == null) {
+        throw new HttpException(400, field + ": a window HH:MM-HH:MM (leave the region out for the pool's own)");
+      }
+      windows.put(region, window);
+    }
+    return windows;
   }
 
   /** POST /api/campaigns {name, pool, description}: 201 with the mapping; 409 when it exists. */

@@ -4,13 +4,15 @@ package io.cidrotator.pool;
 final class PoolSql {
 
   static final String LIST_POOLS = """
-    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+           calling_window_by_region, created_at, updated_at
     FROM pools
     ORDER BY name
     """;
 
   static final String POOL = """
-    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+           calling_window_by_region, created_at, updated_at
     FROM pools
     WHERE name = $1
     """;
@@ -25,19 +27,22 @@ final class PoolSql {
     """;
 
   static final String INSERT_POOL = """
-    INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, fallback, description)
-    VALUES ($1, $2, $3, $4, $5, $6)
+    INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+                       calling_window_by_region)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (name) DO NOTHING
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+           calling_window_by_region, created_at, updated_at
     """;
 
   /** A rename cascades to caller_ids.pool and campaigns.pool (ON UPDATE CASCADE). */
   static final String UPDATE_POOL = """
     UPDATE pools
     SET name = $2, reservation_ttl = $3, hourly_limit = $4, daily_limit = $5, fallback = $6, description = $7,
-        updated_at = now()
+        calling_window = $8, calling_window_by_region = $9, updated_at = now()
     WHERE name = $1
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, created_at, updated_at
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+           calling_window_by_region, created_at, updated_at
     """;
 
   static final String DELETE_POOL = "DELETE FROM pools WHERE name = $1";

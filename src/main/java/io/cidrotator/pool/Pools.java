@@ -87,12 +87,17 @@ public final class Pools implements Bus.Handlers {
       .put("capped", redis.getLong(2));
   }
 
-  /** {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, fallback, description (validated). */
+  /**
+   * {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+   * calling_window_by_region (validated).
+   */
   private Future<JsonObject> createPool(JsonObject request) {
     JsonObject pool = request.getJsonObject("pool");
     String name = pool.getString("name");
     Tuple params = Tuple.of(name, pool.getInteger("reservation_ttl"), pool.getInteger("hourly_limit"),
-      pool.getInteger("daily_limit"), pool.getString("fallback"), pool.getString("description"));
+      pool.getInteger("daily_limit"), pool.getString("fallback"), pool.getString("description"))
+      .addString(pool.getString("calling_window"))
+      .addJsonObject(pool.getJsonObject("calling_window_by_region", new JsonObject()));
     return pg.withTransaction(tx -> tx.preparedQuery(PoolSql.INSERT_POOL)
         .execute(params)
         .compose(rows -> created(tx, request, rows, "pool", name, Pools::poolJson)))
@@ -118,7 +123,9 @@ public final class Pools implements Bus.Handlers {
           }
           return tx.preparedQuery(PoolSql.UPDATE_POOL)
             .execute(Tuple.of(name, newName, after.getInteger("reservation_ttl"), after.getInteger("hourly_limit"),
-              after.getInteger("daily_limit"), after.getString("fallback"), after.getString("description")))
+              after.getInteger("daily_limit"), after.getString("fallback"), after.getString("description"))
+              .addString(after.getString("calling_window"))
+              .addJsonObject(after.getJsonObject("calling_window_by_region")))
             .recover(e -> Future.failedFuture(isViolation(e, UNIQUE_VIOLATION)
               ? new Bus.Failure(409, "pool '" + newName + "' already exists") : e))
             .compose(rows -> audited(tx, request, "pool.update", name, before, poolJson(rows.iterator().next())))
@@ -268,6 +275,8 @@ public final class Pools implements Bus.Handlers {
       .put("daily_limit", row.getInteger("daily_limit"))
       .put("fallback", row.getString("fallback"))
       .put("description", row.getString("description"))
+      .put("calling_window", row.getString("calling_window"))
+      .put("calling_window_by_region", row.getJsonObject("calling_window_by_region"))
       .put("created_at", row.getOffsetDateTime("created_at").toString())
       .put("updated_at", row.getOffsetDateTime("updated_at").toString());
   }

@@ -27,18 +27,31 @@ public final class AllocateScript {
    * @param reclaimBatch  expired reservations and ended caps returned to service per call
    * @param callKeyGraceMs how long a call key outlives its reservation
    * @param historyLimit  the history stream's limit ({@link HistoryStream}): the allocation is appended to it
+   * @param calleeRegion  the destination's region (US-TX, ...), null where the numbering plan does not place it
+   * @param calleeMinutes the destination's local time in each of its zones, minutes after midnight (empty: unplaced):
+   *                      what the pool's calling window is checked on
    */
   public record Args(long now, String defaultPool, long ttlMs, CapWindows windows, String agent, int agentLimit,
                      String campaign, String destination, String allocationId, int reclaimBatch, String callKey,
-                     String uid, long callKeyGraceMs, int historyLimit) {
+                     String uid, long callKeyGraceMs, int historyLimit, String calleeRegion,
+                     List<Integer> calleeMinutes) {
+
+    /** A destination whose local time is not looked at: no calling window applies to it. */
+    public Args(long now, String defaultPool, long ttlMs, CapWindows windows, String agent, int agentLimit,
+                String campaign, String destination, String allocationId, int reclaimBatch, String callKey,
+                String uid, long callKeyGraceMs, int historyLimit) {
+      this(now, defaultPool, ttlMs, windows, agent, agentLimit, campaign, destination, allocationId, reclaimBatch,
+        callKey, uid, callKeyGraceMs, historyLimit, null, List.of());
+    }
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(19);
+      List<String> argv = new ArrayList<>(21);
       argv.addAll(List.of(Long.toString(now), defaultPool, destination.substring(0, 3), Long.toString(ttlMs)));
       argv.addAll(windows.argv());
       argv.addAll(List.of(orEmpty(agent), Integer.toString(agentLimit), windows.minuteId(),
         orEmpty(campaign), destination, allocationId, Integer.toString(reclaimBatch),
-        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs), Integer.toString(historyLimit)));
+        orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs), Integer.toString(historyLimit),
+        orEmpty(calleeRegion), String.join(",", calleeMinutes.stream().map(String::valueOf).toList())));
       return argv;
     }
   }
@@ -58,13 +71,21 @@ public final class AllocateScript {
                           HistoryStream.EntryId historyEntry) implements Reply {
   }
 
-  /** No number: {@code reason}, in the pool the campaign allocates from. */
-  public record Refused(Refusal reason, String pool) implements Reply {
+  /**
+   * No number: {@code reason}, in the pool the campaign allocates from; {@code window} the pool's calling window
+   * ({@code start-end} minutes) when the reason is {@link Refusal#OUTSIDE_CALLING_WINDOW}, else null.
+   */
+  public record Refused(Refusal reason, String pool, String window) implements Reply {
+
+    public Refused(Refusal reason, String pool) {
+      this(reason, pool, null);
+    }
   }
 
   /** Why allocate.lua handed out no number. */
   public enum Refusal {
-    RATE_LIMITED, POOL_EMPTY, ALL_RESERVED, ALL_CAPPED, ALL_RESERVED_OR_CAPPED, NO_LOCAL_NUMBER, NOT_LOADED;
+    RATE_LIMITED, POOL_EMPTY, ALL_RESERVED, ALL_CAPPED, ALL_RESERVED_OR_CAPPED, NO_LOCAL_NUMBER, NOT_LOADED,
+    OUTSIDE_CALLING_WINDOW;
 
     static Refusal of(String wire) {
       return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
@@ -77,7 +98,8 @@ public final class AllocateScript {
 
   private static Reply reply(Response r) {
     if (!"OK".equals(r.get(0).toString())) {
-      return new Refused(Refusal.of(r.get(1).toString()), r.get(2).toString());
+      return new Refused(Refusal.of(r.get(1).toString()), r.get(2).toString(),
+        r.size() > 3 ? r.get(3).toString() : null);
     }
     return new Allocated(r.get(1).toString(), r.get(2).toString(), r.get(3).toString(), r.get(4).toString(),
       r.get(5).toString(), millis(r.get(6).toString()), r.get(7).toString(), r.get(8).toLong(),

@@ -17,20 +17,36 @@ public final class SettingsScript {
   private SettingsScript() {
   }
 
-  /** A pool's settings as allocate.lua reads them; {@code ttlMs} null means the server's default. */
-  public record PoolSettings(String name, Long ttlMs, String fallback) {
+  /**
+   * A pool's settings as allocate.lua reads them; {@code ttlMs} null means the server's default. {@code window}: the
+   * calling window as {@code start-end} minutes of the callee's local day (null: none), {@code windowByRegion} the
+   * same per region (US-TX, ...).
+   */
+  public record PoolSettings(String name, Long ttlMs, String fallback, String window,
+                             Map<String, String> windowByRegion) {
+
+    public PoolSettings(String name, Long ttlMs, String fallback) {
+      this(name, ttlMs, fallback, null, Map.of());
+    }
+
+    String windows() {
+      StringBuilder windows = new StringBuilder(window == null ? "" : window);
+      windowByRegion.forEach((region, minutes) -> windows.append('|').append(region).append('=').append(minutes));
+      return windows.toString();
+    }
   }
 
   /** Every pool, and every campaign with its pool (in the order to write them). */
   public record Args(List<PoolSettings> pools, Map<String, String> campaignPools) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(1 + pools.size() * 3 + campaignPools.size() * 2);
+      List<String> argv = new ArrayList<>(1 + pools.size() * 4 + campaignPools.size() * 2);
       argv.add(Integer.toString(pools.size()));
       for (PoolSettings pool : pools) {
         argv.add(pool.name());
         argv.add(pool.ttlMs() == null ? "" : Long.toString(pool.ttlMs()));
         argv.add(pool.fallback());
+        argv.add(pool.windows());
       }
       campaignPools.forEach((campaign, pool) -> {
         argv.add(campaign);

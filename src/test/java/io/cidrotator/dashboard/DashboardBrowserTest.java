@@ -464,8 +464,16 @@ class DashboardBrowserTest {
 
     driver.findElement(By.id("pool-name")).sendKeys("spanish");
     driver.findElement(By.id("pool-daily")).sendKeys("80");
+    driver.findElement(By.id("pool-window")).sendKeys("21:00-08:00");
+    driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"),
+      "calling_window: the end must come after the start"));
+    driver.findElement(By.id("pool-window")).clear();
+    driver.findElement(By.id("pool-window")).sendKeys("08:00-21:00");
+    driver.findElement(By.id("pool-window-regions")).sendKeys("US-TX=09:00-20:00");
     driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "spanish"));
+    assertThat(driver.findElement(By.id("pools-body")).getText()).contains("08:00-21:00; US-TX=09:00-20:00");
     driver.findElement(By.id("campaign-name")).sendKeys("ventas");
     driver.findElement(By.id("campaign-pool")).sendKeys("spanish");
     driver.findElement(By.cssSelector("#campaign-form button[type=submit]")).click();
@@ -476,6 +484,8 @@ class DashboardBrowserTest {
     JsonObject pool = server.http.get("/api/pools/spanish").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(pool.getInteger("daily_limit")).isEqualTo(80);
+    assertThat(pool.getString("calling_window")).isEqualTo("08:00-21:00");
+    assertThat(pool.getJsonObject("calling_window_by_region")).isEqualTo(new JsonObject().put("US-TX", "09:00-20:00"));
     JsonObject mapping = server.http.get("/api/campaigns/ventas").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(mapping.getString("pool")).isEqualTo("spanish");

@@ -49,7 +49,9 @@ class PoolsTest {
       .putNull("hourly_limit")
       .putNull("daily_limit")
       .put("fallback", "area_code,pool")
-      .putNull("description"));
+      .putNull("description")
+      .putNull("calling_window")
+      .put("calling_window_by_region", new JsonObject()));
   }
 
   @Test
@@ -64,7 +66,9 @@ class PoolsTest {
       .put("hourly_limit", 5)
       .put("daily_limit", 20)
       .put("fallback", "area_code")
-      .put("description", "East floor"));
+      .put("description", "East floor")
+      .putNull("calling_window")
+      .put("calling_window_by_region", new JsonObject()));
     assertThat(redisHash(RedisKeys.poolSettings("east")))
       .isEqualTo(new JsonObject().put("ttl", "60000").put("fallback", "area_code"));
   }

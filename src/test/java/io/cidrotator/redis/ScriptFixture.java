@@ -197,6 +197,13 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
     return allocate(now, npa, null, NO_AGENT_LIMIT, campaign, null, null);
   }
 
+  /** An allocation in area code 512 for a callee in {@code region} whose local time is {@code minutes} (one per zone). */
+  AllocateScript.Reply allocateCallee(long now, String region, Integer... minutes) {
+    return AllocateScript.run(runner, new AllocateScript.Args(now, DEFAULT_POOL, TTL, windows(now), null,
+      NO_AGENT_LIMIT, null, "5125551234", "id-" + now, RECLAIM_BATCH, null, null, GRACE, HISTORY_LIMIT, region,
+      List.of(minutes))).await();
+  }
+
   /** An identified call's allocation in area code 512 without a campaign: {@code callKey} and {@code uid} (null = none). */
   AllocateScript.Reply allocateCall(long now, String callKey, String uid) {
     return allocate(now, "512", null, NO_AGENT_LIMIT, null, callKey, uid);
