@@ -21,6 +21,7 @@ class DialerOutcomeTest {
     "403, FORBIDDEN, unauthorized, forbidden",
     "404, NOT_FOUND, not_found, not_found",
     "429, RATE_LIMITED, rate_limited, rate_limited",
+    "451, OUTSIDE_CALLING_WINDOW, outside_calling_window, outside_calling_window",
     "503, UNAVAILABLE, unavailable, unavailable",
     "409, CLIENT_ERROR, client_error, failed",
     "413, CLIENT_ERROR, client_error, failed",
@@ -40,7 +41,7 @@ class DialerOutcomeTest {
 
   @Test
   void everyOutcomeIsTheOutcomeOfSomeStatus() {
-    assertThat(Arrays.stream(new int[] {200, 400, 422, 401, 403, 404, 429, 503, 409, 500})
+    assertThat(Arrays.stream(new int[] {200, 400, 422, 401, 403, 404, 429, 451, 503, 409, 500})
       .mapToObj(DialerOutcome::ofStatus))
       .containsExactlyInAnyOrder(DialerOutcome.values());
   }
