@@ -105,6 +105,20 @@ class AgiVerticleTest {
     assertThat(transcript.commands()).containsExactlyElementsOf(failed("unavailable"));
   }
 
+  /** The channel dials 512 (America/Chicago); the window leaves its present local hour out. */
+  @Test
+  void outsideThePoolsCallingWindowFailsWithItsReasonAndReservesNothing() {
+    int now = java.time.LocalTime.now(java.time.ZoneId.of("America/Chicago")).toSecondOfDay() / 60;
+    String window = now >= 120 ? "00:00-01:00" : "22:00-23:00";
+    assertThat(server.http.patch("/api/pools/default").putHeader("Authorization", server.bearer())
+      .sendJsonObject(new JsonObject().put("calling_window", window)).await().statusCode()).isEqualTo(200);
+
+    Transcript transcript = asterisk.run(new Channel(4, "next-cid")).await();
+
+    assertThat(transcript.commands()).containsExactlyElementsOf(failed("outside_calling_window"));
+    assertThat(reservations()).isEmpty();
+  }
+
   @Test
   void anUnknownScriptFailsWithoutTouchingTheCallerId() {
     Transcript transcript = asterisk.run(new Channel(5, "next-did?campaign=sales")).await();
