@@ -1,6 +1,6 @@
 // Coverage: per destination area code, demand, local supply by tier and numbers to buy (GET /api/coverage).
 
-import { $, el, fill, time, orDash, download } from './dom.js';
+import { $, el, fill, time, orDash, download, attachmentName } from './dom.js';
 import { getJson, call, query, ApiError } from './api.js';
 
 let notify = () => {};
@@ -41,7 +41,7 @@ async function exportCoverage() {
   try {
     const { pool, days } = params();
     const response = await call('GET', `/api/coverage/export${query({ pool, days })}`);
-    const name = `coverage-${pool || 'default'}-${days || 7}d.csv`;
+    const name = attachmentName(response, `coverage-${pool || 'default'}-${days || 7}d.csv`);
     download(await response.blob(), name);
     notify(`Coverage downloaded as ${name}.`);
   } catch (e) {

@@ -32,6 +32,12 @@ export function $(id) {
   return document.getElementById(id);
 }
 
+/** The file name a download's Content-Disposition gives, else {@code fallback}. */
+export function attachmentName(response, fallback) {
+  const match = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '');
+  return match ? match[1] : fallback;
+}
+
 /** Saves {@code blob} as the file {@code name}, through a Blob URL (the API's downloads need the bearer header). */
 export function download(blob, name) {
   const url = URL.createObjectURL(blob);

@@ -1,6 +1,6 @@
 // Overview: the allocation history of a range of days, downloaded as CSV.
 
-import { $, download } from './dom.js';
+import { $, download, attachmentName } from './dom.js';
 import { call, query, ApiError } from './api.js';
 
 let notify = () => {};
@@ -19,12 +19,6 @@ function localDate(d) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** The file name the server gave (Content-Disposition), else one made of the days. */
-function filename(response, from, to) {
-  const match = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '');
-  return match ? match[1] : `history-${from}-to-${to}.csv`;
-}
-
 /** Fetched with the header (a plain link could not send it). */
 async function exportHistory(e) {
   e.preventDefault();
@@ -34,7 +28,7 @@ async function exportHistory(e) {
   button.disabled = true;
   try {
     const response = await call('GET', `/api/history/export${query({ from, to })}`);
-    const name = filename(response, from, to);
+    const name = attachmentName(response, `history-${from}-to-${to}.csv`);
     download(await response.blob(), name);
     notify(`History exported as ${name}.`);
   } catch (err) {
