@@ -6,12 +6,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 
@@ -94,6 +97,19 @@ class CallingWindowApiTest {
     assertThat(patchDefault(new JsonObject().put("calling_window", windowExcludingNow())).statusCode()).isEqualTo(200);
 
     assertThat(api.nextCid("to", "8005559876").statusCode()).isEqualTo(200);
+  }
+
+  /** The windows live in PostgreSQL: Redis losing its data gets them back with the rebuild, before any allocation. */
+  @Test
+  void aWindowHoldsAfterRedisLostItsData() {
+    assertThat(patchDefault(new JsonObject().put("calling_window", windowExcludingNow())).statusCode()).isEqualTo(200);
+    api.redis(Request.cmd(Command.FLUSHDB));
+
+    HttpResponse<Buffer> after = api.poll(() -> api.nextCid("to", "5125559876"),
+      r -> r.statusCode() != 503, Duration.ofSeconds(5));
+
+    assertThat(after.statusCode()).isEqualTo(451);
+    assertThat(api.reservedCount()).isZero();
   }
 
   @Test
