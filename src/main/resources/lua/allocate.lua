@@ -1,5 +1,5 @@
 -- allocate: picks, reserves and counts one caller-ID in a single atomic step.
--- include: keys, index, calls, history
+-- include: keys, index, tiers, calls, history
 -- The campaign's pool (K.CAMPAIGNS, else ARGV[2]) and that pool's settings (K.POOL_SETTINGS) are read here, in
 -- the same atomic call, so a settings change applies from the next allocation on.
 -- Java: io.cidrotator.redis.AllocateScript (Args in this order, Reply from these positions).
@@ -18,17 +18,19 @@
 -- ARGV[20] the callee's region (US-TX, ...; '' = unplaced)   ARGV[21] the callee's local time, minutes after
 --          midnight, in each of its zones, comma-separated ('' = unplaced): the pool's calling window (its region's,
 --          else its own) must hold every one of them (an area code spanning zones: the most restrictive)
+-- ARGV[22] the callee's overlay (its lowest area code; '' = none)   ARGV[23] the callee's time zone ('' = unplaced)
 --   A call key that names a live reservation makes this a retry: the same number and allocation id again, nothing
 --   counted (the 10th element is then 'repeat', the ttl is what is left of the reservation, and the previous last
 --   use is the reservation's own time: a retry's answer is never taken back, so nothing restores it).
 -- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms),
 --         'repeat' | '', history entry id ('' for a repeat, or when the history stream was full)}
---       tier = 'area_code' | 'pool'
+--       tier = prefix | area_code | overlay | state | time_zone | pool: the pool's first tier with a number
+--       available (tiers.lua), the number the first of that tier's order (the pool's strategy)
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
 --     or {'ERR', 'outside_calling_window', pool, the window ('<start>-<end>' minutes)}: nothing reserved or counted
---       no_local_number: the pool's fallback is 'area_code' and the destination's area code has no number
---       available while other area codes of the pool have.
+--       no_local_number: the pool's tiers stop short of 'pool' and none of them has a number available for the
+--       destination while the pool has others.
 use_clock(ARGV[1], 5)
 local npa = ARGV[3]
 local agent, agent_limit, minute = ARGV[9], tonumber(ARGV[10]), ARGV[11]
@@ -59,9 +61,10 @@ if repeated then
 end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
-local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'fallback', 'window', 'window:' .. ARGV[20])
+local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'tiers', 'window', 'window:' .. ARGV[20],
+  'strategy')
 local ttl = tonumber(settings[1] or ARGV[4])
-local fallback = settings[2] or 'area_code,pool'
+local tiers = settings[2] or DEFAULT_TIERS
 
 local window = settings[4] or settings[3]
 if window and ARGV[21] ~= '' then
@@ -94,31 +97,13 @@ end
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
 local more_due = reclaim_due(batch)
 
--- The LRU available number, as the pool's fallback says: of the destination's area code, else ('area_code,pool')
--- of the whole pool; 'area_code' never looks further, 'pool' ignores the area code. Returns the area code it
--- comes from, its set's first two entries with scores (the second becomes the set's new head) and the tier.
-local function pick()
-  if fallback ~= 'pool' then
-    local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. npa, 0, 1, 'WITHSCORES')
-    if head[1] or fallback == 'area_code' then
-      return npa, head, 'area_code'
-    end
-  end
-  -- The pool's LRU number heads the area code whose LRU number is the least recently used.
-  local lru_npa = redis.call('ZRANGE', K.AREA_CODES .. pool, 0, 0)[1]
-  if not lru_npa then
-    return nil, {}, 'pool'
-  end
-  return lru_npa, redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. lru_npa, 0, 1, 'WITHSCORES'), 'pool'
-end
-
-local from_npa, head, tier = pick()
-while more_due and not (head[1] and (tier == 'area_code' or fallback == 'pool')) do
-  -- A backlog of due numbers may hide a local one (or any at all): before answering with another area
-  -- code's number, or with none, return the whole backlog to service. (Where the pool ignores area codes,
-  -- only an empty answer can be wrong.)
+local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23]}
+local leaf, head, tier, best = pick(pool, tiers, dest)
+while more_due and not (head[1] and best) do
+  -- A backlog of due numbers may hide a nearer one (or any at all): before answering from a later tier, or with
+  -- none, return the whole backlog to service.
   more_due = reclaim_due(1000)
-  from_npa, head, tier = pick()
+  leaf, head, tier, best = pick(pool, tiers, dest)
 end
 local cid = head[1]
 
@@ -126,7 +111,7 @@ if not cid then
   if redis.call('EXISTS', K.LOADED) == 0 then
     return {'ERR', 'not_loaded', pool}
   end
-  if fallback == 'area_code' and redis.call('EXISTS', K.AREA_CODES .. pool) == 1 then
+  if not reaches_pool(tiers) and redis.call('EXISTS', K.TIERS .. pool) == 1 then
     return {'ERR', 'no_local_number', pool}
   end
   local reserved = redis.call('ZCARD', K.RESERVED .. pool) > 0
@@ -142,18 +127,16 @@ if not cid then
 end
 
 local key = K.NUMBER .. cid
-local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last')
+local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last', 'ov', 'st', 'tz', 'score')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
+  'score', next_score(settings[5], cid, dc, f[11]), 'pscore', f[11] or f[7],
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. from_npa, cid)
-if head[3] then
-  redis.call('ZADD', K.AREA_CODES .. pool, head[4], from_npa)
-else
-  redis.call('ZREM', K.AREA_CODES .. pool, from_npa)
-end
+redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid)
+-- The leaf's next number heads it in every tier index it is in (head[4]: nil when the leaf is empty now).
+set_head(leaf, tier_keys(pool, f[1], f[8], f[9], f[10]), head[4])
 redis.call('ZADD', K.RESERVED .. pool, NOW + ttl, cid)
 
 if rate_key then

@@ -1,8 +1,11 @@
 -- index: the functions that keep a number in the right set of its pool (available, reserved, capped) and the
--- pool's area-code index in step. Shared Lua, not a script: a script names it on its "-- include:" line.
+-- pool's tier indexes in step. Shared Lua, not a script: a script names it on its "-- include:" line.
 -- The including script sets the clock (use_clock) before it calls restore() or reclaim().
 -- include: keys
 local NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
+local DAY_MS = 86400000
+-- The fields of a number's hash that say where it belongs: what place() reads, in this order.
+local PLACE = {'pool', 'npa', 'ov', 'st', 'tz'}
 
 -- Sets the clock of the functions below: now (ms), and the cap windows from the four arguments ARGV[first] on
 -- (hour window id, hour window end (ms), day window id, day window end (ms): CapWindows#argv in Java).
@@ -12,35 +15,88 @@ local function use_clock(now, first)
   DAY_ID, DAY_END = ARGV[first + 2], tonumber(ARGV[first + 3])
 end
 
--- Brings the pool's area-code index in step with one area code's available set.
-local function refresh_head(pool, npa)
-  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. npa, 0, 0, 'WITHSCORES')
-  if head[1] then
-    redis.call('ZADD', K.AREA_CODES .. pool, head[2], npa)
-  else
-    redis.call('ZREM', K.AREA_CODES .. pool, npa)
+-- The leaf of a number: the area code it is assigned to, then the NPA-NXX of its own digits (keys.lua).
+local function leaf_of(npa, cid)
+  return npa .. string.sub(cid, 1, 6)
+end
+
+-- The tier indexes a number's leaf belongs to (keys.lua): the pool's first, then its area code's, overlay's,
+-- state's and zone's (those the numbering plan gives it).
+local function tier_keys(pool, npa, ov, st, tz)
+  local base = K.TIERS .. pool
+  local keys = {base, base .. ':a:' .. npa}
+  if ov and ov ~= '' then
+    keys[#keys + 1] = base .. ':o:' .. ov
+  end
+  if st and st ~= '' then
+    keys[#keys + 1] = base .. ':s:' .. st
+  end
+  if tz and tz ~= '' then
+    keys[#keys + 1] = base .. ':z:' .. tz
+  end
+  return keys
+end
+
+-- Where the number with hash fields f (PLACE's, in order) belongs: its pool, its leaf and its leaf's tier indexes.
+local function place(cid, f)
+  return f[1], leaf_of(f[2], cid), tier_keys(f[1], f[2], f[3], f[4], f[5])
+end
+
+-- Sets a leaf's score in its tier indexes; nil removes it (its a: set is empty).
+local function set_head(leaf, keys, score)
+  for _, key in ipairs(keys) do
+    if score then
+      redis.call('ZADD', key, score, leaf)
+    else
+      redis.call('ZREM', key, leaf)
+    end
   end
 end
 
-local function make_available(pool, npa, cid, last_use)
-  redis.call('ZADD', K.AVAILABLE .. pool .. ':' .. npa, last_use, cid)
-  -- A number coming back from a call was just used: it heads its area code only if the set was empty.
-  local head = redis.call('ZSCORE', K.AREA_CODES .. pool, npa)
-  if not head or tonumber(last_use) < tonumber(head) then
-    redis.call('ZADD', K.AREA_CODES .. pool, last_use, npa)
+-- Brings the tier indexes in step with one leaf's available set.
+local function refresh_head(pool, leaf, keys)
+  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 0, 'WITHSCORES')
+  set_head(leaf, keys, head[2])
+end
+
+local function make_available(pool, leaf, keys, cid, score)
+  redis.call('ZADD', K.AVAILABLE .. pool .. ':' .. leaf, score, cid)
+  -- A number coming back from a call was just used: it heads its leaf only if the set was empty. (Every index of
+  -- the leaf holds the same score: the pool's stands for all.)
+  local head = redis.call('ZSCORE', keys[1], leaf)
+  if not head or tonumber(score) < tonumber(head) then
+    set_head(leaf, keys, score)
   end
 end
 
-local function make_unavailable(pool, npa, cid)
-  local key = K.AVAILABLE .. pool .. ':' .. npa
+local function make_unavailable(pool, leaf, keys, cid)
+  local key = K.AVAILABLE .. pool .. ':' .. leaf
   local score = redis.call('ZSCORE', key, cid)
   if not score then
     return
   end
   redis.call('ZREM', key, cid)
-  if score == redis.call('ZSCORE', K.AREA_CODES .. pool, npa) then
-    refresh_head(pool, npa)
+  if score == redis.call('ZSCORE', keys[1], leaf) then
+    refresh_head(pool, leaf, keys)
   end
+end
+
+-- The score, as a string, of a number (strategy least_used_today) counted `count` times today, last at `at` (ms):
+-- earlier days first, then fewer uses today, then the earlier use.
+local function least_used_score(count, at)
+  local into = 99999 - math.min(99999, math.max(0, math.ceil((DAY_END - at) / 1000)))
+  return string.format('%.0f', math.floor(DAY_END / DAY_MS) * 1e10 + math.min(count, 99999) * 1e5 + into)
+end
+
+-- The score, as a string, a number takes for its next turn once `strategy` hands it out now with `day_count` uses
+-- today (this one included); `score` is its score before.
+local function next_score(strategy, cid, day_count, score)
+  if strategy == 'least_used_today' then
+    return least_used_score(day_count, NOW)
+  elseif strategy == 'round_robin' then
+    return string.format('%.0f', (math.floor((tonumber(score) or 0) / 1e10) + 1) * 1e10 + tonumber(cid))
+  end
+  return string.format('%.0f', NOW)
 end
 
 -- When the number's counts hit a cap in the current windows, the time that cap ends; else nil.
@@ -54,22 +110,24 @@ local function cap_end(hw, hc, dw, dc, hl, dl)
   return nil
 end
 
--- Puts a number that is not reserved back where it belongs: available (keeping its LRU score) or capped.
+-- Puts a number that is not reserved back where it belongs: available (keeping its score) or capped.
 -- `unreserved` says the caller just took it out of r: (spares the check).
 local function restore(cid, unreserved)
-  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'active', 'last', 'hw', 'hc', 'dw', 'dc', 'hl', 'dl')
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'active', 'score', 'hw', 'hc', 'dw',
+    'dc', 'hl', 'dl')
   local pool = f[1]
-  if not pool or f[3] ~= '1' then
+  if not pool or f[6] ~= '1' then
     return
   end
   if not unreserved and redis.call('ZSCORE', K.RESERVED .. pool, cid) then
     return
   end
-  local until_ms = cap_end(f[5], f[6], f[7], f[8], f[9], f[10])
+  local until_ms = cap_end(f[8], f[9], f[10], f[11], f[12], f[13])
   if until_ms then
     redis.call('ZADD', K.CAPPED .. pool, until_ms, cid)
   else
-    make_available(pool, f[2], cid, f[4])
+    local _, leaf, keys = place(cid, f)
+    make_available(pool, leaf, keys, cid, f[7])
   end
 end
 

@@ -6,24 +6,42 @@
 -- one Redis Cluster slot, so each script stays valid on a cluster although it derives its keys from P.
 --
 --   key                     type    holds
---   n:<cid>                 HASH    one number: pool npa carrier hl dl active last hw hc dw dc, and its last
---                                   reservation rid rcampaign ragent rdest rat rexp rtier rrepeat (fields below)
---   a:<pool>:<npa>          ZSET    available numbers of one area code of a pool, score = last use (ms): LRU first
---   h:<pool>                ZSET    the pool's area codes that have an available number, scored by the last use of
---                                   their LRU number: its first member leads to the LRU number of the whole pool.
---                                   (A pool-wide set of numbers would do the same, but every allocation would then
---                                   touch a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.)
+--   n:<cid>                 HASH    one number: pool npa carrier ov st tz hl dl active last score sk hw hc dw dc, and
+--                                   its last reservation rid rcampaign ragent rdest rat rexp rtier rrepeat pscore
+--                                   (fields below)
+--   a:<pool>:<leaf>         ZSET    available numbers of one leaf of a pool, score = the pool's strategy's order (the
+--                                   last use (ms) for lru): the first member goes first. A leaf is the area code a
+--                                   number is assigned to followed by the NPA-NXX of its own digits
+--                                   ('512' .. '512555' = '512512555'): every tier a number is in follows from it
+--   t:<pool>                ZSET    the pool's leaves that have an available number, each scored by the first score
+--                                   of its a: set: its first member leads to the first number of the whole pool
+--                                   (the 'pool' tier). (A pool-wide set of numbers would do the same, but every
+--                                   allocation would then touch a set as large as the pool: measured 1.5x dearer at
+--                                   1M numbers than at 1k.)
+--   t:<pool>:a:<npa>        ZSET    the same, of the leaves assigned to one area code ('area_code' tier)
+--   t:<pool>:o:<npa>        ZSET    ... of the leaves whose own area code is in one overlay, named by its lowest area
+--                                   code ('overlay' tier; none for an area code without an overlay)
+--   t:<pool>:s:<region>     ZSET    ... of the leaves whose own area code is in one state or province ('state' tier)
+--   t:<pool>:z:<zone>       ZSET    ... of the leaves whose own NPA-NXX is in one time zone ('time_zone' tier; the
+--                                   first of the zones the numbering plan gives, for an area code it does not
+--                                   resolve by prefix)
+--                                   The 'prefix' tier reads the destination's own leaf directly.
 --   r:<pool>                ZSET    reserved numbers, score = reservation expiry (ms)
 --   c:<pool>                ZSET    numbers at a cap, score = when the capped window ends (ms)
 --   m:<pool>                SET     active numbers of a pool
 --   all                     SET     every number the index holds
 --   pools                   SET     every pool name the index holds
---   loaded                  STRING  set (to the time, ms) once a full load from PostgreSQL completed; its absence
---                                   tells an allocation that Redis lost the index
+--   loaded:v2               STRING  set (to the time, ms) once a full load from PostgreSQL completed; its absence
+--                                   tells an allocation that Redis lost the index. (v2: the tier layout above. 'loaded'
+--                                   marked the layout before it, of area-code sets a:<pool>:<npa> and h:<pool>: a
+--                                   load that finds it deletes those keys and it.)
 --   campaigns               HASH    campaign -> pool; a campaign without an entry uses the pool 'default'
 --   pool:<pool>             HASH    the pool's settings: ttl (reservation TTL in ms; absent = the server's
---                                   DEFAULT_RESERVATION_TTL) and fallback ('area_code,pool' | 'area_code' | 'pool';
---                                   absent = 'area_code,pool'). campaigns and pool: are replaced together.
+--                                   DEFAULT_RESERVATION_TTL), tiers (the tiers tried in order, comma-separated: prefix
+--                                   area_code overlay state time_zone pool; absent = all of them in that order),
+--                                   strategy (lru | least_used_today | round_robin; absent = lru), window and
+--                                   window:<region> (calling windows, '<start>-<end>' minutes of the callee's day).
+--                                   campaigns and pool: are replaced together.
 --   rl:<agent>:<minute>     STRING  allocations of one agent in one minute window (rate limit), expires in 120 s
 --   k:c:<callkey>           STRING  '<cid> <allocation id>' of the call with that VICIdial call id
 --   k:u:<uid>               STRING  the same for Asterisk's UNIQUEID; both expire a grace period after the
@@ -47,31 +65,39 @@
 --   origin:changed          STRING  the run id whose arrival already renewed history:epoch (once per server)
 --
 -- Fields of n:<cid>:
---   pool npa carrier        where the number belongs (from PostgreSQL)
+--   pool npa carrier        where the number belongs (from PostgreSQL; npa: the area code it is assigned to)
+--   ov st tz                the overlay (its lowest area code), region (US-TX) and time zone of its own digits
+--                           ('' where the numbering plan does not place it), from the locality at sync
 --   hl dl                   hourly and daily cap, resolved at sync (the number's own, else its pool's, else
 --                           the server's default)
 --   active                  '1' or '0'
---   last                    last use (ms): its score in a: when available
+--   last                    last use (ms)
+--   score sk                its score in a: when available, and the strategy that made it: lru = last use;
+--                           least_used_today = day * 1e10 + uses that day * 1e5 + seconds into it of the last use;
+--                           round_robin = round * 1e10 + the caller-ID (list order within a round). Written as
+--                           integers ('%.0f': Lua would print a large number in exponent notation)
 --   hw hc, dw dc            the hour and day window the counts belong to, and the counts; a count whose window
 --                           id is not the current one is zero (no counter needs an expiry of its own)
 --   rid rcampaign ragent rdest rat rexp rtier
 --                           the last reservation: allocation id, campaign, agent, destination, reserved at,
 --                           expires at, tier. Live only while the number is in r:. Kept in the number's hash,
 --                           not a key of its own, to spare a key per call.
+--   pscore                  the score before the last reservation: what a take-back restores (undo.lua)
 --   rrepeat                 '1' once a retry of the same call was answered with the reservation (undo.lua
 --                           then leaves it alone)
 --
 -- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most;
--- h: holds exactly the area codes whose a: set is not empty, each scored by that set's first score.
+-- each t: index of a pool holds exactly the leaves of its tier whose a: set is not empty, each scored by that set's
+-- first score.
 --
--- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. npa,
+-- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. leaf,
 -- K.RATE .. agent .. ':' .. minute. Strings, not functions: a script runs this file on every call, and a table of
 -- functions (closures made anew each time, and a call per key) cost 8-12% more Redis time per allocation.
 local P = KEYS[1]
 local K = {
-  NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', AREA_CODES = P .. 'h:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
+  NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
   MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
-  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded', CAMPAIGNS = P .. 'campaigns',
+  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v2', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
   HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',
   HISTORY_WRITERS = P .. 'history:writers', ORIGIN = P .. 'origin',

@@ -6,8 +6,8 @@
 -- Reply: {available, reserved (live), capped (cap not yet over)}
 local pool, after = ARGV[1], '(' .. ARGV[2]
 local available = 0
-for _, npa in ipairs(redis.call('ZRANGE', K.AREA_CODES .. pool, 0, -1)) do
-  available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. npa)
+for _, leaf in ipairs(redis.call('ZRANGE', K.TIERS .. pool, 0, -1)) do
+  available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
 end
 return {
   available,

@@ -7,9 +7,10 @@
 local removed = 0
 for _, cid in ipairs(ARGV) do
   local key = K.NUMBER .. cid
-  local f = redis.call('HMGET', key, 'pool', 'npa')
+  local f = redis.call('HMGET', key, unpack(PLACE))
   if f[1] then
-    make_unavailable(f[1], f[2], cid)
+    local _, leaf, keys = place(cid, f)
+    make_unavailable(f[1], leaf, keys, cid)
     redis.call('ZREM', K.CAPPED .. f[1], cid)
     redis.call('ZREM', K.RESERVED .. f[1], cid)
     redis.call('SREM', K.MEMBERS .. f[1], cid)

@@ -6,18 +6,18 @@
 -- Java: io.cidrotator.redis.SettingsScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  number of pools N
--- ARGV[2..] N groups of 4: pool name, reservation ttl (ms; '' = the server's default), fallback, calling windows
+-- ARGV[2..] N groups of 5: pool name, reservation ttl (ms; '' = the server's default), tiers, calling windows
 --           ('<start>-<end>' in minutes of the callee's local day, '' = none; then '|<region>=<start>-<end>' per
---           region override), then pairs: campaign, pool
+--           region override), strategy, then pairs: campaign, pool
 -- Reply: {pools written, campaigns written}
 local n = tonumber(ARGV[1])
 local wanted = {}
-for i = 2, 1 + 4 * n, 4 do
-  local pool, ttl, fallback, windows = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+for i = 2, 1 + 5 * n, 5 do
+  local pool, ttl, tiers, windows, strategy = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   wanted[pool] = true
   local key = K.POOL_SETTINGS .. pool
   redis.call('DEL', key)
-  redis.call('HSET', key, 'fallback', fallback)
+  redis.call('HSET', key, 'tiers', tiers, 'strategy', strategy)
   if ttl ~= '' then
     redis.call('HSET', key, 'ttl', ttl)
   end
@@ -40,7 +40,7 @@ for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
   if not wanted[pool] then
     redis.call('DEL', K.POOL_SETTINGS .. pool)
     if redis.call('SCARD', K.MEMBERS .. pool) == 0 and redis.call('ZCARD', K.RESERVED .. pool) == 0
-      and redis.call('ZCARD', K.CAPPED .. pool) == 0 and redis.call('ZCARD', K.AREA_CODES .. pool) == 0 then
+      and redis.call('ZCARD', K.CAPPED .. pool) == 0 and redis.call('EXISTS', K.TIERS .. pool) == 0 then
       redis.call('SREM', K.POOLS, pool)
     end
   end
@@ -48,7 +48,7 @@ end
 
 redis.call('DEL', K.CAMPAIGNS)
 local campaigns = 0
-for i = 2 + 4 * n, #ARGV, 2 do
+for i = 2 + 5 * n, #ARGV, 2 do
   redis.call('HSET', K.CAMPAIGNS, ARGV[i], ARGV[i + 1])
   campaigns = campaigns + 1
 end

@@ -11,13 +11,17 @@
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
 -- ARGV[5]  day window end   ARGV[6] '' or, in a merge (the history is merged into numbers the index holds), the run
 --          id of the server being reconciled
--- ARGV[7..] groups of 23: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
+-- ARGV[7..] groups of 26: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never),
 --           then what the history says (all '' for nothing to restore): uses this hour, uses today, and the live
 --           reservation ('' from here on for none): allocation id, campaign, agent, destination, reserved at (ms),
 --           expires at (ms), tier, callkey, uid, how long (ms) the call keys live,
 --           then the latest allocation within the longest TTL ('' for none; read in a merge only): its id, when it
---           was made (ms), '1' | '0' (it ended)
+--           was made (ms), '1' | '0' (it ended),
+--           then where its own digits are ('' where the numbering plan does not place them): its overlay (lowest
+--           area code; '' = none), region, time zone (its tier indexes, keys.lua)
+-- The number's score (its order in its leaf) follows its pool's strategy, read here: a pool's strategy is written
+-- (settings.lua) before its numbers are synced again.
 -- Reply: number of numbers written; -1 in a merge for a server already made whole (another node's reconciliation
 --        marked it, and allocations and releases have moved on since this one read the history: merging it now
 --        could bring back a reservation ended meanwhile): nothing written
@@ -78,14 +82,39 @@ local function merge_history(i, cid, pool, key)
   reserve_from_history(i, cid, pool, key)
 end
 
+-- The strategy of each pool met, read once per call.
+local strategies = {}
+local function strategy_of(pool)
+  if not strategies[pool] then
+    strategies[pool] = redis.call('HGET', K.POOL_SETTINGS .. pool, 'strategy') or 'lru'
+  end
+  return strategies[pool]
+end
+
+-- The score of the number whose hash is `key` under its pool's strategy, its last use being `last`: lru's is the
+-- last use, least_used_today's counts today's uses, round_robin's keeps its round (a number new to round robin
+-- starts at round 0, in list order).
+local function initial_score(strategy, cid, key, last)
+  if strategy == 'least_used_today' then
+    local f = redis.call('HMGET', key, 'dw', 'dc')
+    return least_used_score(f[1] == DAY_ID and tonumber(f[2]) or 0, last)
+  elseif strategy == 'round_robin' then
+    local f = redis.call('HMGET', key, 'sk', 'score')
+    return f[1] == 'round_robin' and f[2] or cid
+  end
+  return string.format('%.0f', last)
+end
+
 local count = 0
-for i = 7, #ARGV, 23 do
+for i = 7, #ARGV, 26 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
+  local ov, st, tz = ARGV[i + 23], ARGV[i + 24], ARGV[i + 25]
   local key = K.NUMBER .. cid
-  local old = redis.call('HMGET', key, 'pool', 'npa', 'last')
+  local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'last')
   if old[1] then
-    make_unavailable(old[1], old[2], cid)
+    local _, leaf, keys = place(cid, old)
+    make_unavailable(old[1], leaf, keys, cid)
     redis.call('ZREM', K.CAPPED .. old[1], cid)
     redis.call('SREM', K.MEMBERS .. old[1], cid)
     if old[1] ~= pool then
@@ -95,8 +124,8 @@ for i = 7, #ARGV, 23 do
         redis.call('ZADD', K.RESERVED .. pool, expiry, cid)
       end
     end
-    if tonumber(old[3]) > last then
-      last = tonumber(old[3])
+    if tonumber(old[6]) > last then
+      last = tonumber(old[6])
     end
     if merge then
       merge_history(i, cid, pool, key)
@@ -104,8 +133,9 @@ for i = 7, #ARGV, 23 do
   else
     restore_from_history(i, cid, pool, key)
   end
-  redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'hl', hl, 'dl', dl,
-    'active', active, 'last', last)
+  local strategy = strategy_of(pool)
+  redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'ov', ov, 'st', st, 'tz', tz, 'hl', hl,
+    'dl', dl, 'active', active, 'last', last, 'score', initial_score(strategy, cid, key, last), 'sk', strategy)
   redis.call('SADD', K.ALL, cid)
   redis.call('SADD', K.POOLS, pool)
   if active == '1' then

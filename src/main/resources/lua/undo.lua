@@ -15,7 +15,7 @@ local cid, id = ARGV[1], ARGV[2]
 use_clock(ARGV[4], 5)
 
 local key = K.NUMBER .. cid
-local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid', 'rrepeat')
+local f = redis.call('HMGET', key, 'pool', 'hw', 'hc', 'dw', 'dc', 'rid', 'rrepeat', 'pscore')
 local pool = f[1]
 if not pool or f[6] ~= id or f[7] == '1' or redis.call('ZREM', K.RESERVED .. pool, cid) == 0 then
   return 0
@@ -26,7 +26,7 @@ end
 if f[4] == DAY_ID and tonumber(f[5]) > 0 then
   redis.call('HSET', key, 'dc', tonumber(f[5]) - 1)
 end
-redis.call('HSET', key, 'last', ARGV[3])
+redis.call('HSET', key, 'last', ARGV[3], 'score', f[8] or ARGV[3])
 if ARGV[9] ~= '' then
   local rate_key = K.RATE .. ARGV[9] .. ':' .. ARGV[10]
   if tonumber(redis.call('GET', rate_key) or '0') > 0 then

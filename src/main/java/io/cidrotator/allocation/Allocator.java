@@ -141,13 +141,12 @@ public final class Allocator implements Bus.Handlers {
   private Future<JsonObject> allocate(JsonObject body, long now) {
     AllocationRequest request = AllocationRequest.fromJson(body);
     CapWindows w = windowsAt(now);
-    // Where the callee is: the pool's calling window is checked on its local time (Redis reads the window).
+    // Where the callee is: the tiers looked in, and its local time for the pool's calling window (Redis reads both).
     Place callee = Locality.nanp().of(request.destination().digits());
     AllocateScript.Args args = new AllocateScript.Args(now, PoolClient.DEFAULT_POOL, ttlMs, w, request.agent(),
       config.rateLimitPerAgent(), request.campaign(), request.destination().digits(), newAllocationId(now),
       RECLAIM_BATCH, request.callKey(), request.uid(), CallIdentity.KEY_GRACE_MS, config.historyBufferSize(),
-      callee == null ? null : callee.area().region(),
-      callee == null ? List.of() : CallingWindow.localMinutes(callee.zones(), Instant.ofEpochMilli(now)));
+      callee, callee == null ? List.of() : CallingWindow.localMinutes(callee.zones(), Instant.ofEpochMilli(now)));
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {

@@ -4,7 +4,7 @@ import io.cidrotator.AppConfig;
 import io.cidrotator.Bus;
 import io.cidrotator.pool.PoolClient;
 import io.cidrotator.redis.CampaignReservationsScript;
-import io.cidrotator.redis.RedisKeys;
+import io.cidrotator.redis.TierAvailableScript;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -103,20 +103,17 @@ public final class Charts implements Bus.Handlers {
   }
 
   /**
-   * Adds available_now to each area code: the size of the default pool's index of free numbers of it in
-   * Redis (a number whose reservation ran out without a release returns to it when an allocation reclaims
-   * it, so this may count a few short). Without Redis the chart goes out without the field.
+   * Adds available_now to each area code: the default pool's numbers of it free in Redis now (its area code tier; a
+   * number whose reservation ran out without a release returns to it when an allocation reclaims it, so this may
+   * count a few short). Without Redis the chart goes out without the field.
    */
   private Future<JsonObject> withAvailableNow(JsonObject chart) {
     List<JsonObject> items = chart.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
-    List<Future<Response>> sizes = items.stream()
-      .map(item -> redis.send(Request.cmd(Command.ZCARD)
-        .arg(RedisKeys.available(PoolClient.DEFAULT_POOL, item.getString("area_code")))))
-      .toList();
-    return Future.all(sizes)
-      .map(all -> {
+    List<String> tiers = items.stream().map(item -> "a:" + item.getString("area_code")).toList();
+    return TierAvailableScript.run(redis, new TierAvailableScript.Args(PoolClient.DEFAULT_POOL, tiers))
+      .map(counts -> {
         for (int i = 0; i < items.size(); i++) {
-          items.get(i).put("available_now", sizes.get(i).result().toLong());
+          items.get(i).put("available_now", counts.get(i));
         }
         return chart;
       })

@@ -109,9 +109,9 @@ final class InventorySql {
     FROM caller_ids
     """;
 
-  /** What settings.lua takes: every pool's TTL and fallback ... */
+  /** What settings.lua takes: every pool's TTL, tiers, strategy and calling windows ... */
   static final String POOL_SETTINGS = """
-    SELECT name, reservation_ttl, fallback, calling_window, calling_window_by_region FROM pools ORDER BY name""";
+    SELECT name, reservation_ttl, tiers, strategy, calling_window, calling_window_by_region FROM pools ORDER BY name""";
 
   /** ... and every campaign's pool. */
   static final String CAMPAIGN_POOLS = "SELECT name, pool FROM campaigns ORDER BY name";

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -107,7 +108,8 @@ public final class InventorySync {
     Origin.Server server = redis.server();
     boolean fromElsewhere = !redis.reconciled();
     indexLost()
-      .compose(lost -> inTurn(() -> (lost ? rebuildFromHistory() : Future.<Rebuild>succeededFuture(null))
+      .compose(lost -> inTurn(() -> (lost ? dropOldLayout("0").compose(v -> rebuildFromHistory())
+          : Future.<Rebuild>succeededFuture(null))
         .compose(rebuild -> writeSettings()
           .compose(v -> rebuild == null && fromElsewhere ? reconcile(server) : Future.<Void>succeededFuture())
           .compose(v -> loadFrom(null, "", 0, rebuild))
@@ -260,7 +262,7 @@ public final class InventorySync {
   }
 
   /**
-   * Replaces every pool's settings (TTL in ms, fallback) and every campaign's pool in Redis with PostgreSQL's,
+   * Replaces every pool's settings (TTL in ms, tiers, strategy, calling windows) and every campaign's pool in Redis with PostgreSQL's,
    * in one atomic script call: there are few of them. Writes run one after the other, each reading after the
    * one before it wrote, so two admin writes close together cannot leave the older state in Redis.
    */
@@ -281,8 +283,8 @@ public final class InventorySync {
           pool.getJsonObject("calling_window_by_region").forEach(region -> byRegion.put(region.getKey(),
             CallingWindow.parse(region.getKey(), (String) region.getValue()).minutes()));
           pools.add(new SettingsScript.PoolSettings(pool.getString("name"), ttl == null ? null : ttl * 1000L,
-            pool.getString("fallback"), window == null ? null : CallingWindow.parse("calling_window", window).minutes(),
-            byRegion));
+            pool.getString("tiers"), pool.getString("strategy"),
+            window == null ? null : CallingWindow.parse("calling_window", window).minutes(), byRegion));
         }
         Map<String, String> campaigns = new LinkedHashMap<>();
         for (Row campaign : all.<RowSet<Row>>resultAt(1)) {
@@ -365,6 +367,34 @@ public final class InventorySync {
   /** Removes one number PostgreSQL no longer holds from every Redis index (a reservation it has ends). */
   public Future<Void> removeNumber(String callerId) {
     return inTurn(() -> PruneScript.run(redis, new PruneScript.Args(List.of(callerId))).mapEmpty());
+  }
+
+  /**
+   * Deletes what an index of the layout before tiers left (keys.lua): its load mark, its area-code heads h:, its
+   * area-code sets a:<pool>:<npa>. The numbers' hashes, reservations and caps stay: the load that follows writes
+   * every number into the tier layout, keeping its live state. Nothing to do on an index that never had it.
+   */
+  private Future<Void> dropOldLayout(String cursor) {
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.OLD_LOADED))
+      .compose(old -> old.toInteger() == 0 ? Future.<Void>succeededFuture() : redis.send(Request.cmd(Command.SCAN)
+          .arg(cursor).arg("MATCH").arg(RedisKeys.PREFIX + "[ah]:*").arg("COUNT").arg(PRUNE_SCAN))
+        .compose(scan -> {
+          Request delete = Request.cmd(Command.DEL);
+          int found = 0;
+          for (Response key : scan.get(1)) {
+            String name = key.toString();
+            // An old area-code set ends in ':' and 3 digits; a leaf of the tier layout in 9.
+            if (name.startsWith(RedisKeys.PREFIX + "h:") || name.matches(".*:[0-9]{3}")) {
+              delete.arg(name);
+              found++;
+            }
+          }
+          String next = scan.get(0).toString();
+          return (found == 0 ? Future.<Response>succeededFuture() : redis.send(delete))
+            .compose(v -> "0".equals(next)
+              ? redis.send(Request.cmd(Command.DEL).arg(RedisKeys.OLD_LOADED)).<Void>mapEmpty()
+              : dropOldLayout(next));
+        }));
   }
 
   /**

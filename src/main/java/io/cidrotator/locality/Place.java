@@ -15,6 +15,16 @@ import java.util.List;
  */
 public record Place(String prefix, String town, AreaCode area, List<ZoneId> zones) {
 
+  /** The overlay it is in, named by its lowest area code ({@code 212} for 917); empty where it has none. */
+  public String overlayGroup() {
+    return area.overlay().size() > 1 ? area.overlay().get(0) : "";
+  }
+
+  /** Its time zone for the {@code time_zone} tier: the first of its zones (one, unless its prefix is unresolved). */
+  public String zone() {
+    return zones.get(0).getId();
+  }
+
   /** {@code {town, state, region, region_name, zones, overlay}}, as the admin API shows it. */
   public JsonObject toJson() {
     return new JsonObject()

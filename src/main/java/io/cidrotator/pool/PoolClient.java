@@ -32,7 +32,7 @@ public final class PoolClient {
     return bus.request(Bus.POOL_GET, new JsonObject().put("name", name));
   }
 
-  /** Creates a pool from validated fields (name, reservation_ttl, hourly_limit, daily_limit, fallback, description). */
+  /** Creates a pool from validated fields (name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling windows). */
   public Future<JsonObject> createPool(JsonObject pool, Actor actor) {
     return bus.request(Bus.POOL_CREATE, new JsonObject().put("pool", pool).put("actor", actor.toJson()));
   }

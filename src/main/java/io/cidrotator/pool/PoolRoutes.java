@@ -22,9 +22,8 @@ import java.util.Set;
  */
 public final class PoolRoutes implements Routes {
 
-  private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, fallback, description, "
-    + "calling_window, calling_window_by_region";
-  private static final Set<String> FALLBACKS = Set.of("area_code,pool", "area_code", "pool");
+  private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, "
+    + "description, calling_window, calling_window_by_region, fallback";
   private static final int MAX_TTL_SECONDS = 86_400;
   private static final int MAX_DESCRIPTION = 500;
   /** Writes may re-sync every number of a pool into Redis before they answer. */
@@ -66,8 +65,11 @@ public final class PoolRoutes implements Routes {
       throw new HttpException(400, "name: required");
     }
     pool.put("name", name);
-    if (!pool.containsKey("fallback")) {
-      pool.put("fallback", "area_code,pool");
+    if (!pool.containsKey("tiers")) {
+      pool.put("tiers", Tiers.DEFAULT);
+    }
+    if (!pool.containsKey("strategy")) {
+      pool.put("strategy", "lru");
     }
     if (!pool.containsKey("calling_window_by_region")) {
       pool.put("calling_window_by_region", new JsonObject());
@@ -110,13 +112,27 @@ public final class PoolRoutes implements Routes {
         settings.put(cap, Input.positive(body, cap));
       }
     }
-    if (body.containsKey("fallback")) {
-      Object fallback = body.getValue("fallback");
-      if (!(fallback instanceof String text) || !FALLBACKS.contains(text)) {
-        throw new HttpException(400, "fallback: must be \"area_code,pool\", \"area_code\" or \"pool\", got "
-          + fallback);
+    if (body.containsKey("tiers")) {
+      if (body.getValue("tiers") == null) {
+        settings.put("tiers", Tiers.DEFAULT);
+      } else {
+        settings.put("tiers", Tiers.parse("tiers", body.getValue("tiers")));
       }
-      settings.put("fallback", fallback);
+    }
+    if (body.containsKey("fallback")) {
+      // Before tiers, a pool's fallback: its three values are tier lists, still accepted as such.
+      Object fallback = body.getValue("fallback");
+      if (body.containsKey("tiers")) {
+        throw new HttpException(400, "fallback: send tiers alone (fallback is its older name)");
+      }
+      if (!(fallback instanceof String text) || !Tiers.FALLBACKS.contains(text)) {
+        throw new HttpException(400, "fallback: must be \"area_code,pool\", \"area_code\" or \"pool\", got "
+          + fallback + " (tiers takes any list)");
+      }
+      settings.put("tiers", fallback);
+    }
+    if (body.containsKey("strategy")) {
+      settings.put("strategy", body.getValue("strategy") == null ? "lru" : Tiers.strategy("strategy", body.getValue("strategy")));
     }
     if (body.containsKey("description")) {
       settings.put("description", Input.text(body, "description", MAX_DESCRIPTION));

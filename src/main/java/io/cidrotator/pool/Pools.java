@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Pools (named sets of numbers with their own TTL, default caps and fallback) and the campaigns mapped onto
+ * Pools (named sets of numbers with their own TTL, default caps, tiers and strategy) and the campaigns mapped onto
  * them, on the admin verticle. Every write commits with its audit row, then reaches Redis before it answers:
  * the settings of every pool and campaign (settings.lua), and the numbers of a pool whose caps or name changed.
  */
@@ -88,16 +88,17 @@ public final class Pools implements Bus.Handlers {
   }
 
   /**
-   * {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, fallback, description, calling_window,
+   * {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
    * calling_window_by_region (validated).
    */
   private Future<JsonObject> createPool(JsonObject request) {
     JsonObject pool = request.getJsonObject("pool");
     String name = pool.getString("name");
     Tuple params = Tuple.of(name, pool.getInteger("reservation_ttl"), pool.getInteger("hourly_limit"),
-      pool.getInteger("daily_limit"), pool.getString("fallback"), pool.getString("description"))
+      pool.getInteger("daily_limit"), pool.getString("tiers"), pool.getString("description"))
       .addString(pool.getString("calling_window"))
-      .addJsonObject(pool.getJsonObject("calling_window_by_region", new JsonObject()));
+      .addJsonObject(pool.getJsonObject("calling_window_by_region", new JsonObject()))
+      .addString(pool.getString("strategy"));
     return pg.withTransaction(tx -> tx.preparedQuery(PoolSql.INSERT_POOL)
         .execute(params)
         .compose(rows -> created(tx, request, rows, "pool", name, Pools::poolJson)))
@@ -105,8 +106,9 @@ public final class Pools implements Bus.Handlers {
   }
 
   /**
-   * {@code changes}: any of name (a rename), reservation_ttl, hourly_limit, daily_limit, fallback, description;
-   * null resets a setting to the server's default. New caps or a new name re-sync the pool's numbers.
+   * {@code changes}: any of name (a rename), reservation_ttl, hourly_limit, daily_limit, tiers, strategy,
+   * description, calling_window, calling_window_by_region; null resets a setting to the server's default. New caps,
+   * a new strategy or a new name re-sync the pool's numbers.
    */
   private Future<JsonObject> updatePool(JsonObject request) {
     String name = request.getString("name");
@@ -123,9 +125,10 @@ public final class Pools implements Bus.Handlers {
           }
           return tx.preparedQuery(PoolSql.UPDATE_POOL)
             .execute(Tuple.of(name, newName, after.getInteger("reservation_ttl"), after.getInteger("hourly_limit"),
-              after.getInteger("daily_limit"), after.getString("fallback"), after.getString("description"))
+              after.getInteger("daily_limit"), after.getString("tiers"), after.getString("description"))
               .addString(after.getString("calling_window"))
-              .addJsonObject(after.getJsonObject("calling_window_by_region")))
+              .addJsonObject(after.getJsonObject("calling_window_by_region"))
+              .addString(after.getString("strategy")))
             .recover(e -> Future.failedFuture(isViolation(e, UNIQUE_VIOLATION)
               ? new Bus.Failure(409, "pool '" + newName + "' already exists") : e))
             .compose(rows -> audited(tx, request, "pool.update", name, before, poolJson(rows.iterator().next())))
@@ -135,13 +138,17 @@ public final class Pools implements Bus.Handlers {
         .map(change.getJsonObject("after")));
   }
 
-  /** The numbers of a renamed pool, or of one whose caps changed, are written again; then every setting. */
+  /**
+   * Every setting is written, then the numbers of a renamed pool, or of one whose caps or strategy changed, are
+   * written again (a number's score follows the strategy Redis holds for its pool: sync.lua).
+   */
   private Future<Void> toRedis(JsonObject before, JsonObject after) {
     boolean numbersChange = !before.getString("name").equals(after.getString("name"))
       || !Objects.equals(before.getInteger("hourly_limit"), after.getInteger("hourly_limit"))
-      || !Objects.equals(before.getInteger("daily_limit"), after.getInteger("daily_limit"));
-    Future<Integer> numbers = numbersChange ? sync.loadPool(after.getString("name")) : Future.succeededFuture(0);
-    return numbers.compose(n -> sync.writeSettings());
+      || !Objects.equals(before.getInteger("daily_limit"), after.getInteger("daily_limit"))
+      || !before.getString("strategy").equals(after.getString("strategy"));
+    return sync.writeSettings()
+      .compose(v -> numbersChange ? sync.loadPool(after.getString("name")).<Void>mapEmpty() : Future.succeededFuture());
   }
 
   /** Only an empty pool goes: a pool that still has numbers or campaigns is a 409 saying how many. */
@@ -273,7 +280,8 @@ public final class Pools implements Bus.Handlers {
       .put("reservation_ttl", row.getInteger("reservation_ttl"))
       .put("hourly_limit", row.getInteger("hourly_limit"))
       .put("daily_limit", row.getInteger("daily_limit"))
-      .put("fallback", row.getString("fallback"))
+      .put("tiers", row.getString("tiers"))
+      .put("strategy", row.getString("strategy"))
       .put("description", row.getString("description"))
       .put("calling_window", row.getString("calling_window"))
       .put("calling_window_by_region", row.getJsonObject("calling_window_by_region"))

@@ -1,5 +1,7 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
@@ -27,31 +29,34 @@ public final class AllocateScript {
    * @param reclaimBatch  expired reservations and ended caps returned to service per call
    * @param callKeyGraceMs how long a call key outlives its reservation
    * @param historyLimit  the history stream's limit ({@link HistoryStream}): the allocation is appended to it
-   * @param calleeRegion  the destination's region (US-TX, ...), null where the numbering plan does not place it
+   * @param callee        where the destination is (its overlay, region and zone: the tiers looked in), null where
+   *                      the numbering plan does not place it
    * @param calleeMinutes the destination's local time in each of its zones, minutes after midnight (empty: unplaced):
    *                      what the pool's calling window is checked on
    */
   public record Args(long now, String defaultPool, long ttlMs, CapWindows windows, String agent, int agentLimit,
                      String campaign, String destination, String allocationId, int reclaimBatch, String callKey,
-                     String uid, long callKeyGraceMs, int historyLimit, String calleeRegion,
+                     String uid, long callKeyGraceMs, int historyLimit, Place callee,
                      List<Integer> calleeMinutes) {
 
-    /** A destination whose local time is not looked at: no calling window applies to it. */
+    /** A destination placed by the numbering plan whose local time is not looked at: no calling window applies. */
     public Args(long now, String defaultPool, long ttlMs, CapWindows windows, String agent, int agentLimit,
                 String campaign, String destination, String allocationId, int reclaimBatch, String callKey,
                 String uid, long callKeyGraceMs, int historyLimit) {
       this(now, defaultPool, ttlMs, windows, agent, agentLimit, campaign, destination, allocationId, reclaimBatch,
-        callKey, uid, callKeyGraceMs, historyLimit, null, List.of());
+        callKey, uid, callKeyGraceMs, historyLimit, Locality.nanp().of(destination), List.of());
     }
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(21);
+      List<String> argv = new ArrayList<>(23);
       argv.addAll(List.of(Long.toString(now), defaultPool, destination.substring(0, 3), Long.toString(ttlMs)));
       argv.addAll(windows.argv());
       argv.addAll(List.of(orEmpty(agent), Integer.toString(agentLimit), windows.minuteId(),
         orEmpty(campaign), destination, allocationId, Integer.toString(reclaimBatch),
         orEmpty(callKey), orEmpty(uid), Long.toString(callKeyGraceMs), Integer.toString(historyLimit),
-        orEmpty(calleeRegion), String.join(",", calleeMinutes.stream().map(String::valueOf).toList())));
+        callee == null ? "" : callee.area().region(),
+        String.join(",", calleeMinutes.stream().map(String::valueOf).toList()),
+        callee == null ? "" : callee.overlayGroup(), callee == null ? "" : callee.zone()));
       return argv;
     }
   }

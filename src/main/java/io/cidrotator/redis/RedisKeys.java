@@ -13,8 +13,10 @@ public final class RedisKeys {
 
   /** SET of every number the index holds. */
   public static final String ALL = PREFIX + "all";
-  /** Set once a full load from PostgreSQL completed. */
-  public static final String LOADED = PREFIX + "loaded";
+  /** Set once a full load from PostgreSQL completed (the tier layout). */
+  public static final String LOADED = PREFIX + "loaded:v2";
+  /** The load mark of the layout before tiers: a load that finds it deletes that layout's keys. */
+  public static final String OLD_LOADED = PREFIX + "loaded";
   /** SET of every pool name the index holds. */
   public static final String POOLS = PREFIX + "pools";
   /** HASH campaign -> pool. */
@@ -44,9 +46,22 @@ public final class RedisKeys {
     return PREFIX + "n:" + callerId;
   }
 
-  /** ZSET of the available numbers of one area code of a pool, by last use. */
-  public static String available(String pool, String areaCode) {
-    return PREFIX + "a:" + pool + ":" + areaCode;
+  /**
+   * ZSET of the available numbers of one leaf of a pool, in the pool's order: the numbers assigned to
+   * {@code areaCode} whose own NPA-NXX is {@code prefix}.
+   */
+  public static String available(String pool, String areaCode, String prefix) {
+    return PREFIX + "a:" + pool + ":" + areaCode + prefix;
+  }
+
+  /** ZSET of the leaves of a pool's tier with an available number ({@code tier}: "a:512", "s:US-TX", ...). */
+  public static String tier(String pool, String tier) {
+    return PREFIX + "t:" + pool + ":" + tier;
+  }
+
+  /** ZSET of the leaves of a pool with an available number (its 'pool' tier). */
+  public static String poolTier(String pool) {
+    return PREFIX + "t:" + pool;
   }
 
   /** ZSET of a pool's reserved numbers, by expiry. */

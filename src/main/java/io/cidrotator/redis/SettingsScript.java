@@ -22,11 +22,11 @@ public final class SettingsScript {
    * calling window as {@code start-end} minutes of the callee's local day (null: none), {@code windowByRegion} the
    * same per region (US-TX, ...).
    */
-  public record PoolSettings(String name, Long ttlMs, String fallback, String window,
+  public record PoolSettings(String name, Long ttlMs, String tiers, String strategy, String window,
                              Map<String, String> windowByRegion) {
 
-    public PoolSettings(String name, Long ttlMs, String fallback) {
-      this(name, ttlMs, fallback, null, Map.of());
+    public PoolSettings(String name, Long ttlMs, String tiers) {
+      this(name, ttlMs, tiers, "lru", null, Map.of());
     }
 
     String windows() {
@@ -40,13 +40,14 @@ public final class SettingsScript {
   public record Args(List<PoolSettings> pools, Map<String, String> campaignPools) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(1 + pools.size() * 4 + campaignPools.size() * 2);
+      List<String> argv = new ArrayList<>(1 + pools.size() * 5 + campaignPools.size() * 2);
       argv.add(Integer.toString(pools.size()));
       for (PoolSettings pool : pools) {
         argv.add(pool.name());
         argv.add(pool.ttlMs() == null ? "" : Long.toString(pool.ttlMs()));
-        argv.add(pool.fallback());
+        argv.add(pool.tiers());
         argv.add(pool.windows());
+        argv.add(pool.strategy());
       }
       campaignPools.forEach((campaign, pool) -> {
         argv.add(campaign);

@@ -1,5 +1,7 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ public final class SyncScript {
   public static final int ALREADY_WHOLE = -1;
   public static final LuaScript LUA = LuaScript.load("sync");
   /** The arguments of one number. */
-  private static final int FIELDS = 23;
+  private static final int FIELDS = 26;
 
   private SyncScript() {
   }
@@ -92,8 +94,16 @@ public final class SyncScript {
         argv.add(n.active() ? "1" : "0");
         argv.add(Long.toString(n.lastUsedMs()));
         addRestore(argv, n.restore());
+        addPlace(argv, Locality.nanp().of(n.callerId()));
       }
       return argv;
+    }
+
+    /** Where the number's own digits are: its overlay, region and zone (its tier indexes). */
+    private static void addPlace(List<String> argv, Place place) {
+      argv.add(place == null ? "" : place.overlayGroup());
+      argv.add(place == null ? "" : place.area().region());
+      argv.add(place == null ? "" : place.zone());
     }
 
     private static void addRestore(List<String> argv, Restore restore) {

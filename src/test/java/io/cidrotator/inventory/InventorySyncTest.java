@@ -110,8 +110,8 @@ class InventorySyncTest {
     assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("pool", "default", "npa", "512",
       "carrier", "carrier-x", "active", "1", "last", "0"));
     assertThat(index.number("2125550100")).containsEntry("active", "0");
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isZero();
-    assertThat(index.score(RedisKeys.available("default", "212"), "2125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isZero();
+    assertThat(index.score(RedisKeys.available("default", "212", "212555"), "2125550100")).isNull();
   }
 
   @Test
@@ -152,7 +152,7 @@ class InventorySyncTest {
     assertThat(loaded).isEqualTo(1);
     assertThat(index.numbers()).containsExactly("5125550100");
     assertThat(index.number("5125550101")).isEmpty();
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNull();
   }
 
   @Test
@@ -170,7 +170,7 @@ class InventorySyncTest {
     Map<String, String> after = index.number("5125550100");
     assertThat(after).containsEntry("rid", allocated.allocationId()).containsEntry("hc", "1").containsEntry("dc", "1");
     assertThat(after).isEqualTo(before);
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
   }
 
   @Test
@@ -235,7 +235,7 @@ class InventorySyncTest {
     onContext(() -> sync.writeNumber("5125550100"));
 
     assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("carrier", "telnyx", "active", "0", "hl", "3"));
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
   }
 
   @Test
@@ -337,8 +337,8 @@ class InventorySyncTest {
     assertThat(index.number(reserved)).containsEntry("pool", "west").containsEntry("rid", allocated.allocationId());
     assertThat(index.score(RedisKeys.reserved("west"), reserved)).isNotNull();
     assertThat(index.score(RedisKeys.reserved("east"), reserved)).isNull();
-    assertThat(index.score(RedisKeys.available("west", "512"), available)).isNotNull();
-    assertThat(index.score(RedisKeys.available("east", "512"), available)).isNull();
+    assertThat(index.score(RedisKeys.available("west", "512", "512555"), available)).isNotNull();
+    assertThat(index.score(RedisKeys.available("east", "512", "512555"), available)).isNull();
   }
 
   @Test
@@ -438,7 +438,7 @@ class InventorySyncTest {
       .containsEntry("hw", now.hourId()).containsEntry("hc", Long.toString(inHour))
       .containsEntry("dw", now.dayId()).containsEntry("dc", "3");
     assertThat(index.score(RedisKeys.capped("default"), "5125550100")).isNotNull();
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
   }
 
   @Test
@@ -453,7 +453,7 @@ class InventorySyncTest {
     assertThat(index.number("5125550100")).containsEntry("rid", id).containsEntry("rdest", "5125551234");
     assertThat(index.send(Request.cmd(Command.GET).arg(RedisKeys.callKey("V1260930150000012345"))).toString())
       .isEqualTo("5125550100 " + id);
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
   }
 
   @Test
@@ -466,8 +466,8 @@ class InventorySyncTest {
 
     onContext(sync::loadAll);
 
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNotNull();
-    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNotNull();
     assertThat(index.score(RedisKeys.reserved("default"), "5125550101")).isNull();
   }
 

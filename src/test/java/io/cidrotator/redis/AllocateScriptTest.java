@@ -45,6 +45,8 @@ class AllocateScriptTest {
 
   @Test
   void allocateFallsBackToTheRestOfThePoolWhenTheAreaCodeHasNoneLeft() {
+    // The tiers pools had before tiers: the area code, else the whole pool.
+    redis.defaultPool("area_code,pool", "lru");
     redis.sync(number("5125550001"), number("2145550001").usedAt(5), number("3125550001").usedAt(1));
 
     Allocated local = allocated(redis.allocate(T0, "512"));
@@ -58,6 +60,8 @@ class AllocateScriptTest {
 
   @Test
   void theFallbackFollowsThePoolsLruOrderAcrossAreaCodes() {
+    // The tiers pools had before tiers: the area code, else the whole pool.
+    redis.defaultPool("area_code,pool", "lru");
     redis.sync(number("2145550001").usedAt(10), number("3125550001").usedAt(5),
       number("3125550002").usedAt(20), number("4155550001").usedAt(15));
 
@@ -143,6 +147,8 @@ class AllocateScriptTest {
 
   @Test
   void aBacklogOfExpiredReservationsNeverHidesALocalNumberBehindTheFallback() {
+    // The tiers pools had before tiers: the area code, else the whole pool.
+    redis.defaultPool("area_code,pool", "lru");
     List<ScriptFixture.NumberRow> numbers = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       numbers.add(number(String.format("21455501%02d", i)));

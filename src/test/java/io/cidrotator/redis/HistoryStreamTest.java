@@ -49,7 +49,7 @@ class HistoryStreamTest {
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0).id()).isEqualTo(allocated.historyEntry());
     assertThat(entries.get(0).event()).isEqualTo(HistoryEvent.allocated(allocated.allocationId(), "5125550001",
-      "5125551234", null, null, "area_code", DEFAULT_POOL, T0, T0 + TTL,
+      "5125551234", null, null, "prefix", DEFAULT_POOL, T0, T0 + TTL,
       HistoryEvent.Call.of(CALL_KEY, "1732612345.7")));
     assertThat(entries.get(0).event().call().leadId()).isEqualTo(12345L);
   }

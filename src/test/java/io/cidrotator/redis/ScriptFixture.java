@@ -3,6 +3,9 @@ package io.cidrotator.redis;
 import io.cidrotator.AppConfig;
 import io.cidrotator.EmbeddedServices;
 import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.locality.AreaCode;
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -192,6 +195,48 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
     return allocate(now, npa, agent, agentLimit, CAMPAIGN, null, null);
   }
 
+  /** An allocation for the 10-digit {@code destination}, placed where the numbering plan places it. */
+  AllocateScript.Reply allocateTo(long now, String destination) {
+    return AllocateScript.run(runner, new AllocateScript.Args(now, DEFAULT_POOL, TTL, windows(now), null,
+      NO_AGENT_LIMIT, CAMPAIGN, destination, "id-" + now, RECLAIM_BATCH, null, null, GRACE, HISTORY_LIMIT)).await();
+  }
+
+  /**
+   * Checks keys.lua's invariant of the tier indexes: each holds exactly the leaves of its tier whose available set is
+   * not empty, scored by that set's first score.
+   */
+  void assertTierIndexesMatchLeaves() {
+    Map<String, Double> firstScores = new TreeMap<>();
+    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "a:*"))) {
+      String name = key.toString();
+      String pool = name.substring((RedisKeys.PREFIX + "a:").length(), name.lastIndexOf(':'));
+      firstScores.put(pool + " " + name.substring(name.lastIndexOf(':') + 1), scores(name, 0).values().iterator().next());
+    }
+    Map<String, Double> inPoolIndexes = new TreeMap<>();
+    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "t:*"))) {
+      String name = key.toString();
+      String rest = name.substring((RedisKeys.PREFIX + "t:").length());
+      String pool = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
+      scores(name, -1).forEach((member, score) -> {
+        String leaf = pool + " " + member;
+        assertThat(score).as("score of %s in %s", leaf, name).isEqualTo(firstScores.get(leaf));
+        if (!rest.contains(":")) {
+          inPoolIndexes.put(leaf, score);
+        }
+      });
+    }
+    assertThat(inPoolIndexes).as("the pool tier's leaves").isEqualTo(firstScores);
+  }
+
+  /** The members of a sorted set up to rank {@code last} (-1: all) with their scores, in order. */
+  Map<String, Double> scores(String key, int last) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    Response reply = send(Request.cmd(Command.ZRANGE).arg(key).arg(0).arg(last).arg("WITHSCORES"));
+    // RESP3 pairs each member with its score.
+    reply.forEach(pair -> scores.put(pair.get(0).toString(), pair.get(1).toDouble()));
+    return scores;
+  }
+
   /** The same for {@code campaign} ('' = none). */
   AllocateScript.Reply allocateFor(String campaign, long now, String npa) {
     return allocate(now, npa, null, NO_AGENT_LIMIT, campaign, null, null);
@@ -200,8 +245,19 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   /** An allocation in area code 512 for a callee in {@code region} whose local time is {@code minutes} (one per zone). */
   AllocateScript.Reply allocateCallee(long now, String region, Integer... minutes) {
     return AllocateScript.run(runner, new AllocateScript.Args(now, DEFAULT_POOL, TTL, windows(now), null,
-      NO_AGENT_LIMIT, null, "5125551234", "id-" + now, RECLAIM_BATCH, null, null, GRACE, HISTORY_LIMIT, region,
-      List.of(minutes))).await();
+      NO_AGENT_LIMIT, null, "5125551234", "id-" + now, RECLAIM_BATCH, null, null, GRACE, HISTORY_LIMIT,
+      calleeIn(region), List.of(minutes))).await();
+  }
+
+  /** A callee of area code 512 placed in {@code region} (as if its area code were there), null for none. */
+  private static Place calleeIn(String region) {
+    if (region == null) {
+      return null;
+    }
+    Place austin = Locality.nanp().of("5125551234");
+    AreaCode area = austin.area();
+    return new Place(austin.prefix(), austin.town(),
+      new AreaCode(area.npa(), region, area.regionName(), area.zones(), area.overlay()), austin.zones());
   }
 
   /** An identified call's allocation in area code 512 without a campaign: {@code callKey} and {@code uid} (null = none). */
@@ -266,6 +322,11 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
       campaigns.put(campaignPools[i], campaignPools[i + 1]);
     }
     return SettingsScript.run(runner, new SettingsScript.Args(pools, campaigns)).await();
+  }
+
+  /** The default pool alone, with the server's TTL, {@code tiers} and {@code strategy}. */
+  void defaultPool(String tiers, String strategy) {
+    settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, tiers, strategy, null, Map.of())));
   }
 
   /**

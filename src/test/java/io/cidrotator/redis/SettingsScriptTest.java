@@ -31,7 +31,7 @@ class SettingsScriptTest {
     assertThat(redis.hget(RedisKeys.CAMPAIGNS, "support")).isEqualTo(DEFAULT_POOL);
     assertThat(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.poolSettings("east"))).toLong()).isZero();
     assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(RedisKeys.POOLS).arg("east")).toLong()).isZero();
-    assertThat(redis.hget(RedisKeys.poolSettings(DEFAULT_POOL), "fallback")).isEqualTo("area_code,pool");
+    assertThat(redis.hget(RedisKeys.poolSettings(DEFAULT_POOL), "tiers")).isEqualTo("area_code,pool");
   }
 
   @Test

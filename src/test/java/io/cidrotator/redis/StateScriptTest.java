@@ -41,7 +41,7 @@ class StateScriptTest {
 
     assertThat(state).isEqualTo(new StateScript.Reply("reserved", T0 + TTL, DEFAULT_POOL, true, T0,
       w.hourId(), 1, w.dayId(), 1, 100, 500,
-      new Reservation("id-" + T0, CAMPAIGN, "agent7", "5125551234", "area_code", T0)));
+      new Reservation("id-" + T0, CAMPAIGN, "agent7", "5125551234", "prefix", T0)));
   }
 
   @Test

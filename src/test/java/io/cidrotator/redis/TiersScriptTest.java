@@ -1,0 +1,182 @@
+package io.cidrotator.redis;
+
+import io.cidrotator.redis.AllocateScript.Allocated;
+import io.cidrotator.redis.AllocateScript.Refusal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cidrotator.redis.ScriptFixture.T0;
+import static io.cidrotator.redis.ScriptFixture.allocated;
+import static io.cidrotator.redis.ScriptFixture.callerIdOf;
+import static io.cidrotator.redis.ScriptFixture.number;
+import static io.cidrotator.redis.ScriptFixture.reasonOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tiers of allocate.lua (tiers.lua) and the strategies within a tier, on a real Redis, with the locality of the
+ * numbering plan: a callee in Manhattan (212-555) and numbers ever further from it.
+ */
+class TiersScriptTest {
+
+  @RegisterExtension
+  static final ScriptFixture redis = new ScriptFixture();
+
+  private static final String MANHATTAN = "2125551234";
+  /** Same NPA-NXX, same area code, same overlay (646), same state (518 Albany), same zone (305 Miami), elsewhere. */
+  private static final List<String> NEARER_FIRST = List.of("2125550001", "2127770001", "6465550001", "5185550001",
+    "3055550001", "4155550001");
+
+  @Test
+  void eachTierIsTriedInOrderWithItsExactNumber() {
+    for (String callerId : NEARER_FIRST) {
+      redis.sync(number(callerId));
+    }
+
+    List<String> handed = new ArrayList<>();
+    List<String> tiers = new ArrayList<>();
+    for (int i = 0; i < NEARER_FIRST.size(); i++) {
+      Allocated allocated = allocated(redis.allocateTo(T0 + i, MANHATTAN));
+      handed.add(allocated.callerId());
+      tiers.add(allocated.tier());
+      redis.assertTierIndexesMatchLeaves();
+    }
+
+    assertThat(handed).containsExactlyElementsOf(NEARER_FIRST);
+    assertThat(tiers).containsExactly("prefix", "area_code", "overlay", "state", "time_zone", "pool");
+    assertThat(reasonOf(redis.allocateTo(T0 + 10, MANHATTAN))).isEqualTo(Refusal.ALL_RESERVED);
+  }
+
+  @Test
+  void aPoolCanReorderAndDropTiersAndBeyondThemThereIsNoLocalNumber() {
+    for (String callerId : NEARER_FIRST) {
+      redis.sync(number(callerId));
+    }
+    redis.defaultPool("state,area_code", "lru");
+
+    // The state tier holds every New York number: its least recently used one (all unused: the first leaf).
+    List<String> handed = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Allocated allocated = allocated(redis.allocateTo(T0 + i, MANHATTAN));
+      assertThat(allocated.tier()).isEqualTo("state");
+      handed.add(allocated.callerId());
+    }
+
+    assertThat(handed).containsExactlyInAnyOrder("2125550001", "2127770001", "6465550001", "5185550001");
+    // Miami and San Francisco are in the pool, but not in this pool's tiers for a New York callee.
+    assertThat(reasonOf(redis.allocateTo(T0 + 5, MANHATTAN))).isEqualTo(Refusal.NO_LOCAL_NUMBER);
+  }
+
+  @Test
+  void withinATierTheLeastRecentlyUsedLeafGoesFirst() {
+    redis.sync(number("5185550001").usedAt(30), number("7165550001").usedAt(10), number("6075550001").usedAt(20));
+
+    assertThat(callerIdOf(redis.allocateTo(T0, MANHATTAN))).isEqualTo("7165550001");
+    assertThat(callerIdOf(redis.allocateTo(T0 + 1, MANHATTAN))).isEqualTo("6075550001");
+    redis.release("7165550001", T0 + 2);
+    assertThat(callerIdOf(redis.allocateTo(T0 + 3, MANHATTAN))).isEqualTo("5185550001");
+    assertThat(callerIdOf(redis.allocateTo(T0 + 4, MANHATTAN))).isEqualTo("7165550001");
+    redis.assertTierIndexesMatchLeaves();
+  }
+
+  @Test
+  void aDestinationTheNumberingPlanDoesNotPlaceGetsItsAreaCodeElseThePool() {
+    redis.sync(number("4155550001"), number("8005550001"));
+
+    Allocated tollFree = allocated(redis.allocateTo(T0, "8005551234"));
+    Allocated next = allocated(redis.allocateTo(T0 + 1, "8885551234"));
+
+    assertThat(tollFree.callerId()).isEqualTo("8005550001");
+    assertThat(tollFree.tier()).isEqualTo("prefix");
+    assertThat(next.callerId()).isEqualTo("4155550001");
+    assertThat(next.tier()).isEqualTo("pool");
+  }
+
+  @Test
+  void leastUsedTodayHandsOutTheNumberUsedFewestTimesToday() {
+    redis.defaultPool("area_code", "least_used_today");
+    redis.sync(number("5125550001"));
+    // 0001 twice (the last at T0 + 1), then 0002 once at T0 + 2.
+    for (int i = 0; i < 2; i++) {
+      assertThat(callerIdOf(redis.allocateTo(T0 + i, "5125551234"))).isEqualTo("5125550001");
+      redis.release("5125550001", T0 + i);
+    }
+    redis.sync(number("5125550002"));
+    assertThat(callerIdOf(redis.allocateTo(T0 + 2, "5125551234"))).isEqualTo("5125550002");
+    redis.release("5125550002", T0 + 2);
+
+    // lru would hand out 0001 (used longest ago); least_used_today the one used once today.
+    assertThat(callerIdOf(redis.allocateTo(T0 + 3, "5125551234"))).isEqualTo("5125550002");
+    redis.release("5125550002", T0 + 3);
+    // Now both twice today: the earlier last use first.
+    assertThat(callerIdOf(redis.allocateTo(T0 + 4, "5125551234"))).isEqualTo("5125550001");
+    redis.assertTierIndexesMatchLeaves();
+  }
+
+  @Test
+  void leastUsedTodayCountsEveryNumberAfreshOnANewDay() {
+    redis.defaultPool("area_code", "least_used_today");
+    redis.sync(number("5125550001"), number("5125550002"));
+    long tomorrow = T0 + 24 * 3_600_000L;
+    for (int i = 0; i < 3; i++) {
+      String callerId = callerIdOf(redis.allocateTo(T0 + i, "5125551234"));
+      redis.release(callerId, T0 + i);
+    }
+    // Today: one number used twice, the other once. Tomorrow, the first goes first again: whichever was used on
+    // an earlier day comes before any used today.
+    String first = callerIdOf(redis.allocateTo(tomorrow, "5125551234"));
+    redis.release(first, tomorrow);
+    String second = callerIdOf(redis.allocateTo(tomorrow + 1, "5125551234"));
+
+    assertThat(second).isNotEqualTo(first);
+  }
+
+  @Test
+  void roundRobinHandsOutTheNumbersInListOrderWhateverTheirLastUse() {
+    redis.defaultPool("area_code", "round_robin");
+    redis.sync(number("5125550003").usedAt(10), number("5125550001").usedAt(30), number("5125550002").usedAt(20));
+
+    List<String> handed = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String callerId = callerIdOf(redis.allocateTo(T0 + i, "5125551234"));
+      handed.add(callerId);
+      redis.release(callerId, T0 + i);
+    }
+
+    assertThat(handed).containsExactly("5125550001", "5125550002", "5125550003", "5125550001", "5125550002",
+      "5125550003");
+    redis.assertTierIndexesMatchLeaves();
+  }
+
+  @Test
+  void roundRobinWaitsForTheRoundOfANumberOnALongCall() {
+    redis.defaultPool("area_code", "round_robin");
+    redis.sync(number("5125550001"), number("5125550002"), number("5125550003"));
+
+    assertThat(callerIdOf(redis.allocateTo(T0, "5125551234"))).isEqualTo("5125550001");
+    String second = callerIdOf(redis.allocateTo(T0 + 1, "5125551234"));
+    redis.release(second, T0 + 1);
+    String third = callerIdOf(redis.allocateTo(T0 + 2, "5125551234"));
+    redis.release(third, T0 + 2);
+    redis.release("5125550001", T0 + 3);
+
+    assertThat(List.of(second, third)).containsExactly("5125550002", "5125550003");
+    assertThat(callerIdOf(redis.allocateTo(T0 + 4, "5125551234"))).isEqualTo("5125550001");
+    assertThat(callerIdOf(redis.allocateTo(T0 + 5, "5125551234"))).isEqualTo("5125550002");
+  }
+
+  @Test
+  void aNumberMovedToAnotherAreaCodeOrPoolLeavesEveryTierIndexOfItsOldPlace() {
+    redis.sync(number("2125550001"), number("6465550001"));
+    redis.sync(number("2125550001").inAreaCode("646"), number("6465550001").inPool("east"));
+
+    redis.assertTierIndexesMatchLeaves();
+    Allocated moved = allocated(redis.allocateTo(T0, "6465551234"));
+    assertThat(moved.callerId()).isEqualTo("2125550001");
+    assertThat(moved.tier()).isEqualTo("area_code");
+    assertThat(reasonOf(redis.allocateTo(T0 + 1, "6465551234"))).isEqualTo(Refusal.ALL_RESERVED);
+    redis.assertTierIndexesMatchLeaves();
+  }
+}
