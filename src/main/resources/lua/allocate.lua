@@ -67,15 +67,8 @@ local ttl = tonumber(settings[1] or ARGV[4])
 local tiers = settings[2] or DEFAULT_TIERS
 
 local window = settings[4] or settings[3]
-if window and ARGV[21] ~= '' then
-  local from, to = string.match(window, '^(%d+)-(%d+)$')
-  from, to = tonumber(from), tonumber(to)
-  for minute in string.gmatch(ARGV[21], '%d+') do
-    minute = tonumber(minute)
-    if minute < from or minute >= to then
-      return {'ERR', 'outside_calling_window', pool, window}
-    end
-  end
+if outside_window(window, ARGV[21]) then
+  return {'ERR', 'outside_calling_window', pool, window}
 end
 
 local rate_key
@@ -108,22 +101,7 @@ end
 local cid = head[1]
 
 if not cid then
-  if redis.call('EXISTS', K.LOADED) == 0 then
-    return {'ERR', 'not_loaded', pool}
-  end
-  if not reaches_pool(tiers) and redis.call('EXISTS', K.TIERS .. pool) == 1 then
-    return {'ERR', 'no_local_number', pool}
-  end
-  local reserved = redis.call('ZCARD', K.RESERVED .. pool) > 0
-  local capped = redis.call('ZCARD', K.CAPPED .. pool) > 0
-  if reserved and capped then
-    return {'ERR', 'all_reserved_or_capped', pool}
-  elseif reserved then
-    return {'ERR', 'all_reserved', pool}
-  elseif capped then
-    return {'ERR', 'all_capped', pool}
-  end
-  return {'ERR', 'pool_empty', pool}
+  return refusal(pool, tiers)
 end
 
 local key = K.NUMBER .. cid

@@ -54,3 +54,40 @@ end
 local function reaches_pool(tiers)
   return string.find(',' .. tiers .. ',', ',pool,', 1, true) ~= nil
 end
+
+-- Whether the callee's local time (`minutes`: minutes after midnight in each of its zones, comma-separated; ''
+-- unplaced) is outside the pool's calling `window` ('<start>-<end>' minutes; nil = none) in any of its zones.
+local function outside_window(window, minutes)
+  if not window or minutes == '' then
+    return false
+  end
+  local from, to = string.match(window, '^(%d+)-(%d+)$')
+  from, to = tonumber(from), tonumber(to)
+  for minute in string.gmatch(minutes, '%d+') do
+    minute = tonumber(minute)
+    if minute < from or minute >= to then
+      return true
+    end
+  end
+  return false
+end
+
+-- Why `pool` has no number for a destination its `tiers` found none for: {'ERR', reason, pool[, tiers]}.
+local function refusal(pool, tiers)
+  if redis.call('EXISTS', K.LOADED) == 0 then
+    return {'ERR', 'not_loaded', pool}
+  end
+  if not reaches_pool(tiers) and redis.call('EXISTS', K.TIERS .. pool) == 1 then
+    return {'ERR', 'no_local_number', pool, tiers}
+  end
+  local reserved = redis.call('ZCARD', K.RESERVED .. pool) > 0
+  local capped = redis.call('ZCARD', K.CAPPED .. pool) > 0
+  if reserved and capped then
+    return {'ERR', 'all_reserved_or_capped', pool}
+  elseif reserved then
+    return {'ERR', 'all_reserved', pool}
+  elseif capped then
+    return {'ERR', 'all_capped', pool}
+  end
+  return {'ERR', 'pool_empty', pool}
+end

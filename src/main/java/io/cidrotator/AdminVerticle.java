@@ -3,6 +3,7 @@ package io.cidrotator;
 import io.cidrotator.audit.Audit;
 import io.cidrotator.callerid.CallerIds;
 import io.cidrotator.coverage.Coverage;
+import io.cidrotator.explain.Explain;
 import io.cidrotator.csv.CsvTransfer;
 import io.cidrotator.health.DatabasePing;
 import io.cidrotator.history.Charts;
@@ -14,6 +15,7 @@ import io.cidrotator.metrics.Metrics;
 import io.cidrotator.pool.Pools;
 import io.cidrotator.redis.CampaignReservationsScript;
 import io.cidrotator.redis.EvictionPolicy;
+import io.cidrotator.redis.ExplainScript;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.PruneScript;
@@ -22,6 +24,7 @@ import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.SettingsScript;
 import io.cidrotator.redis.StateScript;
 import io.cidrotator.redis.SyncScript;
+import io.cidrotator.redis.TierAvailableScript;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -88,6 +91,7 @@ public final class AdminVerticle extends VerticleBase {
       new Charts(pg, redis, config),
       new HistoryExport(pg, config.timezone()),
       new Coverage(pg, config),
+      new Explain(pg, redis, config),
       new Audit(pg),
       new DatabasePing(pg, history),
       history);
@@ -95,7 +99,7 @@ public final class AdminVerticle extends VerticleBase {
       .compose(v -> redis.connect())
       .compose(v -> EvictionPolicy.check(redis))
       .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
-        PoolCountsScript.LUA, CampaignReservationsScript.LUA, HistoryStream.READ, HistoryStream.DONE))
+        PoolCountsScript.LUA, CampaignReservationsScript.LUA, ExplainScript.LUA, TierAvailableScript.LUA, HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
       .compose(v -> history.start());

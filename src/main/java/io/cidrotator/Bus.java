@@ -76,6 +76,8 @@ public final class Bus {
   public static final String CHART_USAGE_TODAY = "cidrotator.charts.usage-today";
   public static final String CHART_CAMPAIGNS = "cidrotator.charts.campaigns";
   public static final String COVERAGE = "cidrotator.coverage";
+  /** A dry run of an allocation: the tiers, the number they pick and why (explain). */
+  public static final String EXPLAIN = "cidrotator.explain";
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 

@@ -16,6 +16,7 @@ import io.cidrotator.health.DependencyHealth;
 import io.cidrotator.health.HealthRoutes;
 import io.cidrotator.history.ChartRoutes;
 import io.cidrotator.coverage.CoverageRoutes;
+import io.cidrotator.explain.ExplainRoutes;
 import io.cidrotator.history.HistoryExportRoutes;
 import io.cidrotator.http.ApiErrors;
 import io.cidrotator.http.RequestGate;
@@ -93,6 +94,7 @@ public final class RouterVerticle extends VerticleBase {
       new ChartRoutes(vertx, access),
       new HistoryExportRoutes(vertx, access),
       new CoverageRoutes(vertx, access),
+      new ExplainRoutes(vertx, access),
       new AuditRoutes(vertx, access),
       new PoolRoutes(vertx, access),
       new InventoryRoutes(vertx, access),

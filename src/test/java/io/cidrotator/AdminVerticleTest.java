@@ -3,6 +3,7 @@ package io.cidrotator;
 import io.cidrotator.http.Api;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.RedisIndex;
+import io.cidrotator.pool.Tiers;
 import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -169,7 +170,7 @@ class AdminVerticleTest {
       .put("campaign", "spring")
       .put("agent", "a7")
       .put("destination", "5125551234")
-      .put("tier", "area_code")
+      .put("tier", "prefix")
       .put("reserved_at", reservedAt.toString())
       .put("expires_at", reservedAt.plusSeconds(300).toString()));
   }
@@ -348,13 +349,14 @@ class AdminVerticleTest {
   void poolCreateAnswersThePoolAuditsItAndWritesItsSettingsToRedis() {
     JsonObject created = bus.answer(Bus.POOL_CREATE, poolCreation(poolFields("east", 60)
       .put("hourly_limit", 5)
-      .put("fallback", "area_code")
+      .put("tiers", "area_code")
       .put("description", "east coast")));
 
     assertThat(withoutTimes(created.copy())).isEqualTo(pool("east", 60).put("hourly_limit", 5)
-      .put("fallback", "area_code").put("description", "east coast"));
+      .put("tiers", "area_code").put("description", "east coast"));
     assertThat(audited()).containsExactly(audit("pool.create", "east", null, created));
-    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEqualTo(Map.of("fallback", "area_code", "ttl", "60000"));
+    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEqualTo(Map.of("tiers", "area_code", "strategy", "lru",
+      "ttl", "60000"));
   }
 
   @Test
@@ -672,7 +674,7 @@ class AdminVerticleTest {
       .put("destination", "5125551234")
       .put("campaign", "spring")
       .put("agent", "a7")
-      .put("tier", "area_code")
+      .put("tier", "prefix")
       .put("outcome", "released")
       .put("dial_status", "ANSWER")
       .put("answered_seconds", 42))));
@@ -913,7 +915,8 @@ class AdminVerticleTest {
       .put("reservation_ttl", ttl)
       .putNull("hourly_limit")
       .putNull("daily_limit")
-      .put("fallback", "area_code,pool")
+      .put("tiers", Tiers.DEFAULT)
+      .put("strategy", "lru")
       .putNull("description")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject());

@@ -243,11 +243,11 @@ public final class Allocator implements Bus.Handlers {
       case ALL_RESERVED_OR_CAPPED -> new Bus.Failure(503, "no caller-ID available: every number of pool '"
         + pool + "' is on a live call or at its hourly or daily cap");
       case OUTSIDE_CALLING_WINDOW -> new Bus.Failure(OUTSIDE_CALLING_WINDOW, "pool '" + pool
-        + "' calls between " + CallingWindow.fromMinutes(refused.window()) + " in the callee's local time, and it is "
+        + "' calls between " + CallingWindow.fromMinutes(refused.detail()) + " in the callee's local time, and it is "
         + calleeTime(request) + " there: nothing reserved");
-      case NO_LOCAL_NUMBER -> new Bus.Failure(503, "no caller-ID available: pool '" + pool
-        + "' has no number free in area code " + request.destination().areaCode()
-        + " and does not fall back to other area codes");
+      case NO_LOCAL_NUMBER -> new Bus.Failure(503, "no caller-ID available (no_local_number): pool '" + pool
+        + "' has no number free for area code " + request.destination().areaCode() + " in its tiers ("
+        + refused.detail() + ") and looks no further");
       case NOT_LOADED -> {
         // Redis lost its data (restart without persistence): the admin verticle rebuilds it from PostgreSQL.
         inventory.reloadMissingIndex();

@@ -11,7 +11,7 @@ final class CoverageSql {
    * time a released call held its number.
    */
   static final String DEMAND = """
-    SELECT area_code, count(*) AS demand, count(*) FILTER (WHERE tier = 'area_code') AS local,
+    SELECT area_code, count(*) AS demand, count(*) FILTER (WHERE tier IN ('prefix', 'area_code')) AS local,
            avg(EXTRACT(EPOCH FROM released_at - allocated_at)) FILTER (WHERE released_at IS NOT NULL) AS hold_seconds
     FROM allocations
     WHERE pool = $1 AND allocated_at >= $2

@@ -15,12 +15,12 @@ final class ChartSql {
     ORDER BY campaign NULLS LAST, hour""";
 
   /**
-   * Per area code: allocations to destinations of it since $1, those that fell back to the rest of the pool,
-   * and the active numbers of that area code; area codes with numbers and no demand are listed too.
+   * Per area code: allocations to destinations of it since $1, those served outside it (a tier beyond prefix and
+   * area_code), and the active numbers of that area code; area codes with numbers and no demand are listed too.
    */
   static final String AREA_CODES = """
     WITH demand AS (
-      SELECT area_code, count(*) AS demand, count(*) FILTER (WHERE tier = 'pool') AS fallbacks
+      SELECT area_code, count(*) AS demand, count(*) FILTER (WHERE tier NOT IN ('prefix', 'area_code')) AS fallbacks
       FROM allocations
       WHERE allocated_at >= $1
       GROUP BY area_code),
@@ -54,7 +54,7 @@ final class ChartSql {
 
   /** Allocations since $1 per campaign (null: none named), and how many of them were not in the area code. */
   static final String CAMPAIGN_ALLOCATIONS = """
-    SELECT campaign, count(*) AS allocations, count(*) FILTER (WHERE tier <> 'area_code') AS not_local
+    SELECT campaign, count(*) AS allocations, count(*) FILTER (WHERE tier NOT IN ('prefix', 'area_code')) AS not_local
     FROM allocations
     WHERE allocated_at >= $1
     GROUP BY campaign""";

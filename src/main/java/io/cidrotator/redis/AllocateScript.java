@@ -77,10 +77,11 @@ public final class AllocateScript {
   }
 
   /**
-   * No number: {@code reason}, in the pool the campaign allocates from; {@code window} the pool's calling window
-   * ({@code start-end} minutes) when the reason is {@link Refusal#OUTSIDE_CALLING_WINDOW}, else null.
+   * No number: {@code reason}, in the pool the campaign allocates from; {@code detail} the pool's calling window
+   * ({@code start-end} minutes) when the reason is {@link Refusal#OUTSIDE_CALLING_WINDOW}, its tiers when it is
+   * {@link Refusal#NO_LOCAL_NUMBER}, else null.
    */
-  public record Refused(Refusal reason, String pool, String window) implements Reply {
+  public record Refused(Refusal reason, String pool, String detail) implements Reply {
 
     public Refused(Refusal reason, String pool) {
       this(reason, pool, null);

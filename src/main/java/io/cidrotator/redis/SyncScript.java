@@ -1,7 +1,6 @@
 package io.cidrotator.redis;
 
-import io.cidrotator.locality.Locality;
-import io.cidrotator.locality.Place;
+import io.cidrotator.pool.TierPlace;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -94,16 +93,16 @@ public final class SyncScript {
         argv.add(n.active() ? "1" : "0");
         argv.add(Long.toString(n.lastUsedMs()));
         addRestore(argv, n.restore());
-        addPlace(argv, Locality.nanp().of(n.callerId()));
+        addPlace(argv, TierPlace.of(n.callerId(), n.areaCode()));
       }
       return argv;
     }
 
     /** Where the number's own digits are: its overlay, region and zone (its tier indexes). */
-    private static void addPlace(List<String> argv, Place place) {
-      argv.add(place == null ? "" : place.overlayGroup());
-      argv.add(place == null ? "" : place.area().region());
-      argv.add(place == null ? "" : place.zone());
+    private static void addPlace(List<String> argv, TierPlace place) {
+      argv.add(place.overlay());
+      argv.add(place.region());
+      argv.add(place.zone());
     }
 
     private static void addRestore(List<String> argv, Restore restore) {

@@ -102,7 +102,7 @@ class AllocatorVerticleTest {
       .put("caller_id", "5125550100")
       .put("area_code", "512")
       .put("carrier", "test-carrier")
-      .put("tier", "area_code")
+      .put("tier", "prefix")
       .put("reservation", reservation)
       .put("reserved_for", TTL_SECONDS)
       .put("pool", "default")
@@ -212,11 +212,11 @@ class AllocatorVerticleTest {
 
   @Test
   void allocateWithoutALocalNumberFromAPoolThatDoesNotFallBackFails503() {
-    api.rows("UPDATE pools SET fallback = 'area_code' WHERE name = 'default'");
+    api.rows("UPDATE pools SET tiers = 'area_code' WHERE name = 'default'");
     api.server().seed(TestServer.numbers("512", 1));
 
-    bus.assertFails(Bus.ALLOCATE, allocation("2125551234"), 503, "no caller-ID available: pool 'default' has no "
-      + "number free in area code 212 and does not fall back to other area codes");
+    bus.assertFails(Bus.ALLOCATE, allocation("2125551234"), 503, "no caller-ID available (no_local_number): pool 'default' has no "
+      + "number free for area code 212 in its tiers (area_code) and looks no further");
   }
 
   @Test
@@ -506,7 +506,7 @@ class AllocatorVerticleTest {
     HistoryEvent event = handedOver(e -> e.id().equals(reservation));
 
     assertThat(event).isEqualTo(HistoryEvent.allocated(reservation, "5125550100", "5125551234", "spring", "a7",
-      "area_code", "default", epochMs(reservation), epochMs(reservation) + TTL_SECONDS * 1000L,
+      "prefix", "default", epochMs(reservation), epochMs(reservation) + TTL_SECONDS * 1000L,
       HistoryEvent.Call.of(CALL_KEY, "1732612345.123")));
   }
 

@@ -61,7 +61,7 @@ class DirectRouteVerticleTest {
 
     assertThat(allocated.statusCode()).as(allocated.bodyAsString()).isEqualTo(200);
     assertThat(allocated.bodyAsJsonObject().getString("caller_id")).isEqualTo("5125550100");
-    assertThat(allocated.bodyAsJsonObject().getString("tier")).isEqualTo("area_code");
+    assertThat(allocated.bodyAsJsonObject().getString("tier")).isEqualTo("prefix");
     assertThat(released.bodyAsJsonObject()).isEqualTo(new JsonObject()
       .put("success", true).put("caller_id", "5125550100").put("released", true));
   }

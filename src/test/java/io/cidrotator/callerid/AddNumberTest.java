@@ -73,7 +73,7 @@ class AddNumberTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("caller_id")).isEqualTo("5125550199");
-    assertThat(response.bodyAsJsonObject().getString("tier")).isEqualTo("area_code");
+    assertThat(response.bodyAsJsonObject().getString("tier")).isEqualTo("prefix");
   }
 
   @Test

@@ -164,7 +164,7 @@ class CallerIdsTest {
     assertThat(reservation.getString("campaign")).isEqualTo("spring");
     assertThat(reservation.getString("agent")).isEqualTo("a7");
     assertThat(reservation.getString("destination")).isEqualTo("5125559999");
-    assertThat(reservation.getString("tier")).isEqualTo("area_code");
+    assertThat(reservation.getString("tier")).isEqualTo("prefix");
     assertThat(reservation.getString("expires_at")).isNotNull();
   }
 

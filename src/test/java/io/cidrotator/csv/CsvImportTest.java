@@ -64,7 +64,7 @@ class CsvImportTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("caller_id")).isEqualTo("5125550100");
     assertThat(response.bodyAsJsonObject().getString("carrier")).isEqualTo("telnyx");
-    assertThat(response.bodyAsJsonObject().getString("tier")).isEqualTo("area_code");
+    assertThat(response.bodyAsJsonObject().getString("tier")).isEqualTo("prefix");
   }
 
   @Test

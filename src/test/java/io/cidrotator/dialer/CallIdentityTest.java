@@ -216,7 +216,7 @@ class CallIdentityTest {
     assertThat(response.statusCode()).isEqualTo(200);
     String body = response.bodyAsString();
     assertThat(body).startsWith("caller_id=5125550100&reservation=")
-      .contains("&tier=area_code&reserved_for=300&area_code=512");
+      .contains("&tier=prefix&reserved_for=300&area_code=512");
   }
 
   @Test

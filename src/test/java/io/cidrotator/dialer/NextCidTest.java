@@ -59,7 +59,7 @@ class NextCidTest {
       .put("destination", "5125551234")
       .put("agent", "alice")
       .put("campaign", "sales")
-      .put("tier", "area_code")
+      .put("tier", "prefix")
       .put("reservation", "?")
       .put("repeat", false));
   }
@@ -77,7 +77,7 @@ class NextCidTest {
     Response live = api.redis(Request.cmd(Command.HMGET).arg(RedisKeys.number("5125550100"))
       .arg("rid").arg("rcampaign").arg("ragent").arg("rdest").arg("rtier"));
     assertThat(live.stream().map(Response::toString).toList())
-      .containsExactly(body.getString("reservation"), "sales", "alice", "5125551234", "area_code");
+      .containsExactly(body.getString("reservation"), "sales", "alice", "5125551234", "prefix");
   }
 
   @Test
@@ -86,7 +86,8 @@ class NextCidTest {
     numbers.addAll(TestServer.numbers("512", 1));
     api.server().seed(numbers);
 
-    JsonObject body = api.nextCid("to", "5125551234").bodyAsJsonObject();
+    // Another exchange of 512 than the number's: its area code, not its town (NPA-NXX).
+    JsonObject body = api.nextCid("to", "5127771234").bodyAsJsonObject();
 
     assertThat(body.getString("caller_id")).isEqualTo("5125550100");
     assertThat(body.getString("area_code")).isEqualTo("512");
@@ -115,7 +116,7 @@ class NextCidTest {
     JsonObject second = api.nextCid("to", "5125551234").bodyAsJsonObject();
 
     assertThat(first.getString("caller_id")).isEqualTo("5125550100");
-    assertThat(first.getString("tier")).isEqualTo("area_code");
+    assertThat(first.getString("tier")).isEqualTo("prefix");
     assertThat(second.getString("caller_id")).isEqualTo("2125550100");
     assertThat(second.getString("tier")).isEqualTo("pool");
   }
@@ -159,7 +160,7 @@ class NextCidTest {
 
     assertThat(body.getString("destination")).isEqualTo("5125551234");
     assertThat(body.getString("caller_id")).isEqualTo("5125550100");
-    assertThat(body.getString("tier")).isEqualTo("area_code");
+    assertThat(body.getString("tier")).isEqualTo("prefix");
   }
 
   @Test
@@ -174,7 +175,7 @@ class NextCidTest {
     JsonObject body = response.bodyAsJsonObject();
     assertThat(body.getString("destination")).isEqualTo("5125551234");
     assertThat(body.getString("caller_id")).isEqualTo("5125550100");
-    assertThat(body.getString("tier")).isEqualTo("area_code");
+    assertThat(body.getString("tier")).isEqualTo("prefix");
   }
 
   @Test

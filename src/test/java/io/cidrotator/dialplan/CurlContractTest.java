@@ -59,7 +59,7 @@ class CurlContractTest {
     assertThat(body.getString("destination")).isEqualTo("5125551234");
     assertThat(body.getString("agent")).isEqualTo("1001");
     assertThat(body.getString("campaign")).isEqualTo("sales");
-    assertThat(body.getString("tier")).isEqualTo("area_code");
+    assertThat(body.getString("tier")).isEqualTo("prefix");
     assertThat(body.getString("reservation")).matches(UUID);
   }
 

@@ -47,7 +47,7 @@ class CurlNewContractTest {
     Map<String, String> pairs = hashOf(result.body());
     assertThat(pairs.get("caller_id")).isIn(seeded);
     assertThat(pairs.get("reservation")).matches(UUID);
-    assertThat(pairs).containsEntry("tier", "area_code").containsEntry("reserved_for", "300");
+    assertThat(pairs).containsEntry("tier", "prefix").containsEntry("reserved_for", "300");
   }
 
   @ParameterizedTest(name = "{0}: {1}")

@@ -53,7 +53,7 @@ class AllocationHistoryTest {
     assertThat(List.of(row.getString("caller_id"), row.getString("destination"), row.getString("area_code"),
       row.getString("campaign"), row.getString("agent"), row.getString("tier"), row.getString("pool"),
       row.getString("outcome")))
-      .containsExactly("5125550100", "5125551234", "512", "sales", "alice", "area_code", "default", "released");
+      .containsExactly("5125550100", "5125551234", "512", "sales", "alice", "prefix", "default", "released");
     assertThat(row.getOffsetDateTime("allocated_at")).isBetween(before, OffsetDateTime.now());
     assertThat(row.getOffsetDateTime("released_at")).isAfterOrEqualTo(row.getOffsetDateTime("allocated_at"));
   }

@@ -103,7 +103,7 @@ class HistoryExportTest {
     assertThat(csv).isEqualTo(HEADER + String.join(",", allocated.getString("reservation"),
       allocatedAt.atZoneSameInstant(zone()).format(local),
       row.getOffsetDateTime("released_at").atZoneSameInstant(zone()).format(local),
-      "5125550100", "5125551234", "512", "default", "sales", "alice", "area_code", "released", "ANSWER", "42", "16",
+      "5125550100", "5125551234", "512", "default", "sales", "alice", "prefix", "released", "ANSWER", "42", "16",
       "", "1767225600.42", "") + "\n");
   }
 
@@ -162,7 +162,7 @@ class HistoryExportTest {
 
     String csv = ok("from", day.toString(), "campaign", campaign);
 
-    assertThat(csv).startsWith(HEADER + id + ",").contains(",default,\"north,\"\"vip\"\"\",,area_code,");
+    assertThat(csv).startsWith(HEADER + id + ",").contains(",default,\"north,\"\"vip\"\"\",,prefix,");
     List<List<String>> rows = parse(csv);
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1).get(7)).isEqualTo(campaign);

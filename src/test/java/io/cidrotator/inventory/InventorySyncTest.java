@@ -5,6 +5,7 @@ import io.cidrotator.TestServer;
 import io.cidrotator.redis.AllocateScript;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.RedisIndex;
+import io.cidrotator.pool.Tiers;
 import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Context;
@@ -91,7 +92,7 @@ class InventorySyncTest {
     sql("TRUNCATE allocations, caller_ids, campaigns");
     sql("DELETE FROM pools WHERE name <> 'default'");
     sql("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
-      + "fallback = 'area_code,pool'");
+      + "tiers = DEFAULT, strategy = DEFAULT");
     index.send(Request.cmd(Command.FLUSHDB));
     sync = new InventorySync(pg, runner, CONFIG, Future::succeededFuture);
   }
@@ -342,20 +343,22 @@ class InventorySyncTest {
   }
 
   @Test
-  void writeSettingsWritesEveryPoolsTtlAndFallbackAndEveryCampaignsPool() {
-    sql("INSERT INTO pools (name, reservation_ttl, fallback) VALUES ('east', 60, 'area_code')");
+  void writeSettingsWritesEveryPoolsTtlTiersAndStrategyAndEveryCampaignsPool() {
+    sql("INSERT INTO pools (name, reservation_ttl, tiers, strategy) VALUES ('east', 60, 'area_code', 'round_robin')");
     sql("INSERT INTO campaigns (name, pool) VALUES ('sales', 'east'), ('support', 'default')");
 
     onContext(sync::writeSettings);
 
-    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEqualTo(Map.of("ttl", "60000", "fallback", "area_code"));
-    assertThat(index.hash(RedisKeys.poolSettings("default"))).isEqualTo(Map.of("fallback", "area_code,pool"));
+    assertThat(index.hash(RedisKeys.poolSettings("east"))).isEqualTo(Map.of("ttl", "60000", "tiers", "area_code",
+      "strategy", "round_robin"));
+    assertThat(index.hash(RedisKeys.poolSettings("default"))).isEqualTo(Map.of("tiers", Tiers.DEFAULT,
+      "strategy", "lru"));
     assertThat(index.hash(RedisKeys.CAMPAIGNS)).isEqualTo(Map.of("sales", "east", "support", "default"));
   }
 
   @Test
   void writeSettingsReplacesWhatPostgresNoLongerHolds() {
-    sql("INSERT INTO pools (name, reservation_ttl, fallback) VALUES ('east', 60, 'area_code')");
+    sql("INSERT INTO pools (name, reservation_ttl, tiers) VALUES ('east', 60, 'area_code')");
     sql("INSERT INTO campaigns (name, pool) VALUES ('sales', 'east')");
     onContext(sync::writeSettings);
     sql("DELETE FROM campaigns");

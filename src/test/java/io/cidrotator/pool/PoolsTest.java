@@ -36,6 +36,33 @@ class PoolsTest {
     api.reset();
   }
 
+  /** What Redis holds of a pool that keeps every default. */
+  private static final JsonObject DEFAULT_SETTINGS = new JsonObject().put("tiers", Tiers.DEFAULT).put("strategy", "lru");
+
+  @Test
+  void theOlderFallbackIsStillAcceptedAsATierList() {
+    HttpResponse<Buffer> response = createPool(new JsonObject().put("name", "east").put("fallback", "area_code"));
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.bodyAsJsonObject().getString("tiers")).isEqualTo("area_code");
+    assertThat(response.bodyAsJsonObject().containsKey("fallback")).isFalse();
+  }
+
+  @Test
+  void aNewStrategyReordersThePoolsNumbersInRedis() {
+    createPool(new JsonObject().put("name", "east"));
+    api.server().seed(TestServer.numbers("512", 2).stream().map(n -> n.put("pool", "east")).toList());
+
+    assertThat(patchPool("east", new JsonObject().put("strategy", "round_robin")).statusCode()).isEqualTo(200);
+
+    // Round robin scores a number by its round and its caller-ID: round 0 for each, in list order.
+    for (String callerId : List.of("5125550100", "5125550101")) {
+      JsonObject number = redisHash(RedisKeys.number(callerId));
+      assertThat(List.of(number.getString("pool"), number.getString("score"), number.getString("sk")))
+        .containsExactly("east", callerId, "round_robin");
+    }
+  }
+
   @Test
   void listPoolsAnswersTheDefaultPoolWithItsDefaultSettings() {
     HttpResponse<Buffer> response = api.admin(HttpMethod.GET, "/api/pools").send().await();
@@ -48,7 +75,8 @@ class PoolsTest {
       .putNull("reservation_ttl")
       .putNull("hourly_limit")
       .putNull("daily_limit")
-      .put("fallback", "area_code,pool")
+      .put("tiers", Tiers.DEFAULT)
+      .put("strategy", "lru")
       .putNull("description")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject()));
@@ -57,7 +85,8 @@ class PoolsTest {
   @Test
   void createPoolAnswers201WithThePoolAndPutsItsSettingsInRedis() {
     HttpResponse<Buffer> response = createPool(new JsonObject().put("name", "east").put("reservation_ttl", 60)
-      .put("hourly_limit", 5).put("daily_limit", 20).put("fallback", "area_code").put("description", "East floor"));
+      .put("hourly_limit", 5).put("daily_limit", 20).put("tiers", "area_code, state").put("strategy", "round_robin")
+      .put("description", "East floor"));
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(withoutTimes(response.bodyAsJsonObject())).isEqualTo(new JsonObject()
@@ -65,12 +94,13 @@ class PoolsTest {
       .put("reservation_ttl", 60)
       .put("hourly_limit", 5)
       .put("daily_limit", 20)
-      .put("fallback", "area_code")
+      .put("tiers", "area_code,state")
+      .put("strategy", "round_robin")
       .put("description", "East floor")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject()));
     assertThat(redisHash(RedisKeys.poolSettings("east")))
-      .isEqualTo(new JsonObject().put("ttl", "60000").put("fallback", "area_code"));
+      .isEqualTo(new JsonObject().put("ttl", "60000").put("tiers", "area_code,state").put("strategy", "round_robin"));
   }
 
   @Test
@@ -78,9 +108,10 @@ class PoolsTest {
     HttpResponse<Buffer> response = createPool(new JsonObject().put("name", "west"));
 
     assertThat(response.statusCode()).isEqualTo(201);
-    assertThat(response.bodyAsJsonObject().getString("fallback")).isEqualTo("area_code,pool");
+    assertThat(response.bodyAsJsonObject().getString("tiers")).isEqualTo(Tiers.DEFAULT);
+    assertThat(response.bodyAsJsonObject().getString("strategy")).isEqualTo("lru");
     assertThat(response.bodyAsJsonObject().getValue("reservation_ttl")).isNull();
-    assertThat(redisHash(RedisKeys.poolSettings("west"))).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
+    assertThat(redisHash(RedisKeys.poolSettings("west"))).isEqualTo(DEFAULT_SETTINGS);
   }
 
   @Test
@@ -121,6 +152,14 @@ class PoolsTest {
     "daily_limit|{\"name\": \"east\", \"daily_limit\": 1.5}",
     "fallback|{\"name\": \"east\", \"fallback\": \"nearest\"}",
     "fallback|{\"name\": \"east\", \"fallback\": null}",
+    "fallback|{\"name\": \"east\", \"fallback\": \"pool\", \"tiers\": \"pool\"}",
+    "tiers|{\"name\": \"east\", \"tiers\": \"area_code,nearest\"}",
+    "tiers|{\"name\": \"east\", \"tiers\": \"pool,area_code,pool\"}",
+    "tiers|{\"name\": \"east\", \"tiers\": \"\"}",
+    "tiers|{\"name\": \"east\", \"tiers\": 5}",
+    "tiers|{\"name\": \"east\", \"tiers\": [\"state\", 7]}",
+    "strategy|{\"name\": \"east\", \"strategy\": \"random\"}",
+    "strategy|{\"name\": \"east\", \"strategy\": 1}",
     "description|{\"name\": \"east\", \"description\": 5}",
     "colour|{\"name\": \"east\", \"colour\": \"red\"}",
     "body|[1]"})
@@ -168,13 +207,14 @@ class PoolsTest {
     createPool(new JsonObject().put("name", "east").put("reservation_ttl", 60).put("description", "East"));
 
     HttpResponse<Buffer> response = patchPool("east", new JsonObject().put("reservation_ttl", 30)
-      .put("fallback", "pool"));
+      .put("tiers", new JsonArray().add("state").add("pool")).put("strategy", "least_used_today"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject body = response.bodyAsJsonObject();
-    assertThat(List.of(body.getInteger("reservation_ttl"), body.getString("fallback"), body.getString("description")))
-      .containsExactly(30, "pool", "East");
-    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(new JsonObject().put("ttl", "30000").put("fallback", "pool"));
+    assertThat(List.of(body.getInteger("reservation_ttl"), body.getString("tiers"), body.getString("strategy"),
+      body.getString("description"))).containsExactly(30, "state,pool", "least_used_today", "East");
+    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(new JsonObject().put("ttl", "30000")
+      .put("tiers", "state,pool").put("strategy", "least_used_today"));
     Row audit = api.rows("SELECT before, after FROM audit_log WHERE action = 'pool.update' AND target = 'east'").get(0);
     assertThat(((JsonObject) audit.getValue("before")).getInteger("reservation_ttl")).isEqualTo(60);
     assertThat(((JsonObject) audit.getValue("after")).getInteger("reservation_ttl")).isEqualTo(30);
@@ -188,7 +228,7 @@ class PoolsTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getValue("reservation_ttl")).isNull();
-    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(new JsonObject().put("fallback", "area_code,pool"));
+    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(DEFAULT_SETTINGS);
   }
 
   @Test
@@ -279,6 +319,7 @@ class PoolsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"body|{}", "fallback|{\"fallback\": null}", "name|{\"name\": null}",
+    "tiers|{\"tiers\": \"town\"}", "strategy|{\"strategy\": \"lru \"}",
     "name|{\"name\": \"a/b\"}", "hourly_limit|{\"hourly_limit\": 0}", "size|{\"size\": 3}"})
   void patchPoolReturns400NamingTheField(String fieldAndBody) {
     createPool(new JsonObject().put("name", "east"));

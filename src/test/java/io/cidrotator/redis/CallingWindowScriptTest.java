@@ -36,7 +36,7 @@ class CallingWindowScriptTest {
 
     AllocateScript.Refused before = refused(redis.allocateCallee(T0, "US-NY", 479));
     assertThat(before.reason()).isEqualTo(Refusal.OUTSIDE_CALLING_WINDOW);
-    assertThat(before.window()).isEqualTo("480-1260");
+    assertThat(before.detail()).isEqualTo("480-1260");
     assertThat(refused(redis.allocateCallee(T0, "US-NY", 1260)).reason()).isEqualTo(Refusal.OUTSIDE_CALLING_WINDOW);
     assertThat(redis.hash(RedisKeys.number("5125550001"))).doesNotContainKey("rid");
     assertThat(callerIdOf(redis.allocateCallee(T0 + 1, "US-NY", 480))).isEqualTo("5125550001");
@@ -49,7 +49,7 @@ class CallingWindowScriptTest {
     AllocateScript.Refused texas = refused(redis.allocateCallee(T0, "US-TX", 500));
 
     assertThat(texas.reason()).isEqualTo(Refusal.OUTSIDE_CALLING_WINDOW);
-    assertThat(texas.window()).isEqualTo("540-1200");
+    assertThat(texas.detail()).isEqualTo("540-1200");
     assertThat(callerIdOf(redis.allocateCallee(T0 + 1, "US-OK", 500))).isEqualTo("5125550001");
   }
 

@@ -97,8 +97,9 @@ class ConcurrentAllocationTest {
     Load load = new Load();
     onOneContext(load::run).await(45, TimeUnit.SECONDS);
 
-    System.out.printf("%d calls: %d area_code answers, %d pool answers, %d held longer%n",
-      load.calls.size(), load.count("area_code"), load.count("pool"), load.heldLonger);
+    System.out.printf("%d calls: %d local answers (prefix, area_code), %d from further tiers, %d held longer%n",
+      load.calls.size(), load.count(ConcurrentAllocationTest::isLocal),
+      load.count(tier -> !isLocal(tier)), load.heldLonger);
     assertThat(load.calls).hasSize(REQUESTS);
     assertThat(load.failures())
       .as("with %d calls in flight and %d numbers one is always free: no answer but 200", IN_FLIGHT, POOL_SIZE)
@@ -110,14 +111,15 @@ class ConcurrentAllocationTest {
       .as("releases whose reservation was no longer live (someone else ended it)")
       .isEmpty();
     assertThat(load.tierMismatches())
-      .as("tier 'area_code' must be a 512 number and tier 'pool' any other")
+      .as("a local tier (prefix, area_code) must be a 512 number and a further tier any other")
       .isEmpty();
     assertThat(load.poolAnswersWhileALocalNumberWasFree())
-      .as("tier 'pool' answers although some 512 number was certainly free at the time")
+      .as("answers from a further tier although some 512 number was certainly free at the time")
       .isEmpty();
     assertThat(zcard(P + "r:default")).as("live reservations after every release").isZero();
     assertThat(available()).as("available numbers after every release").isEqualTo(POOL_SIZE);
-    assertThat(zcard(P + "a:default:" + LOCAL_NPA)).isEqualTo(LOCAL_NUMBERS);
+    // Every local number is in one leaf: assigned to 512, exchange 555.
+    assertThat(zcard(P + "a:default:" + LOCAL_NPA + LOCAL_NPA + "555")).isEqualTo(LOCAL_NUMBERS);
   }
 
   @Test
@@ -138,9 +140,9 @@ class ConcurrentAllocationTest {
       .hasSize(POOL_SIZE)
       .containsExactlyInAnyOrderElementsOf(inventory().stream().map(n -> n.getString("caller_id")).toList());
     assertThat(ok.stream()
-      .filter(body -> "area_code".equals(body.getString("tier")))
+      .filter(body -> isLocal(body.getString("tier")))
       .map(body -> body.getString("caller_id")))
-      .as("the local numbers, and only they, answer with tier area_code")
+      .as("the local numbers, and only they, answer with a local tier")
       .hasSize(LOCAL_NUMBERS)
       .allMatch(cid -> cid.startsWith(LOCAL_NPA));
     assertThat(unavailable)
@@ -161,7 +163,7 @@ class ConcurrentAllocationTest {
       .as(response.bodyAsString())
       .isEqualTo(200));
     List<JsonObject> answers = responses.stream().map(HttpResponse::bodyAsJsonObject).toList();
-    assertThat(answers.stream().filter(body -> !"area_code".equals(body.getString("tier"))).toList())
+    assertThat(answers.stream().filter(body -> !isLocal(body.getString("tier"))).toList())
       .as("answers from outside area code 512 while a 512 number was free")
       .isEmpty();
     assertThat(answers.stream().map(body -> body.getString("caller_id")).collect(Collectors.toSet()))
@@ -278,8 +280,8 @@ class ConcurrentAllocationTest {
         });
     }
 
-    long count(String tier) {
-      return calls.stream().filter(c -> tier.equals(c.tier)).count();
+    long count(java.util.function.Predicate<String> tier) {
+      return calls.stream().filter(c -> c.tier != null && tier.test(c.tier)).count();
     }
 
     List<String> failures() {
@@ -299,7 +301,7 @@ class ConcurrentAllocationTest {
     List<String> tierMismatches() {
       return calls.stream()
         .filter(c -> c.callerId != null)
-        .filter(c -> c.callerId.startsWith(LOCAL_NPA) != "area_code".equals(c.tier))
+        .filter(c -> c.callerId.startsWith(LOCAL_NPA) != isLocal(c.tier))
         .map(c -> "call " + c.n + ": " + c.callerId + " with tier " + c.tier)
         .toList();
     }
@@ -316,14 +318,15 @@ class ConcurrentAllocationTest {
         .collect(Collectors.groupingBy(c -> c.callerId));
       List<String> violations = new ArrayList<>();
       for (Call pool : calls) {
-        if (!"pool".equals(pool.tier)) {
+        if (isLocal(pool.tier)) {
           continue;
         }
         for (String local : localNumbers()) {
           boolean maybeReserved = byLocalNumber.getOrDefault(local, List.of()).stream()
             .anyMatch(c -> c.sent <= pool.answered && c.released >= pool.sent);
           if (!maybeReserved) {
-            violations.add("call " + pool.n + " got " + pool.callerId + " (tier pool) while " + local + " was free");
+            violations.add("call " + pool.n + " got " + pool.callerId + " (tier " + pool.tier + ") while " + local
+              + " was free");
             break;
           }
         }
@@ -384,7 +387,12 @@ class ConcurrentAllocationTest {
     return numbers;
   }
 
-  /** Available numbers of the pool: the sum of its per-area-code sets. */
+  /** Whether {@code tier} is one of the destination's own area code: its exchange (prefix) or the rest of it. */
+  private static boolean isLocal(String tier) {
+    return "prefix".equals(tier) || "area_code".equals(tier);
+  }
+
+  /** Available numbers of the pool: the sum of its leaves (keys.lua). */
   private static long available() {
     long total = 0;
     for (Response key : first.redis.send(Request.cmd(Command.KEYS).arg(P + "a:default:*")).await()) {

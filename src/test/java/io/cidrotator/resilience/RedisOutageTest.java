@@ -114,7 +114,7 @@ class RedisOutageTest {
       this::nextCidAsync,
       response -> response.statusCode() == 200);
     assertThat(recovered.bodyAsJsonObject().getString("caller_id")).isIn(seeded);
-    assertThat(recovered.bodyAsJsonObject().getString("tier")).isEqualTo("area_code");
+    assertThat(recovered.bodyAsJsonObject().getString("tier")).isEqualTo("prefix");
     HttpResponse<Buffer> health = Poll.until(server.vertx, Duration.ofSeconds(5), "GET /health answering 200",
       () -> server.http.get("/health").timeout(HANG_MS).send(),
       response -> response.statusCode() == 200);

@@ -144,7 +144,7 @@ class LiveStreamTest {
       Duration.ofSeconds(5)).orElseThrow();
     assertThat(allocation.getString("area_code")).isEqualTo("713");
     assertThat(allocation.getString("campaign")).isEqualTo("sales");
-    assertThat(allocation.getString("tier")).isEqualTo("pool");
+    assertThat(allocation.getString("tier")).isEqualTo("state");
     assertThat(allocation.getString("pool")).isEqualTo("default");
     assertThat(allocation.getString("at")).isNotBlank();
     JsonObject release = api.poll(() -> stream.find("release", callerId), Optional::isPresent,

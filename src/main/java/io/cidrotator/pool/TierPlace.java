@@ -1,0 +1,48 @@
+package io.cidrotator.pool;
+
+import io.cidrotator.locality.Locality;
+import io.cidrotator.locality.Place;
+
+/**
+ * Where a number stands for the tiers: the area code it is assigned to, and the overlay, region and zone of its own
+ * digits (empty where the numbering plan does not place them). Redis holds the same for every number (sync.lua);
+ * two places share a tier when its key is the same for both.
+ *
+ * @param number   the 10 digits
+ * @param areaCode the area code the number is assigned to (a destination's own)
+ * @param overlay  its overlay, named by its lowest area code
+ */
+public record TierPlace(String number, String areaCode, String overlay, String region, String zone) {
+
+  /** {@code number} assigned to {@code areaCode}, placed by the numbering plan. */
+  public static TierPlace of(String number, String areaCode) {
+    Place place = Locality.nanp().of(number);
+    return place == null ? new TierPlace(number, areaCode, "", "", "")
+      : new TierPlace(number, areaCode, place.overlayGroup(), place.area().region(), place.zone());
+  }
+
+  /** Whether a number standing at {@code other} is in {@code tier} for a destination standing here. */
+  public boolean reaches(String tier, TierPlace other) {
+    return switch (tier) {
+      case "prefix" -> areaCode.equals(other.areaCode) && number.regionMatches(0, other.number, 0, 6);
+      case "area_code" -> areaCode.equals(other.areaCode);
+      case "overlay" -> !overlay.isEmpty() && overlay.equals(other.overlay);
+      case "state" -> !region.isEmpty() && region.equals(other.region);
+      case "time_zone" -> !zone.isEmpty() && zone.equals(other.zone);
+      case "pool" -> true;
+      default -> throw new IllegalArgumentException("not a tier: " + tier);
+    };
+  }
+
+  /** What a destination standing here looks for in {@code tier}: {@code 212-555}, {@code US-NY}; null for none. */
+  public String key(String tier) {
+    return switch (tier) {
+      case "prefix" -> areaCode + "-" + number.substring(3, 6);
+      case "area_code" -> areaCode;
+      case "overlay" -> overlay.isEmpty() ? null : overlay;
+      case "state" -> region.isEmpty() ? null : region;
+      case "time_zone" -> zone.isEmpty() ? null : zone;
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,70 @@
+-- explain: what allocate.lua would do now for a destination, reserving and counting nothing: the pool, its
+-- settings, each of its tiers with the numbers available in it, the number the pool's tiers pick (tiers.lua: the
+-- same functions as allocate.lua's) or why there is none, and the live reservations and caps of the pool (for the
+-- caller to count per tier). Like an allocation, it first returns to service what is due (expired reservations,
+-- ended caps): that is no allocation, and the next one then starts from the same state.
+-- include: keys, index, tiers
+-- Java: io.cidrotator.redis.ExplainScript.
+-- KEYS[1]  key prefix carrying the hash tag
+-- ARGV[1]  now (ms)   ARGV[2] pool of a campaign without a mapping   ARGV[3] destination area code (NPA)
+-- ARGV[4]  hour window id   ARGV[5] hour window end   ARGV[6] day window id   ARGV[7] day window end
+-- ARGV[8]  campaign ('' = none)   ARGV[9] destination (10 digits)   ARGV[10] the callee's region ('' = unplaced)
+-- ARGV[11] the callee's local minutes per zone, comma-separated   ARGV[12] its overlay   ARGV[13] its zone
+-- ARGV[14] at most this many live reservations and caps listed (each)
+-- Reply: {pool, tiers, strategy, window ('' = none), steps, choice, reserved, capped}
+--   steps: per tier in order {tier, numbers available in it, its first number ('' = none)}
+--   choice: {'OK', caller_id, tier} | the refusal allocate.lua would answer ({'ERR', reason, pool[, detail]})
+--   reserved, capped: {caller_id, npa, ov, st, tz, until (ms)} per live reservation or cap, soonest end first
+use_clock(ARGV[1], 4)
+local npa, limit = ARGV[3], tonumber(ARGV[14])
+local pool = ARGV[8] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[8]) or ARGV[2]
+local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'tiers', 'window', 'window:' .. ARGV[10], 'strategy')
+local tiers = settings[1] or DEFAULT_TIERS
+local window = settings[3] or settings[2]
+
+while reclaim(K.RESERVED .. pool, true, 1000) == 1000 do
+end
+while reclaim(K.CAPPED .. pool, false, 1000) == 1000 do
+end
+
+local dest = {npa = npa, number = ARGV[9], ov = ARGV[12], st = ARGV[10], tz = ARGV[13]}
+local steps = {}
+for tier in string.gmatch(tiers, '[^,]+') do
+  local leaves = {}
+  if tier == 'prefix' then
+    leaves = {leaf_of(npa, dest.number)}
+  else
+    local index = tier_index(pool, tier, dest)
+    if index then
+      leaves = redis.call('ZRANGE', index, 0, -1)
+    end
+  end
+  local available = 0
+  for _, leaf in ipairs(leaves) do
+    available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
+  end
+  local first = leaves[1] and redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaves[1], 0, 0)[1]
+  steps[#steps + 1] = {tier, available, first or ''}
+end
+
+local choice
+if outside_window(window, ARGV[11]) then
+  choice = {'ERR', 'outside_calling_window', pool, window}
+else
+  local _, head, tier = pick(pool, tiers, dest)
+  choice = head[1] and {'OK', head[1], tier} or refusal(pool, tiers)
+end
+
+-- The live entries of a pool's r: or c: set, soonest end first, with where each number is.
+local function live(key)
+  local entries = redis.call('ZRANGE', key, '(' .. ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, limit, 'WITHSCORES')
+  local numbers = {}
+  for i = 1, #entries, 2 do
+    local f = redis.call('HMGET', K.NUMBER .. entries[i], 'npa', 'ov', 'st', 'tz')
+    numbers[#numbers + 1] = {entries[i], f[1] or '', f[2] or '', f[3] or '', f[4] or '', entries[i + 1]}
+  end
+  return numbers
+end
+
+return {pool, tiers, settings[4] or 'lru', window or '', steps, choice, live(K.RESERVED .. pool),
+  live(K.CAPPED .. pool)}
