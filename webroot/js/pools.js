@@ -5,8 +5,21 @@ import { getJson, sendJson, isAdmin } from './api.js';
 
 let notify = () => {};
 
+/** A pool's strategy, the order within a tier: the API's value and what the page calls it. */
+const STRATEGIES = {
+  lru: 'Least recently used',
+  least_used_today: 'Least used today',
+  round_robin: 'Round robin (list order)',
+};
+const DEFAULT_TIERS = 'prefix, area_code, overlay, state, time_zone, pool';
+const TIERS_HINT = "Nearest first: prefix = the callee's town (NPA-NXX), area_code, overlay, state, time_zone, "
+  + 'pool = any number; a pool stops at its last tier (503 no_local_number beyond). Empty: all six.';
+
 export function initPools(notice) {
   notify = notice;
+  // The new-pool form's tier field and strategies come from here, as the edit row's do.
+  Object.assign($('pool-tiers'), { placeholder: DEFAULT_TIERS, title: TIERS_HINT });
+  fill($('pool-strategy'), strategyOptions('lru'));
   $('pool-form').addEventListener('submit', createPool);
   $('campaign-form').addEventListener('submit', saveCampaign);
 }
@@ -15,7 +28,7 @@ export async function loadPools() {
   try {
     const [pools, campaigns] = await Promise.all([getJson('/api/pools'), getJson('/api/campaigns')]);
     fill($('pools-body'), pools.items.length ? pools.items.map(poolRow)
-      : el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No pools.')));
+      : el('tr', {}, el('td', { colspan: 9, class: 'empty' }, 'No pools.')));
     fill($('campaigns-body'), campaigns.items.length ? campaigns.items.map(campaignRow)
       : el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No campaign is mapped: every campaign uses the pool default.')));
   } catch (e) {
@@ -48,6 +61,16 @@ function regionsOf(text) {
   return regions;
 }
 
+/** "area_code,state" as "area_code, state". */
+function tiersText(tiers) {
+  return String(tiers ?? '').split(',').join(', ');
+}
+
+function strategyOptions(selected) {
+  return Object.entries(STRATEGIES)
+    .map(([value, label]) => el('option', { value, selected: value === selected }, label));
+}
+
 function windowText(p) {
   const regions = regionsText(p.calling_window_by_region);
   const own = p.calling_window ?? 'none';
@@ -56,7 +79,8 @@ function windowText(p) {
 
 function poolRow(p) {
   const cells = [p.name, orDash(p.reservation_ttl ?? 'default'), orDash(p.hourly_limit ?? 'default'),
-    orDash(p.daily_limit ?? 'default'), orDash(p.fallback), windowText(p), orDash(p.description)]
+    orDash(p.daily_limit ?? 'default'), el('span', { class: 'tier-list' }, orDash(tiersText(p.tiers))),
+    STRATEGIES[p.strategy] ?? orDash(p.strategy), windowText(p), orDash(p.description)]
     .map((c) => el('td', {}, c));
   const actions = el('td', { class: 'actions' });
   if (isAdmin()) {
@@ -68,7 +92,7 @@ function poolRow(p) {
         onclick: () => deletePool(p.name) }, 'Delete'));
     }
   }
-  const tr = el('tr', {}, cells, actions);
+  const tr = el('tr', { 'data-pool': p.name }, cells, actions);
   return tr;
 }
 
@@ -78,7 +102,9 @@ function editPool(p, tr) {
   const ttl = field(`TTL of ${p.name}`, p.reservation_ttl, 'number');
   const hourly = field(`Hourly cap of ${p.name}`, p.hourly_limit, 'number');
   const daily = field(`Daily cap of ${p.name}`, p.daily_limit, 'number');
-  const fallback = field(`Fallback of ${p.name}`, p.fallback);
+  const tiers = field(`Tiers of ${p.name}`, tiersText(p.tiers));
+  Object.assign(tiers, { placeholder: DEFAULT_TIERS, title: TIERS_HINT, size: 24 });
+  const strategy = el('select', { 'aria-label': `Strategy of ${p.name}` }, strategyOptions(p.strategy));
   const window = field(`Calling window of ${p.name}`, p.calling_window);
   window.placeholder = 'none';
   const regions = field(`Calling windows by region of ${p.name}`, regionsText(p.calling_window_by_region));
@@ -88,7 +114,7 @@ function editPool(p, tr) {
     try {
       await sendJson('PATCH', `/api/pools/${encodeURIComponent(p.name)}`, {
         reservation_ttl: numberOrNull(ttl.value), hourly_limit: numberOrNull(hourly.value),
-        daily_limit: numberOrNull(daily.value), fallback: textOrNull(fallback.value),
+        daily_limit: numberOrNull(daily.value), tiers: textOrNull(tiers.value), strategy: strategy.value,
         calling_window: textOrNull(window.value), calling_window_by_region: regionsOf(regions.value),
         description: textOrNull(description.value),
       });
@@ -99,8 +125,9 @@ function editPool(p, tr) {
     }
   };
   fill(tr, el('td', {}, p.name),
-    [ttl, hourly, daily, fallback, el('span', {}, window, regions), description].map((i) => el('td', {}, i)),
-    el('td', { class: 'actions' }, el('button', { type: 'button', onclick: save }, 'Save'),
+    [ttl, hourly, daily, tiers, strategy, el('span', {}, window, regions), description].map((i) => el('td', {}, i)),
+    el('td', { class: 'actions' },
+      el('button', { type: 'button', 'aria-label': `Save pool ${p.name}`, onclick: save }, 'Save'),
       el('button', { type: 'button', class: 'secondary', onclick: loadPools }, 'Cancel')));
   ttl.focus();
 }
@@ -121,8 +148,8 @@ async function createPool(e) {
   const body = { name: $('pool-name').value.trim() };
   const optional = {
     reservation_ttl: numberOrNull($('pool-ttl').value), hourly_limit: numberOrNull($('pool-hourly').value),
-    daily_limit: numberOrNull($('pool-daily').value), fallback: textOrNull($('pool-fallback').value),
-    calling_window: textOrNull($('pool-window').value),
+    daily_limit: numberOrNull($('pool-daily').value), tiers: textOrNull($('pool-tiers').value),
+    strategy: $('pool-strategy').value, calling_window: textOrNull($('pool-window').value),
     description: textOrNull($('pool-description').value),
   };
   const regions = regionsOf($('pool-window-regions').value);

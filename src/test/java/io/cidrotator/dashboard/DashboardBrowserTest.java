@@ -26,6 +26,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -411,7 +412,8 @@ class DashboardBrowserTest {
     assertThat(driver.findElement(By.id("detail-title")).getText()).isEqualTo("Number 5125550100");
     assertThat(driver.findElement(By.id("detail-live")).getText()).contains("available")
       .contains("Texas (TX)", "America/Chicago", "512, 737");
-    assertThat(driver.findElement(By.id("detail-history")).getText()).contains("5125559876", "sales", "area_code");
+    // 512-555-9876 is in the number's own NPA-NXX: the nearest tier, prefix.
+    assertThat(driver.findElement(By.id("detail-history")).getText()).contains("5125559876", "sales", "prefix");
     screenshot("number-detail");
   }
 
@@ -481,14 +483,79 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("campaigns-body"), "ventas"));
     assertThat(driver.findElement(By.id("pools-body")).getText()).doesNotContain("null");
     screenshot("pools");
-    JsonObject pool = server.http.get("/api/pools/spanish").putHeader("Authorization", server.bearer())
-      .send().await().bodyAsJsonObject();
+    JsonObject pool = poolOf("spanish");
     assertThat(pool.getInteger("daily_limit")).isEqualTo(80);
     assertThat(pool.getString("calling_window")).isEqualTo("08:00-21:00");
     assertThat(pool.getJsonObject("calling_window_by_region")).isEqualTo(new JsonObject().put("US-TX", "09:00-20:00"));
     JsonObject mapping = server.http.get("/api/campaigns/ventas").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(mapping.getString("pool")).isEqualTo("spanish");
+  }
+
+  @Test
+  void aPoolCreatedOnThePageKeepsItsTiersAndStrategy() {
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "default"));
+    // The pool default tries every tier, nearest first, each least recently used first.
+    assertThat(cells("#pools-body tr[data-pool='default'] td")).startsWith("default", "default", "default", "default",
+      "prefix, area_code, overlay, state, time_zone, pool", "Least recently used");
+
+    driver.findElement(By.id("pool-name")).sendKeys("nearby");
+    driver.findElement(By.id("pool-tiers")).sendKeys("area_code, state");
+    new Select(driver.findElement(By.id("pool-strategy"))).selectByValue("round_robin");
+    driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool nearby created."));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pools-body tr[data-pool='nearby']")));
+    assertThat(cells("#pools-body tr[data-pool='nearby'] td")).startsWith("nearby", "default", "default", "default",
+      "area_code, state", "Round robin (list order)", "none", "-");
+    screenshot("pools-tiers");
+    JsonObject pool = poolOf("nearby");
+    assertThat(pool.getString("tiers")).isEqualTo("area_code,state");
+    assertThat(pool.getString("strategy")).isEqualTo("round_robin");
+    assertThat(pool.containsKey("fallback")).isFalse();
+  }
+
+  @Test
+  void aPoolEditWithAnUnknownTierShowsTheServersReasonAndChangesNothing() {
+    createPool(new JsonObject().put("name", "nearby").put("tiers", "area_code,state").put("strategy", "round_robin"));
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Edit pool nearby']")))
+      .click();
+    WebElement tiers = wait.until(ExpectedConditions.visibilityOfElementLocated(
+      By.cssSelector("input[aria-label='Tiers of nearby']")));
+    assertThat(tiers.getAttribute("value")).isEqualTo("area_code, state");
+    assertThat(tiers.getAttribute("placeholder")).isEqualTo("prefix, area_code, overlay, state, time_zone, pool");
+    Select strategy = new Select(driver.findElement(By.cssSelector("select[aria-label='Strategy of nearby']")));
+    assertThat(strategy.getFirstSelectedOption().getText()).isEqualTo("Round robin (list order)");
+
+    tiers.clear();
+    tiers.sendKeys("area_code, nearest");
+    strategy.selectByValue("lru");
+    driver.findElement(By.cssSelector("button[aria-label='Save pool nearby']")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool nearby not saved: "
+      + "tiers: 'nearest' is not a tier (one of prefix,area_code,overlay,state,time_zone,pool)"));
+    assertThat(driver.findElement(By.id("notice")).getAttribute("class")).contains("error");
+    // The whole edit was refused: the strategy sent with the bad tiers did not change either.
+    JsonObject refused = poolOf("nearby");
+    assertThat(refused.getString("tiers")).isEqualTo("area_code,state");
+    assertThat(refused.getString("strategy")).isEqualTo("round_robin");
+    screenshot("pools-bad-tiers");
+
+    // The row stays in edit mode: put the tiers right and save the strategy back to least recently used.
+    tiers.clear();
+    tiers.sendKeys("area_code, state");
+    driver.findElement(By.cssSelector("button[aria-label='Save pool nearby']")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool nearby saved."));
+    wait.until(d -> cells("#pools-body tr[data-pool='nearby'] td").contains("Least recently used"));
+    assertThat(cells("#pools-body tr[data-pool='nearby'] td")).contains("area_code, state");
+    JsonObject saved = poolOf("nearby");
+    assertThat(saved.getString("tiers")).isEqualTo("area_code,state");
+    assertThat(saved.getString("strategy")).isEqualTo("lru");
   }
 
   @Test
@@ -660,6 +727,11 @@ class DashboardBrowserTest {
     String callerId = next.bodyAsJsonObject().getString("caller_id");
     assertThat(server.http.get("/release").addQueryParam("caller_id", callerId).send().await().statusCode())
       .isEqualTo(200);
+  }
+
+  private static JsonObject poolOf(String name) {
+    return server.http.get("/api/pools/" + name).putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
   }
 
   private static JsonArray historyOf(String callerId) {
