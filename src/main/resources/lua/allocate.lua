@@ -25,7 +25,8 @@
 -- Reply: {'OK', caller_id, area_code, carrier, tier, allocation_id, previous last use (ms), pool, ttl (ms),
 --         'repeat' | '', history entry id ('' for a repeat, or when the history stream was full)}
 --       tier = prefix | area_code | overlay | state | time_zone | pool: the pool's first tier with a number
---       available (tiers.lua), the number the first of that tier's order (the pool's strategy)
+--       available (tiers.lua), the number the first of that tier's order (the pool's strategy); or sticky: the
+--       number the destination got last, still available, within the pool's sticky days
 --     or {'ERR', reason, pool}  reason = rate_limited | pool_empty | all_reserved | all_capped
 --                                  | all_reserved_or_capped | no_local_number | not_loaded
 --     or {'ERR', 'outside_calling_window', pool, the window ('<start>-<end>' minutes)}: nothing reserved or counted
@@ -62,7 +63,7 @@ end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
 local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'tiers', 'window', 'window:' .. ARGV[20],
-  'strategy')
+  'strategy', 'sticky')
 local ttl = tonumber(settings[1] or ARGV[4])
 local tiers = settings[2] or DEFAULT_TIERS
 
@@ -90,18 +91,26 @@ end
 -- Bounded lazy reclaim keeps the cost per call flat however many numbers are reserved or capped.
 local more_due = reclaim_due(batch)
 
-local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23]}
-local leaf, head, tier, best = pick(pool, tiers, dest)
-while more_due and not (head[1] and best) do
-  -- A backlog of due numbers may hide a nearer one (or any at all): before answering from a later tier, or with
-  -- none, return the whole backlog to service.
-  more_due = reclaim_due(1000)
-  leaf, head, tier, best = pick(pool, tiers, dest)
+-- A destination called again within the pool's sticky days gets its last number when that is available.
+local sticky_ms = settings[6]
+local cid, leaf, sticky_keys = nil, nil, nil
+if sticky_ms then
+  cid, leaf, sticky_keys = sticky_number(pool, ARGV[13])
 end
-local cid = head[1]
-
+local head, tier, best = {}, 'sticky', nil
 if not cid then
-  return refusal(pool, tiers)
+  local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23]}
+  leaf, head, tier, best = pick(pool, tiers, dest)
+  while more_due and not (head[1] and best) do
+    -- A backlog of due numbers may hide a nearer one (or any at all): before answering from a later tier, or with
+    -- none, return the whole backlog to service.
+    more_due = reclaim_due(1000)
+    leaf, head, tier, best = pick(pool, tiers, dest)
+  end
+  cid = head[1]
+  if not cid then
+    return refusal(pool, tiers)
+  end
 end
 
 local key = K.NUMBER .. cid
@@ -112,9 +121,16 @@ redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc'
   'score', next_score(settings[5], cid, dc, f[11]), 'pscore', f[11] or f[7],
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid)
--- The leaf's next number heads it in every tier index it is in (head[4]: nil when the leaf is empty now).
-set_head(leaf, tier_keys(pool, f[1], f[8], f[9], f[10]), head[4])
+if sticky_keys then
+  make_unavailable(pool, leaf, sticky_keys, cid)
+else
+  redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid)
+  -- The leaf's next number heads it in every tier index it is in (head[4]: nil when the leaf is empty now).
+  set_head(leaf, tier_keys(pool, f[1], f[8], f[9], f[10]), head[4])
+end
+if sticky_ms then
+  redis.call('SET', K.STICKY .. pool .. ':' .. ARGV[13], cid, 'PX', sticky_ms)
+end
 redis.call('ZADD', K.RESERVED .. pool, NOW + ttl, cid)
 
 if rate_key then

@@ -12,13 +12,16 @@
 -- ARGV[11] the callee's local minutes per zone, comma-separated   ARGV[12] its overlay   ARGV[13] its zone
 -- ARGV[14] at most this many live reservations and caps listed (each)
 -- Reply: {pool, tiers, strategy, window ('' = none), steps, choice, reserved, capped}
---   steps: per tier in order {tier, numbers available in it, its first number ('' = none)}
+--   steps: per tier in order {tier, numbers available in it, its first number ('' = none)}; first, where the pool
+--          keeps numbers sticky, {'sticky', 1 | 0, the destination's last number if available, that number ('' =
+--          none remembered)}
 --   choice: {'OK', caller_id, tier} | the refusal allocate.lua would answer ({'ERR', reason, pool[, detail]})
 --   reserved, capped: {caller_id, npa, ov, st, tz, until (ms)} per live reservation or cap, soonest end first
 use_clock(ARGV[1], 4)
 local npa, limit = ARGV[3], tonumber(ARGV[14])
 local pool = ARGV[8] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[8]) or ARGV[2]
-local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'tiers', 'window', 'window:' .. ARGV[10], 'strategy')
+local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'tiers', 'window', 'window:' .. ARGV[10], 'strategy',
+  'sticky')
 local tiers = settings[1] or DEFAULT_TIERS
 local window = settings[3] or settings[2]
 
@@ -29,6 +32,12 @@ end
 
 local dest = {npa = npa, number = ARGV[9], ov = ARGV[12], st = ARGV[10], tz = ARGV[13]}
 local steps = {}
+local sticky
+if settings[5] then
+  sticky = sticky_number(pool, dest.number)
+  steps[1] = {'sticky', sticky and 1 or 0, sticky or '',
+    redis.call('GET', K.STICKY .. pool .. ':' .. dest.number) or ''}
+end
 for tier in string.gmatch(tiers, '[^,]+') do
   local leaves = {}
   if tier == 'prefix' then
@@ -50,6 +59,8 @@ end
 local choice
 if outside_window(window, ARGV[11]) then
   choice = {'ERR', 'outside_calling_window', pool, window}
+elseif sticky then
+  choice = {'OK', sticky, 'sticky'}
 else
   local _, head, tier = pick(pool, tiers, dest)
   choice = head[1] and {'OK', head[1], tier} or refusal(pool, tiers)

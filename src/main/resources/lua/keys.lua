@@ -39,9 +39,12 @@
 --   pool:<pool>             HASH    the pool's settings: ttl (reservation TTL in ms; absent = the server's
 --                                   DEFAULT_RESERVATION_TTL), tiers (the tiers tried in order, comma-separated: prefix
 --                                   area_code overlay state time_zone pool; absent = all of them in that order),
---                                   strategy (lru | least_used_today | round_robin; absent = lru), window and
+--                                   strategy (lru | least_used_today | round_robin; absent = lru), sticky (how long
+--                                   (ms) a destination keeps its number; absent = off), window and
 --                                   window:<region> (calling windows, '<start>-<end>' minutes of the callee's day).
 --                                   campaigns and pool: are replaced together.
+--   s:<pool>:<destination> STRING  the number the destination got last (sticky number per lead), expiring the pool's
+--                                   sticky days after that allocation; only where the pool sets sticky days
 --   rl:<agent>:<minute>     STRING  allocations of one agent in one minute window (rate limit), expires in 120 s
 --   k:c:<callkey>           STRING  '<cid> <allocation id>' of the call with that VICIdial call id
 --   k:u:<uid>               STRING  the same for Asterisk's UNIQUEID; both expire a grace period after the
@@ -96,7 +99,7 @@
 local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
-  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
+  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
   ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v2', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
   HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',

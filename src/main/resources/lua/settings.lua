@@ -6,18 +6,23 @@
 -- Java: io.cidrotator.redis.SettingsScript.
 -- KEYS[1]  key prefix carrying the hash tag
 -- ARGV[1]  number of pools N
--- ARGV[2..] N groups of 5: pool name, reservation ttl (ms; '' = the server's default), tiers, calling windows
+-- ARGV[2..] N groups of 6: pool name, reservation ttl (ms; '' = the server's default), tiers, calling windows
 --           ('<start>-<end>' in minutes of the callee's local day, '' = none; then '|<region>=<start>-<end>' per
---           region override), strategy, then pairs: campaign, pool
+--           region override), strategy, how long (ms) a destination keeps its number (sticky; '0' = off), then
+--           pairs: campaign, pool
 -- Reply: {pools written, campaigns written}
 local n = tonumber(ARGV[1])
 local wanted = {}
-for i = 2, 1 + 5 * n, 5 do
+for i = 2, 1 + 6 * n, 6 do
   local pool, ttl, tiers, windows, strategy = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local sticky = ARGV[i + 5]
   wanted[pool] = true
   local key = K.POOL_SETTINGS .. pool
   redis.call('DEL', key)
   redis.call('HSET', key, 'tiers', tiers, 'strategy', strategy)
+  if sticky ~= '0' then
+    redis.call('HSET', key, 'sticky', sticky)
+  end
   if ttl ~= '' then
     redis.call('HSET', key, 'ttl', ttl)
   end
@@ -48,7 +53,7 @@ end
 
 redis.call('DEL', K.CAMPAIGNS)
 local campaigns = 0
-for i = 2 + 5 * n, #ARGV, 2 do
+for i = 2 + 6 * n, #ARGV, 2 do
   redis.call('HSET', K.CAMPAIGNS, ARGV[i], ARGV[i + 1])
   campaigns = campaigns + 1
 end

@@ -50,6 +50,24 @@ local function pick(pool, tiers, dest)
   return nil, {}
 end
 
+-- The number `destination` got last from `pool` when it is still available there (free, active, under its caps:
+-- in its leaf's set), with its leaf and the leaf's tier indexes; nil otherwise.
+local function sticky_number(pool, destination)
+  local cid = redis.call('GET', K.STICKY .. pool .. ':' .. destination)
+  if not cid then
+    return nil
+  end
+  local f = redis.call('HMGET', K.NUMBER .. cid, unpack(PLACE))
+  if f[1] ~= pool then
+    return nil
+  end
+  local _, leaf, keys = place(cid, f)
+  if not redis.call('ZSCORE', K.AVAILABLE .. pool .. ':' .. leaf, cid) then
+    return nil
+  end
+  return cid, leaf, keys
+end
+
 -- Whether `tiers` ends in the whole pool (else a destination without a number in its tiers gets none).
 local function reaches_pool(tiers)
   return string.find(',' .. tiers .. ',', ',pool,', 1, true) ~= nil

@@ -917,6 +917,7 @@ class AdminVerticleTest {
       .putNull("daily_limit")
       .put("tiers", Tiers.DEFAULT)
       .put("strategy", "lru")
+      .put("sticky_days", 0)
       .putNull("description")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject());

@@ -82,6 +82,10 @@ public final class Explain implements Bus.Handlers {
     TierPlace destination = TierPlace.of(to.digits(), to.areaCode());
     JsonArray steps = new JsonArray();
     for (ExplainScript.Step step : reply.steps()) {
+      if (step.tier().equals("sticky")) {
+        steps.add(sticky(step, reply, inactive));
+        continue;
+      }
       steps.add(new JsonObject()
         .put("tier", step.tier())
         .put("key", step.tier().equals("pool") ? reply.pool() : destination.key(step.tier()))
@@ -106,6 +110,19 @@ public final class Explain implements Bus.Handlers {
         .put("why", why(reply)))
       .put("refusal", reply.refusal() == null ? null : refusal(reply, to))
       .put("counted_up_to", COUNT_LIMIT);
+  }
+
+  /** The destination's last number: whether it is available, reserved, capped or inactive now. */
+  private static JsonObject sticky(ExplainScript.Step step, ExplainScript.Reply reply, List<TierPlace> inactive) {
+    String last = step.remembered();
+    return new JsonObject()
+      .put("tier", "sticky")
+      .put("key", last)
+      .put("available", step.available())
+      .put("reserved", reply.reserved().stream().filter(h -> h.callerId().equals(last)).count())
+      .put("capped", reply.capped().stream().filter(h -> h.callerId().equals(last)).count())
+      .put("inactive", inactive.stream().filter(number -> number.number().equals(last)).count())
+      .put("first", step.first());
   }
 
   /** How many of {@code held} (live reservations or caps) are in {@code tier} for the destination. */
@@ -139,6 +156,9 @@ public final class Explain implements Bus.Handlers {
   }
 
   private static String why(ExplainScript.Reply reply) {
+    if (reply.tier().equals("sticky")) {
+      return "the destination got " + reply.callerId() + " last, within the pool's sticky days, and it is free";
+    }
     String order = switch (reply.strategy()) {
       case "least_used_today" -> "the number used fewest times today (the earlier use first)";
       case "round_robin" -> "the next number in list order in the current round";

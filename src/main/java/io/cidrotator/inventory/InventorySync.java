@@ -283,7 +283,7 @@ public final class InventorySync {
           pool.getJsonObject("calling_window_by_region").forEach(region -> byRegion.put(region.getKey(),
             CallingWindow.parse(region.getKey(), (String) region.getValue()).minutes()));
           pools.add(new SettingsScript.PoolSettings(pool.getString("name"), ttl == null ? null : ttl * 1000L,
-            pool.getString("tiers"), pool.getString("strategy"),
+            pool.getString("tiers"), pool.getString("strategy"), pool.getInteger("sticky_days"),
             window == null ? null : CallingWindow.parse("calling_window", window).minutes(), byRegion));
         }
         Map<String, String> campaigns = new LinkedHashMap<>();

@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
-import java.util.Set;
 
 /**
  * {@code /api/pools} and {@code /api/campaigns}: pools with their settings, and which pool each campaign
@@ -23,7 +22,8 @@ import java.util.Set;
 public final class PoolRoutes implements Routes {
 
   private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, "
-    + "description, calling_window, calling_window_by_region, fallback";
+    + "sticky_days, description, calling_window, calling_window_by_region, fallback";
+  private static final int MAX_STICKY_DAYS = 365;
   private static final int MAX_TTL_SECONDS = 86_400;
   private static final int MAX_DESCRIPTION = 500;
   /** Writes may re-sync every number of a pool into Redis before they answer. */
@@ -70,6 +70,9 @@ public final class PoolRoutes implements Routes {
     }
     if (!pool.containsKey("strategy")) {
       pool.put("strategy", "lru");
+    }
+    if (!pool.containsKey("sticky_days")) {
+      pool.put("sticky_days", 0);
     }
     if (!pool.containsKey("calling_window_by_region")) {
       pool.put("calling_window_by_region", new JsonObject());
@@ -132,7 +135,11 @@ public final class PoolRoutes implements Routes {
       settings.put("tiers", fallback);
     }
     if (body.containsKey("strategy")) {
-      settings.put("strategy", body.getValue("strategy") == null ? "lru" : Tiers.strategy("strategy", body.getValue("strategy")));
+      Object strategy = body.getValue("strategy");
+      settings.put("strategy", strategy == null ? "lru" : Tiers.strategy("strategy", strategy));
+    }
+    if (body.containsKey("sticky_days")) {
+      settings.put("sticky_days", stickyDays(body.getValue("sticky_days")));
     }
     if (body.containsKey("description")) {
       settings.put("description", Input.text(body, "description", MAX_DESCRIPTION));
@@ -144,6 +151,18 @@ public final class PoolRoutes implements Routes {
       settings.put("calling_window_by_region", windowsByRegion(body.getValue("calling_window_by_region")));
     }
     return settings;
+  }
+
+  /** 0 (off, also for null) to {@value #MAX_STICKY_DAYS} days. */
+  private static int stickyDays(Object value) {
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Integer days) || days < 0 || days > MAX_STICKY_DAYS) {
+      throw new HttpException(400, "sticky_days: a whole number of days from 0 (off) to " + MAX_STICKY_DAYS + ", got "
+        + value);
+    }
+    return days;
   }
 
   /** A window as HH:MM-HH:MM (normalized), or null (none). */

@@ -4,14 +4,14 @@ package io.cidrotator.pool;
 final class PoolSql {
 
   static final String LIST_POOLS = """
-    SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
            calling_window_by_region, created_at, updated_at
     FROM pools
     ORDER BY name
     """;
 
   static final String POOL = """
-    SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
+    SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
            calling_window_by_region, created_at, updated_at
     FROM pools
     WHERE name = $1
@@ -28,10 +28,10 @@ final class PoolSql {
 
   static final String INSERT_POOL = """
     INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, tiers, description, calling_window,
-                       calling_window_by_region, strategy)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                       calling_window_by_region, strategy, sticky_days)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
     ON CONFLICT (name) DO NOTHING
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
            calling_window_by_region, created_at, updated_at
     """;
 
@@ -39,9 +39,9 @@ final class PoolSql {
   static final String UPDATE_POOL = """
     UPDATE pools
     SET name = $2, reservation_ttl = $3, hourly_limit = $4, daily_limit = $5, tiers = $6, description = $7,
-        calling_window = $8, calling_window_by_region = $9, strategy = $10, updated_at = now()
+        calling_window = $8, calling_window_by_region = $9, strategy = $10, sticky_days = $11, updated_at = now()
     WHERE name = $1
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
            calling_window_by_region, created_at, updated_at
     """;
 

@@ -88,7 +88,8 @@ public final class Pools implements Bus.Handlers {
   }
 
   /**
-   * {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling_window,
+   * {@code pool}: name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description,
+   * calling_window,
    * calling_window_by_region (validated).
    */
   private Future<JsonObject> createPool(JsonObject request) {
@@ -98,7 +99,8 @@ public final class Pools implements Bus.Handlers {
       pool.getInteger("daily_limit"), pool.getString("tiers"), pool.getString("description"))
       .addString(pool.getString("calling_window"))
       .addJsonObject(pool.getJsonObject("calling_window_by_region", new JsonObject()))
-      .addString(pool.getString("strategy"));
+      .addString(pool.getString("strategy"))
+      .addInteger(pool.getInteger("sticky_days"));
     return pg.withTransaction(tx -> tx.preparedQuery(PoolSql.INSERT_POOL)
         .execute(params)
         .compose(rows -> created(tx, request, rows, "pool", name, Pools::poolJson)))
@@ -107,7 +109,7 @@ public final class Pools implements Bus.Handlers {
 
   /**
    * {@code changes}: any of name (a rename), reservation_ttl, hourly_limit, daily_limit, tiers, strategy,
-   * description, calling_window, calling_window_by_region; null resets a setting to the server's default. New caps,
+   * sticky_days, description, calling_window, calling_window_by_region; null resets a setting to the server's default. New caps,
    * a new strategy or a new name re-sync the pool's numbers.
    */
   private Future<JsonObject> updatePool(JsonObject request) {
@@ -128,7 +130,8 @@ public final class Pools implements Bus.Handlers {
               after.getInteger("daily_limit"), after.getString("tiers"), after.getString("description"))
               .addString(after.getString("calling_window"))
               .addJsonObject(after.getJsonObject("calling_window_by_region"))
-              .addString(after.getString("strategy")))
+              .addString(after.getString("strategy"))
+              .addInteger(after.getInteger("sticky_days")))
             .recover(e -> Future.failedFuture(isViolation(e, UNIQUE_VIOLATION)
               ? new Bus.Failure(409, "pool '" + newName + "' already exists") : e))
             .compose(rows -> audited(tx, request, "pool.update", name, before, poolJson(rows.iterator().next())))
@@ -282,6 +285,7 @@ public final class Pools implements Bus.Handlers {
       .put("daily_limit", row.getInteger("daily_limit"))
       .put("tiers", row.getString("tiers"))
       .put("strategy", row.getString("strategy"))
+      .put("sticky_days", row.getInteger("sticky_days"))
       .put("description", row.getString("description"))
       .put("calling_window", row.getString("calling_window"))
       .put("calling_window_by_region", row.getJsonObject("calling_window_by_region"))

@@ -40,8 +40,11 @@ public final class ExplainScript {
     }
   }
 
-  /** One tier as the pool would try it: the numbers available in it, its first one (null: none). */
-  public record Step(String tier, long available, String first) {
+  /**
+   * One tier as the pool would try it: the numbers available in it, its first one (null: none); for the tier
+   * {@code sticky}, {@code remembered} is the number the destination got last (null: none remembered).
+   */
+  public record Step(String tier, long available, String first, String remembered) {
   }
 
   /** A live reservation or cap: the number, where it stands (area code, overlay, region, zone), when it ends. */
@@ -64,7 +67,8 @@ public final class ExplainScript {
   private static Reply reply(Response r) {
     List<Step> steps = new ArrayList<>();
     r.get(4).forEach(step -> steps.add(new Step(step.get(0).toString(), step.get(1).toLong(),
-      step.get(2).toString().isEmpty() ? null : step.get(2).toString())));
+      step.get(2).toString().isEmpty() ? null : step.get(2).toString(),
+      step.size() > 3 && !step.get(3).toString().isEmpty() ? step.get(3).toString() : null)));
     Response choice = r.get(5);
     boolean picked = "OK".equals(choice.get(0).toString());
     return new Reply(r.get(0).toString(), r.get(1).toString(), r.get(2).toString(),

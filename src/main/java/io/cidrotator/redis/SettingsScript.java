@@ -22,11 +22,11 @@ public final class SettingsScript {
    * calling window as {@code start-end} minutes of the callee's local day (null: none), {@code windowByRegion} the
    * same per region (US-TX, ...).
    */
-  public record PoolSettings(String name, Long ttlMs, String tiers, String strategy, String window,
+  public record PoolSettings(String name, Long ttlMs, String tiers, String strategy, int stickyDays, String window,
                              Map<String, String> windowByRegion) {
 
     public PoolSettings(String name, Long ttlMs, String tiers) {
-      this(name, ttlMs, tiers, "lru", null, Map.of());
+      this(name, ttlMs, tiers, "lru", 0, null, Map.of());
     }
 
     String windows() {
@@ -40,7 +40,7 @@ public final class SettingsScript {
   public record Args(List<PoolSettings> pools, Map<String, String> campaignPools) {
 
     List<String> argv() {
-      List<String> argv = new ArrayList<>(1 + pools.size() * 5 + campaignPools.size() * 2);
+      List<String> argv = new ArrayList<>(1 + pools.size() * 6 + campaignPools.size() * 2);
       argv.add(Integer.toString(pools.size()));
       for (PoolSettings pool : pools) {
         argv.add(pool.name());
@@ -48,6 +48,7 @@ public final class SettingsScript {
         argv.add(pool.tiers());
         argv.add(pool.windows());
         argv.add(pool.strategy());
+        argv.add(Long.toString(pool.stickyDays() * 86_400_000L));
       }
       campaignPools.forEach((campaign, pool) -> {
         argv.add(campaign);

@@ -113,6 +113,23 @@ class ExplainApiTest {
   }
 
   @Test
+  void aDestinationsStickyNumberIsExplainedFirstAndNextCidHandsItOut() {
+    api.admin(HttpMethod.PATCH, "/api/pools/default").sendJsonObject(new JsonObject().put("sticky_days", 7)).await();
+    assertThat(api.allocate(MANHATTAN)).isEqualTo("2125550001");
+    api.release("2125550001");
+
+    JsonObject explained = explain("to", MANHATTAN);
+    HttpResponse<Buffer> allocated = api.nextCid("to", MANHATTAN);
+
+    JsonObject sticky = explained.getJsonArray("steps").getJsonObject(0);
+    assertThat(List.of(sticky.getString("tier"), sticky.getString("key"), sticky.getLong("available"),
+      sticky.getString("first"))).containsExactly("sticky", "2125550001", 1L, "2125550001");
+    assertThat(explained.getJsonObject("choice").getString("tier")).isEqualTo("sticky");
+    assertThat(allocated.bodyAsJsonObject().getString("caller_id")).isEqualTo("2125550001");
+    assertThat(allocated.bodyAsJsonObject().getString("tier")).isEqualTo("sticky");
+  }
+
+  @Test
   void aPoolThatStopsShortOfTheWholePoolIsExplainedAsNextCidRefuses() {
     api.admin(HttpMethod.PATCH, "/api/pools/default").sendJsonObject(new JsonObject().put("tiers", "prefix"))
       .await();

@@ -40,6 +40,20 @@ class PoolsTest {
   private static final JsonObject DEFAULT_SETTINGS = new JsonObject().put("tiers", Tiers.DEFAULT).put("strategy", "lru");
 
   @Test
+  void stickyDaysReachRedisInMillisecondsAndZeroTurnsThemOff() {
+    createPool(new JsonObject().put("name", "east"));
+
+    HttpResponse<Buffer> on = patchPool("east", new JsonObject().put("sticky_days", 30));
+    JsonObject settings = redisHash(RedisKeys.poolSettings("east"));
+    HttpResponse<Buffer> off = patchPool("east", new JsonObject().put("sticky_days", 0));
+
+    assertThat(on.bodyAsJsonObject().getInteger("sticky_days")).isEqualTo(30);
+    assertThat(settings.getString("sticky")).isEqualTo("2592000000");
+    assertThat(off.bodyAsJsonObject().getInteger("sticky_days")).isZero();
+    assertThat(redisHash(RedisKeys.poolSettings("east"))).isEqualTo(DEFAULT_SETTINGS);
+  }
+
+  @Test
   void theOlderFallbackIsStillAcceptedAsATierList() {
     HttpResponse<Buffer> response = createPool(new JsonObject().put("name", "east").put("fallback", "area_code"));
 
@@ -77,6 +91,7 @@ class PoolsTest {
       .putNull("daily_limit")
       .put("tiers", Tiers.DEFAULT)
       .put("strategy", "lru")
+      .put("sticky_days", 0)
       .putNull("description")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject()));
@@ -96,6 +111,7 @@ class PoolsTest {
       .put("daily_limit", 20)
       .put("tiers", "area_code,state")
       .put("strategy", "round_robin")
+      .put("sticky_days", 0)
       .put("description", "East floor")
       .putNull("calling_window")
       .put("calling_window_by_region", new JsonObject()));
@@ -160,6 +176,10 @@ class PoolsTest {
     "tiers|{\"name\": \"east\", \"tiers\": [\"state\", 7]}",
     "strategy|{\"name\": \"east\", \"strategy\": \"random\"}",
     "strategy|{\"name\": \"east\", \"strategy\": 1}",
+    "sticky_days|{\"name\": \"east\", \"sticky_days\": -1}",
+    "sticky_days|{\"name\": \"east\", \"sticky_days\": 366}",
+    "sticky_days|{\"name\": \"east\", \"sticky_days\": \"7\"}",
+    "sticky_days|{\"name\": \"east\", \"sticky_days\": 1.5}",
     "description|{\"name\": \"east\", \"description\": 5}",
     "colour|{\"name\": \"east\", \"colour\": \"red\"}",
     "body|[1]"})

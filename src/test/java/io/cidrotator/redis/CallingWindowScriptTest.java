@@ -26,7 +26,7 @@ class CallingWindowScriptTest {
   /** 08:00-21:00, and 09:00-20:00 for callees in Texas. */
   private void windows() {
     redis.sync(number("5125550001"));
-    redis.settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, "area_code,pool", "lru", "480-1260",
+    redis.settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, "area_code,pool", "lru", 0, "480-1260",
       Map.of("US-TX", "540-1200"))));
   }
 

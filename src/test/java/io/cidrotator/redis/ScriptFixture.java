@@ -326,7 +326,13 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
 
   /** The default pool alone, with the server's TTL, {@code tiers} and {@code strategy}. */
   void defaultPool(String tiers, String strategy) {
-    settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, tiers, strategy, null, Map.of())));
+    defaultPool(tiers, strategy, 0);
+  }
+
+  /** The same, a destination keeping its number {@code stickyDays}. */
+  void defaultPool(String tiers, String strategy, int stickyDays) {
+    settings(List.of(new SettingsScript.PoolSettings(DEFAULT_POOL, null, tiers, strategy, stickyDays, null,
+      Map.of())));
   }
 
   /**

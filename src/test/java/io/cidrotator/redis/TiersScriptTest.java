@@ -1,7 +1,10 @@
 package io.cidrotator.redis;
 
+import io.cidrotator.pool.Tiers;
 import io.cidrotator.redis.AllocateScript.Allocated;
 import io.cidrotator.redis.AllocateScript.Refusal;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -178,5 +181,86 @@ class TiersScriptTest {
     assertThat(moved.tier()).isEqualTo("area_code");
     assertThat(reasonOf(redis.allocateTo(T0 + 1, "6465551234"))).isEqualTo(Refusal.ALL_RESERVED);
     redis.assertTierIndexesMatchLeaves();
+  }
+
+  // Sticky number per lead
+
+  private static final String OTHER_CALLEE = "2125559999";
+
+  /** The default tiers and lru, a destination keeping its number 7 days; Manhattan got 2125550001 last. */
+  private void manhattanGotItsFirstNumber() {
+    redis.defaultPool(Tiers.DEFAULT, "lru", 7);
+    redis.sync(number("2125550001"), number("2125550002"));
+    assertThat(callerIdOf(redis.allocateTo(T0, MANHATTAN))).isEqualTo("2125550001");
+    redis.release("2125550001", T0 + 1);
+  }
+
+  @Test
+  void aDestinationCalledAgainGetsItsLastNumberWhenItIsFree() {
+    manhattanGotItsFirstNumber();
+
+    // By lru 2125550002 would go next; Manhattan gets its own number back.
+    Allocated again = allocated(redis.allocateTo(T0 + 2, MANHATTAN));
+    redis.release("2125550001", T0 + 3);
+    Allocated other = allocated(redis.allocateTo(T0 + 4, OTHER_CALLEE));
+
+    assertThat(again.callerId()).isEqualTo("2125550001");
+    assertThat(again.tier()).isEqualTo("sticky");
+    assertThat(other.callerId()).isEqualTo("2125550002");
+    assertThat(other.tier()).isEqualTo("prefix");
+    Long ttl = redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.PREFIX + "s:default:" + MANHATTAN)).toLong();
+    assertThat(ttl).isBetween(7 * 86_400_000L - 60_000, 7 * 86_400_000L);
+    redis.assertTierIndexesMatchLeaves();
+  }
+
+  @Test
+  void aDestinationWhoseLastNumberIsOnACallGetsTheTiersAndKeepsTheNewNumber() {
+    manhattanGotItsFirstNumber();
+    // Manhattan on a call with its number; a second call to it meanwhile.
+    assertThat(callerIdOf(redis.allocateTo(T0 + 2, MANHATTAN))).isEqualTo("2125550001");
+
+    Allocated again = allocated(redis.allocateTo(T0 + 3, MANHATTAN));
+    redis.release("2125550002", T0 + 4);
+    redis.release("2125550001", T0 + 5);
+
+    assertThat(again.callerId()).isEqualTo("2125550002");
+    assertThat(again.tier()).isEqualTo("prefix");
+    assertThat(callerIdOf(redis.allocateTo(T0 + 6, MANHATTAN))).isEqualTo("2125550002");
+  }
+
+  @Test
+  void aDestinationWhoseLastNumberIsCappedOrInactiveGetsTheTiers() {
+    redis.defaultPool(Tiers.DEFAULT, "lru", 7);
+    redis.sync(number("2125550001").hourlyCap(1), number("2125550002"), number("2125550003"));
+    assertThat(callerIdOf(redis.allocateTo(T0, MANHATTAN))).isEqualTo("2125550001");
+    redis.release("2125550001", T0 + 1);
+
+    Allocated capped = allocated(redis.allocateTo(T0 + 2, MANHATTAN));
+    redis.release(capped.callerId(), T0 + 3);
+    redis.sync(number(capped.callerId()).deactivated());
+    Allocated inactive = allocated(redis.allocateTo(T0 + 4, MANHATTAN));
+
+    assertThat(List.of(capped.callerId(), capped.tier())).containsExactly("2125550002", "prefix");
+    assertThat(List.of(inactive.callerId(), inactive.tier())).containsExactly("2125550003", "prefix");
+  }
+
+  @Test
+  void aDestinationWhoseMemoryExpiredGetsTheTiers() throws InterruptedException {
+    manhattanGotItsFirstNumber();
+    redis.send(Request.cmd(Command.PEXPIRE).arg(RedisKeys.PREFIX + "s:default:" + MANHATTAN).arg(1));
+    Thread.sleep(20);
+
+    Allocated again = allocated(redis.allocateTo(T0 + 2, MANHATTAN));
+
+    assertThat(List.of(again.callerId(), again.tier())).containsExactly("2125550002", "prefix");
+  }
+
+  @Test
+  void withoutStickyDaysNothingIsRemembered() {
+    redis.sync(number("2125550001"), number("2125550002"));
+
+    allocated(redis.allocateTo(T0, MANHATTAN));
+
+    assertThat(redis.send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "s:*")).size()).isZero();
   }
 }
