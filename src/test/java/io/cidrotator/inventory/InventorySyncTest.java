@@ -92,7 +92,7 @@ class InventorySyncTest {
     sql("TRUNCATE allocations, caller_ids, campaigns");
     sql("DELETE FROM pools WHERE name <> 'default'");
     sql("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
-      + "tiers = DEFAULT, strategy = DEFAULT");
+      + "tiers = DEFAULT, strategy = DEFAULT, sticky_days = DEFAULT");
     index.send(Request.cmd(Command.FLUSHDB));
     sync = new InventorySync(pg, runner, CONFIG, Future::succeededFuture);
   }
