@@ -11,10 +11,12 @@ import { initReservations, loadReservations } from './reservations.js';
 import { initPools, loadPools } from './pools.js';
 import { initCoverage, loadCoverage } from './coverage.js';
 import { initHistory } from './history.js';
+import { initExplain, loadExplain } from './explain.js';
 
-const VIEWS = ['overview', 'numbers', 'reservations', 'pools', 'coverage'];
+const VIEWS = ['overview', 'numbers', 'reservations', 'pools', 'coverage', 'explain'];
 const LOADERS = {
   overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools, coverage: loadCoverage,
+  explain: loadExplain,
 };
 
 let stopLive = null;
@@ -33,10 +35,15 @@ function notice(text, isError = false) {
 
 let activeView = 'overview';
 
-/** The view the #hash names; another hash (the skip link's #main) keeps the view that is open. */
+/** The view the #hash names (#explain?to=... names explain); null for another hash (the skip link's #main). */
+function hashView() {
+  const name = location.hash.replace('#', '').split('?')[0];
+  return VIEWS.includes(name) ? name : null;
+}
+
+/** The view the #hash names; another hash keeps the view that is open. */
 function currentView() {
-  const name = location.hash.replace('#', '');
-  return VIEWS.includes(name) ? name : activeView;
+  return hashView() || activeView;
 }
 
 function showView() {
@@ -150,11 +157,12 @@ function start() {
   initPools(notice);
   initCoverage(notice);
   initHistory(notice);
+  initExplain(notice);
   whenExpired((message) => leave(message));
   $('login-form').addEventListener('submit', submitLogin);
   $('logout').addEventListener('click', () => { logout(); leave('You are signed out.'); });
   window.addEventListener('hashchange', () => {
-    if (session() && VIEWS.includes(location.hash.replace('#', ''))) showView();
+    if (session() && hashView()) showView();
   });
   if (session()) enter();
   else leave('');

@@ -6,7 +6,7 @@ import { getJson, sendJson, isAdmin } from './api.js';
 let notify = () => {};
 
 /** A pool's strategy, the order within a tier: the API's value and what the page calls it. */
-const STRATEGIES = {
+export const STRATEGIES = {
   lru: 'Least recently used',
   least_used_today: 'Least used today',
   round_robin: 'Round robin (list order)',

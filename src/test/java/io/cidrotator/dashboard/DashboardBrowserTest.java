@@ -324,6 +324,61 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theOverviewExplainsACallAsNextCidThenHandsItOutAndReservesNothing() {
+    server.seed(Stream.of("2125550001", "2127770001", "4155550001")
+      .map(cid -> new JsonObject().put("caller_id", cid)).toList());
+    login(ADMIN, ADMIN_PASSWORD);
+
+    driver.findElement(By.id("overview-explain-to")).sendKeys("2125551234");
+    driver.findElement(By.id("overview-explain-campaign")).sendKeys("sales");
+    driver.findElement(By.id("overview-explain")).click();
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("explain-result")));
+    assertThat(driver.getCurrentUrl()).endsWith("#explain?to=2125551234&campaign=sales");
+    assertThat(driver.findElement(By.id("explain-decision")).getText())
+      .isEqualTo("Would hand out 2125550001 (tier prefix)");
+    assertThat(driver.findElement(By.id("explain-why")).getText()).startsWith("Why: 'prefix' is the first of the pool's"
+      + " tiers (prefix, area_code, overlay, state, time_zone, pool) with a number available");
+    assertThat(cells("#explain-steps tr td:first-child"))
+      .containsExactly("prefix", "area_code", "overlay", "state", "time_zone", "pool");
+    assertThat(cells("#explain-steps tr.chosen td"))
+      .containsExactly("prefix", "212-555", "1", "0", "0", "0", "2125550001");
+    assertThat(driver.findElement(By.id("explain-summary")).getText())
+      .contains("campaign sales", "pool default", "New York", "America/New_York");
+    assertThat(driver.findElement(By.id("view-explain")).getText()).contains("it reserves nothing and counts nothing");
+    screenshot("explain");
+
+    // A dry run: nothing was reserved, and the call that follows gets the number explained.
+    assertThat(reservationsTotal()).isZero();
+    HttpResponse<Buffer> next = server.http.get("/next-cid?to=2125551234&campaign=sales").send().await();
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(next.bodyAsJsonObject().getString("caller_id")).isEqualTo("2125550001");
+
+    // The link explains again: the prefix's one number is on that call now, so its area code's is next.
+    driver.navigate().refresh();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("explain-decision"),
+      "Would hand out 2127770001 (tier area_code)"));
+    assertThat(cells("#explain-steps tr[data-tier='prefix'] td"))
+      .containsExactly("prefix", "212-555", "0", "1", "0", "0", "-");
+    assertThat(cells("#explain-steps tr.chosen td:first-child")).containsExactly("area_code");
+    assertThat(reservationsTotal()).isEqualTo(1);
+  }
+
+  @Test
+  void explainingSomethingThatIsNoNumberShowsTheServersReason() {
+    login(VIEWER, VIEWER_PASSWORD);
+    open("explain");
+
+    driver.findElement(By.id("explain-to")).sendKeys("12");
+    driver.findElement(By.cssSelector("#explain-form button[type=submit]")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"),
+      "Explain failed: to: '12' is not a 10-digit NANP number"));
+    assertThat(driver.findElement(By.id("notice")).getAttribute("class")).contains("error");
+    assertThat(driver.findElement(By.id("explain-result")).isDisplayed()).isFalse();
+  }
+
+  @Test
   void thePageHasAFavicon() {
     Object answer = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
       + "fetch(document.querySelector('link[rel=icon]').href)"
@@ -431,9 +486,7 @@ class DashboardBrowserTest {
 
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reservations-empty")));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), callerId));
-    JsonObject reservations = server.http.get("/api/reservations").putHeader("Authorization", server.bearer())
-      .send().await().bodyAsJsonObject();
-    assertThat(reservations.getInteger("total")).isZero();
+    assertThat(reservationsTotal()).isZero();
   }
 
   @Test
@@ -627,7 +680,7 @@ class DashboardBrowserTest {
     login(ADMIN, ADMIN_PASSWORD);
     driver.manage().window().setSize(new Dimension(820, 1180));
     try {
-      for (String view : List.of("overview", "numbers", "reservations", "pools", "coverage")) {
+      for (String view : List.of("overview", "numbers", "reservations", "pools", "coverage", "explain")) {
         open(view);
         Object overflow = driver.executeScript(
           "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
@@ -727,6 +780,12 @@ class DashboardBrowserTest {
     String callerId = next.bodyAsJsonObject().getString("caller_id");
     assertThat(server.http.get("/release").addQueryParam("caller_id", callerId).send().await().statusCode())
       .isEqualTo(200);
+  }
+
+  /** How many live reservations the server holds (its Redis, through the API). */
+  private static int reservationsTotal() {
+    return server.http.get("/api/reservations").putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject().getInteger("total");
   }
 
   private static JsonObject poolOf(String name) {
