@@ -2,6 +2,7 @@ package io.cidrotator.bench;
 
 import io.cidrotator.EmbeddedServices;
 import io.cidrotator.dialer.CallEnd;
+import io.cidrotator.pool.Tiers;
 import io.cidrotator.redis.AllocateScript;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.RedisKeys;
@@ -128,7 +129,7 @@ public final class RedisCost {
    */
   private Future<SettingsScript.Reply> mapCampaign() {
     return SettingsScript.run(redis, new SettingsScript.Args(
-      List.of(new SettingsScript.PoolSettings(POOL, TTL_MS, "area_code,pool")), Map.of("bench", POOL)));
+      List.of(new SettingsScript.PoolSettings(POOL, TTL_MS, options.tiers)), Map.of("bench", POOL)));
   }
 
   /** Upserts numbers [from, numbers) with the sync script, SEED_PIPELINE batches in flight. */
@@ -256,7 +257,8 @@ public final class RedisCost {
 
   private static void report(Options options, List<Result> results) {
     System.out.printf("%nRedis CPU per call (INFO commandstats: cmdstat_evalsha usec / calls), %d area codes, "
-      + "%,d allocations per size in rounds of %d%n", options.areaCodes, options.calls, options.batch);
+      + "%,d allocations per size in rounds of %d, tiers %s%n", options.areaCodes, options.calls, options.batch,
+      options.tiers);
     System.out.printf("%10s %7s %9s %12s %13s %11s %13s %16s %9s%n", "numbers", "seed s", "memory",
       "allocate us", "alloc med us", "release us", "alloc+rel us", "allocs/s ceiling", "failures");
     for (Result r : results) {
@@ -328,13 +330,14 @@ public final class RedisCost {
     }
   }
 
-  private record Options(List<Integer> sizes, int areaCodes, int calls, int batch, boolean allowWipe) {
+  private record Options(List<Integer> sizes, int areaCodes, int calls, int batch, String tiers, boolean allowWipe) {
 
     static Options parse(String[] args) {
       List<Integer> sizes = List.of(1_000, 10_000, 100_000, 1_000_000);
       int areaCodes = 100;
       int calls = 100_000;
       int batch = 64;
+      String tiers = Tiers.DEFAULT;
       boolean allowWipe = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -346,6 +349,7 @@ public final class RedisCost {
           case "--area-codes" -> areaCodes = positive(arg, value(args, ++i, arg));
           case "--calls" -> calls = positive(arg, value(args, ++i, arg));
           case "--batch" -> batch = positive(arg, value(args, ++i, arg));
+          case "--tiers" -> tiers = value(args, ++i, arg);
           case "--allow-wipe" -> allowWipe = true;
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
@@ -353,7 +357,7 @@ public final class RedisCost {
       if (areaCodes > SyntheticInventory.MAX_AREA_CODES) {
         throw new IllegalArgumentException("--area-codes: at most " + SyntheticInventory.MAX_AREA_CODES);
       }
-      return new Options(sizes, areaCodes, calls, batch, allowWipe);
+      return new Options(sizes, areaCodes, calls, batch, tiers, allowWipe);
     }
 
     private static String value(String[] args, int i, String option) {
