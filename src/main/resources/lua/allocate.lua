@@ -63,7 +63,7 @@ end
 
 local pool = ARGV[12] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[12]) or ARGV[2]
 local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'ttl', 'tiers', 'window', 'window:' .. ARGV[20],
-  'strategy', 'sticky')
+  'strategy', 'sticky', 'x2', 'x3', 'x4', 'x5')
 local ttl = tonumber(settings[1] or ARGV[4])
 local tiers = settings[2] or DEFAULT_TIERS
 
@@ -93,19 +93,20 @@ local more_due = reclaim_due(batch)
 
 -- A destination called again within the pool's sticky days gets its last number when that is available.
 local sticky_ms = settings[6]
-local cid, leaf, sticky_keys = nil, nil, nil
+local cid, leaf, index
 if sticky_ms then
-  cid, leaf, sticky_keys = sticky_number(pool, ARGV[13])
+  cid = sticky_number(pool, ARGV[13])
 end
 local head, tier, best = {}, 'sticky', nil
 if not cid then
-  local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23]}
-  leaf, head, tier, best = pick(pool, tiers, dest)
+  local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23],
+    assigned = assigned_lengths(settings[7], settings[8], settings[9], settings[10])}
+  leaf, head, tier, best, index = pick(pool, tiers, dest)
   while more_due and not (head[1] and best) do
     -- A backlog of due numbers may hide a nearer one (or any at all): before answering from a later tier, or with
     -- none, return the whole backlog to service.
     more_due = reclaim_due(1000)
-    leaf, head, tier, best = pick(pool, tiers, dest)
+    leaf, head, tier, best, index = pick(pool, tiers, dest)
   end
   cid = head[1]
   if not cid then
@@ -114,19 +115,26 @@ if not cid then
 end
 
 local key = K.NUMBER .. cid
-local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last', 'ov', 'st', 'tz', 'score')
+local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last', 'score', 'px')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
-  'score', next_score(settings[5], cid, dc, f[11]), 'pscore', f[11] or f[7],
+  'score', next_score(settings[5], cid, dc, f[8]), 'pscore', f[8] or f[7],
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-if sticky_keys then
-  make_unavailable(pool, leaf, sticky_keys, cid)
-else
+if head[2] then
+  -- Picked at its leaf's head: the leaf's next number (head[3], nil when the leaf is empty now) heads it in the index
+  -- it was read from; its other indexes are set right when next read (tiers.lua's index_head).
   redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid)
-  -- The leaf's next number heads it in every tier index it is in (head[4]: nil when the leaf is empty now).
-  set_head(leaf, tier_keys(pool, f[1], f[8], f[9], f[10]), head[4])
+  if index and head[3] then
+    redis.call('ZADD', index, head[4], leaf)
+  elseif index then
+    redis.call('ZREM', index, leaf)
+  end
+  leave_assigned(pool, cid, f[9])
+else
+  -- The destination's sticky number, or one an admin assigned to a prefix of it: anywhere in its leaf.
+  make_unavailable(pool, leaf_of(f[1], cid), cid, f[9])
 end
 if sticky_ms then
   redis.call('SET', K.STICKY .. pool .. ':' .. ARGV[13], cid, 'PX', sticky_ms)

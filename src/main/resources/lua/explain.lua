@@ -16,12 +16,13 @@
 --          keeps numbers sticky, {'sticky', 1 | 0, the destination's last number if available, that number ('' =
 --          none remembered)}
 --   choice: {'OK', caller_id, tier} | the refusal allocate.lua would answer ({'ERR', reason, pool[, detail]})
---   reserved, capped: {caller_id, npa, ov, st, tz, until (ms)} per live reservation or cap, soonest end first
+--   reserved, capped: {caller_id, npa, ov, st, tz, until (ms), assigned prefixes} per live reservation or cap,
+--          soonest end first
 use_clock(ARGV[1], 4)
 local npa, limit = ARGV[3], tonumber(ARGV[14])
 local pool = ARGV[8] ~= '' and redis.call('HGET', K.CAMPAIGNS, ARGV[8]) or ARGV[2]
 local settings = redis.call('HMGET', K.POOL_SETTINGS .. pool, 'tiers', 'window', 'window:' .. ARGV[10], 'strategy',
-  'sticky')
+  'sticky', 'x2', 'x3', 'x4', 'x5')
 local tiers = settings[1] or DEFAULT_TIERS
 local window = settings[3] or settings[2]
 
@@ -30,7 +31,8 @@ end
 while reclaim(K.CAPPED .. pool, false, 1000) == 1000 do
 end
 
-local dest = {npa = npa, number = ARGV[9], ov = ARGV[12], st = ARGV[10], tz = ARGV[13]}
+local dest = {npa = npa, number = ARGV[9], ov = ARGV[12], st = ARGV[10], tz = ARGV[13],
+  assigned = assigned_lengths(settings[6], settings[7], settings[8], settings[9])}
 local steps = {}
 local sticky
 if settings[5] then
@@ -39,20 +41,34 @@ if settings[5] then
     redis.call('GET', K.STICKY .. pool .. ':' .. dest.number) or ''}
 end
 for tier in string.gmatch(tiers, '[^,]+') do
-  local leaves = {}
+  local available, first = 0, nil
   if tier == 'prefix' then
-    leaves = {leaf_of(npa, dest.number)}
+    -- The destination's own NPA-NXX, then the prefixes of it an admin assigned numbers to (a number once).
+    local sets, numbers = {K.AVAILABLE .. pool .. ':' .. leaf_of(npa, dest.number)}, {}
+    for length = 5, 2, -1 do
+      if dest.assigned[length] then
+        sets[#sets + 1] = K.ASSIGNED .. pool .. ':' .. string.sub(dest.number, 1, length)
+      end
+    end
+    for _, set in ipairs(sets) do
+      for _, cid in ipairs(redis.call('ZRANGE', set, 0, -1)) do
+        first = first or cid
+        if not numbers[cid] then
+          numbers[cid] = true
+          available = available + 1
+        end
+      end
+    end
   else
     local index = tier_index(pool, tier, dest)
     if index then
-      leaves = redis.call('ZRANGE', index, 0, -1)
+      local _, head = index_head(pool, index)
+      first = head and head[1]
+      for _, leaf in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+        available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
+      end
     end
   end
-  local available = 0
-  for _, leaf in ipairs(leaves) do
-    available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
-  end
-  local first = leaves[1] and redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaves[1], 0, 0)[1]
   steps[#steps + 1] = {tier, available, first or ''}
 end
 
@@ -71,8 +87,8 @@ local function live(key)
   local entries = redis.call('ZRANGE', key, '(' .. ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, limit, 'WITHSCORES')
   local numbers = {}
   for i = 1, #entries, 2 do
-    local f = redis.call('HMGET', K.NUMBER .. entries[i], 'npa', 'ov', 'st', 'tz')
-    numbers[#numbers + 1] = {entries[i], f[1] or '', f[2] or '', f[3] or '', f[4] or '', entries[i + 1]}
+    local f = redis.call('HMGET', K.NUMBER .. entries[i], 'npa', 'ov', 'st', 'tz', 'px')
+    numbers[#numbers + 1] = {entries[i], f[1] or '', f[2] or '', f[3] or '', f[4] or '', entries[i + 1], f[5] or ''}
   end
   return numbers
 end

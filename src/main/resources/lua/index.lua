@@ -5,7 +5,7 @@
 local NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
 local DAY_MS = 86400000
 -- The fields of a number's hash that say where it belongs: what place() reads, in this order.
-local PLACE = {'pool', 'npa', 'ov', 'st', 'tz'}
+local PLACE = {'pool', 'npa', 'ov', 'st', 'tz', 'px'}
 
 -- Sets the clock of the functions below: now (ms), and the cap windows from the four arguments ARGV[first] on
 -- (hour window id, hour window end (ms), day window id, day window end (ms): CapWindows#argv in Java).
@@ -37,9 +37,20 @@ local function tier_keys(pool, npa, ov, st, tz)
   return keys
 end
 
--- Where the number with hash fields f (PLACE's, in order) belongs: its pool, its leaf and its leaf's tier indexes.
+-- Where the number with hash fields f (PLACE's, in order) belongs: its pool, its leaf, its leaf's tier indexes and
+-- the prefixes an admin assigned it to (comma-separated; nil or '' = none).
 local function place(cid, f)
-  return f[1], leaf_of(f[2], cid), tier_keys(f[1], f[2], f[3], f[4], f[5])
+  return f[1], leaf_of(f[2], cid), tier_keys(f[1], f[2], f[3], f[4], f[5]), f[6]
+end
+
+-- Adds `delta` to the pool's count of assigned prefixes of each length in `px` (pool:<pool> fields x2..x5): an
+-- allocation looks up only the lengths in use.
+local function count_prefixes(pool, px, delta)
+  if px and px ~= '' then
+    for prefix in string.gmatch(px, '%d+') do
+      redis.call('HINCRBY', K.POOL_SETTINGS .. pool, 'x' .. #prefix, delta)
+    end
+  end
 end
 
 -- Sets a leaf's score in its tier indexes; nil removes it (its a: set is empty).
@@ -53,31 +64,38 @@ local function set_head(leaf, keys, score)
   end
 end
 
--- Brings the tier indexes in step with one leaf's available set.
-local function refresh_head(pool, leaf, keys)
-  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 0, 'WITHSCORES')
-  set_head(leaf, keys, head[2])
-end
-
-local function make_available(pool, leaf, keys, cid, score)
-  redis.call('ZADD', K.AVAILABLE .. pool .. ':' .. leaf, score, cid)
-  -- A number coming back from a call was just used: it heads its leaf only if the set was empty. (Every index of
-  -- the leaf holds the same score: the pool's stands for all.)
-  local head = redis.call('ZSCORE', keys[1], leaf)
-  if not head or tonumber(score) < tonumber(head) then
+-- Puts a number in its leaf (and its assigned prefixes' sets) with `score`. When it heads the leaf now, every tier
+-- index of the leaf gets its score; a number coming back from a call was just used, and heads its leaf only if the
+-- set was empty.
+local function make_available(pool, leaf, keys, cid, score, px)
+  local key = K.AVAILABLE .. pool .. ':' .. leaf
+  local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  redis.call('ZADD', key, score, cid)
+  if px and px ~= '' then
+    for prefix in string.gmatch(px, '%d+') do
+      redis.call('ZADD', K.ASSIGNED .. pool .. ':' .. prefix, score, cid)
+    end
+  end
+  if not head[1] or tonumber(score) < tonumber(head[2]) then
     set_head(leaf, keys, score)
   end
 end
 
-local function make_unavailable(pool, leaf, keys, cid)
-  local key = K.AVAILABLE .. pool .. ':' .. leaf
-  local score = redis.call('ZSCORE', key, cid)
-  if not score then
-    return
+-- Takes an available number out of its leaf and its assigned prefixes' sets (`px`).
+local function leave_assigned(pool, cid, px)
+  if px and px ~= '' then
+    for prefix in string.gmatch(px, '%d+') do
+      redis.call('ZREM', K.ASSIGNED .. pool .. ':' .. prefix, cid)
+    end
   end
-  redis.call('ZREM', key, cid)
-  if score == redis.call('ZSCORE', keys[1], leaf) then
-    refresh_head(pool, leaf, keys)
+end
+
+-- Takes a number out of its leaf (and its assigned prefixes' sets). The leaf's tier indexes are left as they are:
+-- its score there may now be below its first score, or the leaf empty; a read of the index sets it right
+-- (tiers.lua's index_head).
+local function make_unavailable(pool, leaf, cid, px)
+  if redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid) == 1 then
+    leave_assigned(pool, cid, px)
   end
 end
 
@@ -113,21 +131,21 @@ end
 -- Puts a number that is not reserved back where it belongs: available (keeping its score) or capped.
 -- `unreserved` says the caller just took it out of r: (spares the check).
 local function restore(cid, unreserved)
-  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'active', 'score', 'hw', 'hc', 'dw',
-    'dc', 'hl', 'dl')
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'px', 'active', 'score', 'hw', 'hc',
+    'dw', 'dc', 'hl', 'dl')
   local pool = f[1]
-  if not pool or f[6] ~= '1' then
+  if not pool or f[7] ~= '1' then
     return
   end
   if not unreserved and redis.call('ZSCORE', K.RESERVED .. pool, cid) then
     return
   end
-  local until_ms = cap_end(f[8], f[9], f[10], f[11], f[12], f[13])
+  local until_ms = cap_end(f[9], f[10], f[11], f[12], f[13], f[14])
   if until_ms then
     redis.call('ZADD', K.CAPPED .. pool, until_ms, cid)
   else
-    local _, leaf, keys = place(cid, f)
-    make_available(pool, leaf, keys, cid, f[7])
+    local _, leaf, keys, px = place(cid, f)
+    make_available(pool, leaf, keys, cid, f[8], px)
   end
 end
 

@@ -6,7 +6,7 @@
 -- one Redis Cluster slot, so each script stays valid on a cluster although it derives its keys from P.
 --
 --   key                     type    holds
---   n:<cid>                 HASH    one number: pool npa carrier ov st tz hl dl active last score sk hw hc dw dc, and
+--   n:<cid>                 HASH    one number: pool npa carrier px ov st tz hl dl active last score sk hw hc dw dc, and
 --                                   its last reservation rid rcampaign ragent rdest rat rexp rtier rrepeat pscore
 --                                   (fields below)
 --   a:<pool>:<leaf>         ZSET    available numbers of one leaf of a pool, score = the pool's strategy's order (the
@@ -14,8 +14,8 @@
 --                                   number is assigned to followed by the NPA-NXX of its own digits
 --                                   ('512' .. '512555' = '512512555'): every tier a number is in follows from it
 --   t:<pool>                ZSET    the pool's leaves that have an available number, each scored by the first score
---                                   of its a: set: its first member leads to the first number of the whole pool
---                                   (the 'pool' tier). (A pool-wide set of numbers would do the same, but every
+--                                   of its a: set (or lower: see the invariant): its first member leads to the first
+--                                   number of the whole pool (the 'pool' tier). (A pool-wide set of numbers would do the same, but every
 --                                   allocation would then touch a set as large as the pool: measured 1.5x dearer at
 --                                   1M numbers than at 1k.)
 --   t:<pool>:a:<npa>        ZSET    the same, of the leaves assigned to one area code ('area_code' tier)
@@ -25,7 +25,9 @@
 --   t:<pool>:z:<zone>       ZSET    ... of the leaves whose own NPA-NXX is in one time zone ('time_zone' tier; the
 --                                   first of the zones the numbering plan gives, for an area code it does not
 --                                   resolve by prefix)
---                                   The 'prefix' tier reads the destination's own leaf directly.
+--                                   The 'prefix' tier reads the destination's own leaf directly, then x: sets.
+--   x:<pool>:<prefix>       ZSET    the available numbers an admin assigned to a prefix of 2 to 5 digits (VICIdial's
+--                                   AC-CID), scored as in their leaf: each is in its leaf and in these sets
 --   r:<pool>                ZSET    reserved numbers, score = reservation expiry (ms)
 --   c:<pool>                ZSET    numbers at a cap, score = when the capped window ends (ms)
 --   m:<pool>                SET     active numbers of a pool
@@ -40,7 +42,9 @@
 --                                   DEFAULT_RESERVATION_TTL), tiers (the tiers tried in order, comma-separated: prefix
 --                                   area_code overlay state time_zone pool; absent = all of them in that order),
 --                                   strategy (lru | least_used_today | round_robin; absent = lru), sticky (how long
---                                   (ms) a destination keeps its number; absent = off), window and
+--                                   (ms) a destination keeps its number; absent = off), x2 .. x5 (how many
+--                                   prefixes of that length the pool's numbers are assigned to: kept by sync.lua and
+--                                   prune.lua, kept by settings.lua), window and
 --                                   window:<region> (calling windows, '<start>-<end>' minutes of the callee's day).
 --                                   campaigns and pool: are replaced together.
 --   s:<pool>:<destination> STRING  the number the destination got last (sticky number per lead), expiring the pool's
@@ -69,6 +73,7 @@
 --
 -- Fields of n:<cid>:
 --   pool npa carrier        where the number belongs (from PostgreSQL; npa: the area code it is assigned to)
+--   px                      the prefixes an admin assigned it to (2 to 5 digits each, comma-separated)
 --   ov st tz                the overlay (its lowest area code), region (US-TX) and time zone of its own digits
 --                           ('' where the numbering plan does not place it), from the locality at sync
 --   hl dl                   hourly and daily cap, resolved at sync (the number's own, else its pool's, else
@@ -89,9 +94,12 @@
 --   rrepeat                 '1' once a retry of the same call was answered with the reservation (undo.lua
 --                           then leaves it alone)
 --
--- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most;
--- each t: index of a pool holds exactly the leaves of its tier whose a: set is not empty, each scored by that set's
--- first score.
+-- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most; one in a:
+-- is in the x: set of each prefix it is assigned to, and no number outside a: is in any;
+-- each t: index of a pool holds every leaf of its tier whose a: set is not empty, scored at most by that set's first
+-- score, and may hold leaves whose set is empty: an allocation updates only the index it read (one write instead of
+-- five), and a read sets right the out-of-date entry it finds first (tiers.lua's index_head). A leaf whose set gains
+-- a new first number gets its score in every index at once (index.lua's make_available).
 --
 -- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. leaf,
 -- K.RATE .. agent .. ':' .. minute. Strings, not functions: a script runs this file on every call, and a table of
@@ -99,7 +107,7 @@
 local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
-  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
+  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', ASSIGNED = P .. 'x:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
   ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v2', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
   HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',

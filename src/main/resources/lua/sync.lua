@@ -19,7 +19,8 @@
 --           then the latest allocation within the longest TTL ('' for none; read in a merge only): its id, when it
 --           was made (ms), '1' | '0' (it ended),
 --           then where its own digits are ('' where the numbering plan does not place them): its overlay (lowest
---           area code; '' = none), region, time zone (its tier indexes, keys.lua)
+--           area code; '' = none), region, time zone (its tier indexes, keys.lua), then the prefixes an admin
+--           assigned it to (2 to 5 digits, comma-separated; '' = none)
 -- The number's score (its order in its leaf) follows its pool's strategy, read here: a pool's strategy is written
 -- (settings.lua) before its numbers are synced again.
 -- Reply: number of numbers written; -1 in a merge for a server already made whole (another node's reconciliation
@@ -106,15 +107,15 @@ local function initial_score(strategy, cid, key, last)
 end
 
 local count = 0
-for i = 7, #ARGV, 26 do
+for i = 7, #ARGV, 27 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
-  local ov, st, tz = ARGV[i + 23], ARGV[i + 24], ARGV[i + 25]
+  local ov, st, tz, px = ARGV[i + 23], ARGV[i + 24], ARGV[i + 25], ARGV[i + 26]
   local key = K.NUMBER .. cid
-  local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'last')
+  local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'px', 'last')
   if old[1] then
-    local _, leaf, keys = place(cid, old)
-    make_unavailable(old[1], leaf, keys, cid)
+    make_unavailable(old[1], leaf_of(old[2], cid), cid, old[6])
+    count_prefixes(old[1], old[6], -1)
     redis.call('ZREM', K.CAPPED .. old[1], cid)
     redis.call('SREM', K.MEMBERS .. old[1], cid)
     if old[1] ~= pool then
@@ -124,8 +125,8 @@ for i = 7, #ARGV, 26 do
         redis.call('ZADD', K.RESERVED .. pool, expiry, cid)
       end
     end
-    if tonumber(old[6]) > last then
-      last = tonumber(old[6])
+    if tonumber(old[7]) > last then
+      last = tonumber(old[7])
     end
     if merge then
       merge_history(i, cid, pool, key)
@@ -135,7 +136,9 @@ for i = 7, #ARGV, 26 do
   end
   local strategy = strategy_of(pool)
   redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'ov', ov, 'st', st, 'tz', tz, 'hl', hl,
-    'dl', dl, 'active', active, 'last', last, 'score', initial_score(strategy, cid, key, last), 'sk', strategy)
+    'dl', dl, 'active', active, 'last', last, 'score', initial_score(strategy, cid, key, last), 'sk', strategy,
+    'px', px)
+  count_prefixes(pool, px, 1)
   redis.call('SADD', K.ALL, cid)
   redis.call('SADD', K.POOLS, pool)
   if active == '1' then

@@ -23,26 +23,69 @@ local function tier_index(pool, tier, dest)
   return nil
 end
 
--- The leaf `tier` leads to for `dest`: the one whose first number goes first; nil when the tier has none.
-local function tier_leaf(pool, tier, dest)
-  if tier == 'prefix' then
-    return leaf_of(dest.npa, dest.number)
+-- The leaf whose first number goes first in the tier index `index`, with that leaf's first two entries and scores;
+-- nil when the index leads to none. An index holds every leaf of its tier that has an available number, at a score
+-- never above the leaf's first: taking a leaf's first number updates only the index it was read from, and the others
+-- are set right here, when their lowest entry is found out of date (a lower score, or an empty leaf). The lowest entry
+-- once up to date is the tier's first number: every other leaf's first score is at least its entry's.
+local function index_head(pool, index)
+  while true do
+    local entry = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+    if not entry[1] then
+      return nil
+    end
+    local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. entry[1], 0, 1, 'WITHSCORES')
+    if not head[1] then
+      redis.call('ZREM', index, entry[1])
+    elseif head[2] == entry[2] then
+      return entry[1], head
+    else
+      redis.call('ZADD', index, head[2], entry[1])
+    end
   end
-  local index = tier_index(pool, tier, dest)
-  return index and redis.call('ZRANGE', index, 0, 0)[1]
+end
+
+-- The first number of the longest prefix an admin assigned numbers of `pool` to that starts `dest.number`, among the
+-- lengths in use (dest.assigned: {[length] = true}); nil when none.
+local function assigned_number(pool, dest)
+  for length = 5, 2, -1 do
+    if dest.assigned[length] then
+      local cid = redis.call('ZRANGE', K.ASSIGNED .. pool .. ':' .. string.sub(dest.number, 1, length), 0, 0)[1]
+      if cid then
+        return cid
+      end
+    end
+  end
+  return nil
 end
 
 -- The first tier of `tiers` (comma-separated) with an available number for `dest`: its leaf, the leaf's first two
--- entries with scores (the second becomes the leaf's new head), the tier, and whether it is the first tier of the
--- list (nothing better exists). nil, {} when no tier has one.
+-- entries with scores (the second becomes the leaf's new head), the tier, whether it is the first tier of the list
+-- (nothing better exists), and the index it was read from (nil for the prefix tier, which reads the leaf itself).
+-- nil, {} when no tier has one. In the prefix tier, after the destination's own NPA-NXX, a number an admin assigned
+-- to a prefix of it: then the leaf is nil and the entries just {caller_id} (the caller takes it out of its leaf with
+-- make_unavailable).
 local function pick(pool, tiers, dest)
   local first = true
   for tier in string.gmatch(tiers, '[^,]+') do
-    local leaf = tier_leaf(pool, tier, dest)
-    if leaf then
+    if tier == 'prefix' then
+      local leaf = leaf_of(dest.npa, dest.number)
       local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 1, 'WITHSCORES')
       if head[1] then
-        return leaf, head, tier, first
+        return leaf, head, tier, first, nil
+      end
+      local cid = next(dest.assigned) and assigned_number(pool, dest)
+      if cid then
+        return nil, {cid}, tier, first, nil
+      end
+    else
+      local index = tier_index(pool, tier, dest)
+      local leaf, head = nil, nil
+      if index then
+        leaf, head = index_head(pool, index)
+      end
+      if leaf then
+        return leaf, head, tier, first, index
       end
     end
     first = false
@@ -50,22 +93,32 @@ local function pick(pool, tiers, dest)
   return nil, {}
 end
 
+-- The lengths of assigned prefixes a pool's numbers use, from its settings' counts x2 .. x5 (in that order).
+local function assigned_lengths(x2, x3, x4, x5)
+  local lengths = {}
+  for length, count in pairs({[2] = x2, [3] = x3, [4] = x4, [5] = x5}) do
+    if count and tonumber(count) > 0 then
+      lengths[length] = true
+    end
+  end
+  return lengths
+end
+
 -- The number `destination` got last from `pool` when it is still available there (free, active, under its caps:
--- in its leaf's set), with its leaf and the leaf's tier indexes; nil otherwise.
+-- in its leaf's set); nil otherwise.
 local function sticky_number(pool, destination)
   local cid = redis.call('GET', K.STICKY .. pool .. ':' .. destination)
   if not cid then
     return nil
   end
-  local f = redis.call('HMGET', K.NUMBER .. cid, unpack(PLACE))
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa')
   if f[1] ~= pool then
     return nil
   end
-  local _, leaf, keys = place(cid, f)
-  if not redis.call('ZSCORE', K.AVAILABLE .. pool .. ':' .. leaf, cid) then
+  if not redis.call('ZSCORE', K.AVAILABLE .. pool .. ':' .. leaf_of(f[2], cid), cid) then
     return nil
   end
-  return cid, leaf, keys
+  return cid
 end
 
 -- Whether `tiers` ends in the whole pool (else a destination without a number in its tiers gets none).
@@ -95,7 +148,7 @@ local function refusal(pool, tiers)
   if redis.call('EXISTS', K.LOADED) == 0 then
     return {'ERR', 'not_loaded', pool}
   end
-  if not reaches_pool(tiers) and redis.call('EXISTS', K.TIERS .. pool) == 1 then
+  if not reaches_pool(tiers) and index_head(pool, K.TIERS .. pool) then
     return {'ERR', 'no_local_number', pool, tiers}
   end
   local reserved = redis.call('ZCARD', K.RESERVED .. pool) > 0

@@ -8,12 +8,15 @@ import io.cidrotator.pool.PoolClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +29,7 @@ public final class CallerIdRoutes implements Routes {
   private static final Set<String> LIST_PARAMS = Set.of("page", "size", "area_code", "pool", "carrier", "active", "q",
     "sort");
   private static final int MAX_PAGE_SIZE = 500;
+  private static final int MAX_PREFIXES = 20;
 
   private final CallerIdClient callerIds;
   private final Access access;
@@ -73,7 +77,7 @@ public final class CallerIdRoutes implements Routes {
   private Future<JsonObject> create(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
     Input.onlyFields(body, "caller_id", "carrier", "area_code", "hourly_limit", "daily_limit", "active", "pool",
-      "meta");
+      "meta", "prefixes");
     Object rawCallerId = body.getValue("caller_id");
     if (rawCallerId != null && !(rawCallerId instanceof String)) {
       throw new HttpException(400, "caller_id: must be a string of digits");
@@ -91,7 +95,8 @@ public final class CallerIdRoutes implements Routes {
       .put("daily_limit", Input.positive(body, "daily_limit"))
       .put("active", body.containsKey("active") ? flag(body, "active") : true)
       .put("pool", body.containsKey("pool") ? pool(body) : PoolClient.DEFAULT_POOL)
-      .put("meta", body.containsKey("meta") ? meta(body) : new JsonObject());
+      .put("meta", body.containsKey("meta") ? meta(body) : new JsonObject())
+      .put("prefixes", body.containsKey("prefixes") ? prefixes(body.getValue("prefixes")) : new JsonArray());
     ctx.response().setStatusCode(201);
     return callerIds.create(number, Access.actor(ctx));
   }
@@ -99,10 +104,10 @@ public final class CallerIdRoutes implements Routes {
   private Future<JsonObject> update(RoutingContext ctx) {
     String callerId = Input.number("caller_id", ctx.pathParam("caller_id")).digits();
     JsonObject body = Input.jsonBody(ctx);
-    Input.onlyFields(body, "carrier", "hourly_limit", "daily_limit", "active", "pool", "meta");
+    Input.onlyFields(body, "carrier", "hourly_limit", "daily_limit", "active", "pool", "meta", "prefixes");
     if (body.isEmpty()) {
       throw new HttpException(400, "body: nothing to change (fields: carrier, hourly_limit, daily_limit, active, "
-        + "pool, meta)");
+        + "pool, meta, prefixes)");
     }
     JsonObject changes = new JsonObject();
     if (body.containsKey("carrier")) {
@@ -122,6 +127,9 @@ public final class CallerIdRoutes implements Routes {
     }
     if (body.containsKey("meta")) {
       changes.put("meta", meta(body));
+    }
+    if (body.containsKey("prefixes")) {
+      changes.put("prefixes", prefixes(body.getValue("prefixes")));
     }
     return callerIds.update(callerId, changes, Access.actor(ctx));
   }
@@ -160,6 +168,35 @@ public final class CallerIdRoutes implements Routes {
         .put("success", true)
         .put("message", "caller_id " + callerId.digits() + " added")
         .put("data", added));
+  }
+
+  /**
+   * The prefixes an admin assigns the number to: an array of 2- to 5-digit prefixes (or one comma-separated string;
+   * null or empty: none), at most {@value #MAX_PREFIXES}, duplicates dropped.
+   */
+  static JsonArray prefixes(Object value) {
+    List<Object> raw = value == null ? List.of()
+      : value instanceof JsonArray array ? array.getList()
+      : value instanceof String text ? (text.isBlank() ? List.of() : List.of((Object[]) text.split(",")))
+      : null;
+    if (raw == null) {
+      throw new HttpException(400, "prefixes: an array of 2- to 5-digit prefixes such as [\"3125\"], got " + value);
+    }
+    Set<String> prefixes = new LinkedHashSet<>();
+    for (Object prefix : raw) {
+      if (!(prefix instanceof String given)) {
+        throw new HttpException(400, "prefixes: each a string of digits such as \"3125\", got " + prefix);
+      }
+      String text = given.strip();
+      if (!text.matches("[2-9][0-9]{1,4}")) {
+        throw new HttpException(400, "prefixes: '" + text + "' is not a prefix of 2 to 5 digits starting 2-9");
+      }
+      prefixes.add(text);
+    }
+    if (prefixes.size() > MAX_PREFIXES) {
+      throw new HttpException(400, "prefixes: at most " + MAX_PREFIXES + " per number, got " + prefixes.size());
+    }
+    return new JsonArray(List.copyOf(prefixes));
   }
 
   private static boolean flag(JsonObject body, String name) {

@@ -6,7 +6,7 @@ import java.util.Map;
 final class CallerIdSql {
 
   private static final String COLUMNS = """
-    caller_id, carrier, area_code, hourly_limit, daily_limit, last_used, is_active, meta, pool, created_at,
+    caller_id, carrier, area_code, hourly_limit, daily_limit, last_used, is_active, meta, pool, prefixes, created_at,
     updated_at""";
 
   /** Every filter is optional (NULL): area code, pool, carrier, active, text found in the number or carrier. */
@@ -51,8 +51,8 @@ final class CallerIdSql {
   static final String POOL_CAPS = "SELECT name, hourly_limit, daily_limit FROM pools";
 
   static final String INSERT = """
-    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active, pool, meta)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, is_active, pool, meta, prefixes)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
     ON CONFLICT (caller_id) DO NOTHING
     RETURNING\s""" + COLUMNS;
 
@@ -68,6 +68,7 @@ final class CallerIdSql {
       is_active    = coalesce($8, is_active),
       pool         = coalesce($9, pool),
       meta         = coalesce($10, meta),
+      prefixes     = coalesce($11, prefixes),
       updated_at   = now()
     WHERE caller_id = $1
     RETURNING\s""" + COLUMNS;

@@ -23,6 +23,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -127,7 +128,8 @@ public final class CallerIds implements Bus.Handlers {
   }
 
   /**
-   * {@code {number: {caller_id, carrier, area_code, hourly_limit, daily_limit, active, pool, meta}, actor}}; the
+   * {@code {number: {caller_id, carrier, area_code, hourly_limit, daily_limit, active, pool, meta, prefixes}, actor}};
+   * the
    * old tool's {@code /add-number} comes this way too. A duplicate is a 409, but first the existing row is written
    * to Redis again: when an earlier create committed in PostgreSQL and then failed to reach Redis (503), its
    * retry is what repairs the index.
@@ -136,7 +138,8 @@ public final class CallerIds implements Bus.Handlers {
     JsonObject n = request.getJsonObject("number");
     Tuple params = Tuple.of(n.getString("caller_id"), n.getString("carrier"), n.getString("area_code"),
       n.getInteger("hourly_limit"), n.getInteger("daily_limit"), n.getBoolean("active", true),
-      n.getString("pool", "default"), n.getJsonObject("meta", new JsonObject()));
+      n.getString("pool", "default"), n.getJsonObject("meta", new JsonObject()))
+      .addArrayOfString(prefixes(n.getJsonArray("prefixes", new JsonArray())));
     return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.INSERT)
         .execute(params)
         .compose(rows -> {
@@ -155,7 +158,7 @@ public final class CallerIds implements Bus.Handlers {
 
   /**
    * {@code {caller_id, changes, actor}}: {@code changes} holds only the fields to change (carrier, hourly_limit,
-   * daily_limit, active, pool, meta); a limit of null goes back to the default.
+   * daily_limit, active, pool, meta, prefixes); a limit of null goes back to the default.
    */
   private Future<JsonObject> update(JsonObject request) {
     String callerId = request.getString("caller_id");
@@ -164,7 +167,8 @@ public final class CallerIds implements Bus.Handlers {
       c.containsKey("carrier"), c.getString("carrier"),
       c.containsKey("hourly_limit"), c.getInteger("hourly_limit"),
       c.containsKey("daily_limit"), c.getInteger("daily_limit"),
-      c.getBoolean("active"), c.getString("pool"), c.getJsonObject("meta"));
+      c.getBoolean("active"), c.getString("pool"), c.getJsonObject("meta"))
+      .addArrayOfString(c.containsKey("prefixes") ? prefixes(c.getJsonArray("prefixes")) : null);
     return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.LOCK_ONE)
         .execute(Tuple.of(callerId))
         .compose(before -> before.size() == 0
@@ -262,8 +266,13 @@ public final class CallerIds implements Bus.Handlers {
       .put("is_active", row.getBoolean("is_active"))
       .put("meta", row.getJsonObject("meta"))
       .put("pool", row.getString("pool"))
+      .put("prefixes", new JsonArray(List.of(row.getArrayOfStrings("prefixes"))))
       .put("created_at", text(row.getOffsetDateTime("created_at")))
       .put("updated_at", text(row.getOffsetDateTime("updated_at")));
+  }
+
+  private static String[] prefixes(JsonArray prefixes) {
+    return prefixes.stream().map(String.class::cast).toArray(String[]::new);
   }
 
   private static String text(OffsetDateTime time) {

@@ -71,7 +71,8 @@ public final class Explain implements Bus.Handlers {
         .map(rows -> {
           List<TierPlace> inactive = new ArrayList<>();
           for (Row row : rows) {
-            inactive.add(TierPlace.of(row.getString("caller_id"), row.getString("area_code")));
+            inactive.add(TierPlace.of(row.getString("caller_id"), row.getString("area_code"),
+              List.of(row.getArrayOfStrings("prefixes"))));
           }
           return report(to, campaign, callee, zones, minutes, reply, inactive);
         }));
@@ -79,7 +80,7 @@ public final class Explain implements Bus.Handlers {
 
   private static JsonObject report(NanpNumber to, String campaign, Place callee, List<ZoneId> zones,
                                    List<Integer> minutes, ExplainScript.Reply reply, List<TierPlace> inactive) {
-    TierPlace destination = TierPlace.of(to.digits(), to.areaCode());
+    TierPlace destination = TierPlace.of(to.digits());
     JsonArray steps = new JsonArray();
     for (ExplainScript.Step step : reply.steps()) {
       if (step.tier().equals("sticky")) {
@@ -129,7 +130,7 @@ public final class Explain implements Bus.Handlers {
   private static long held(TierPlace destination, String tier, List<ExplainScript.Held> held) {
     return held.stream()
       .filter(h -> destination.reaches(tier, new TierPlace(h.callerId(), h.areaCode(), h.overlay(), h.region(),
-        h.zone())))
+        h.zone(), h.prefixes())))
       .count();
   }
 

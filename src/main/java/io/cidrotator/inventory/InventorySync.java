@@ -324,7 +324,7 @@ public final class InventorySync {
       numbers.add(new SyncScript.Number(row.getString("caller_id"), row.getString("pool"),
         row.getString("area_code"), row.getString("carrier"),
         hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
-        row.getBoolean("is_active"), lastUsed, restore));
+        row.getBoolean("is_active"), lastUsed, restore, List.of(row.getArrayOfStrings("prefixes"))));
     }
     return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers, mergeFor));
   }

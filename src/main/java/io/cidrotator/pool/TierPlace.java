@@ -3,28 +3,41 @@ package io.cidrotator.pool;
 import io.cidrotator.locality.Locality;
 import io.cidrotator.locality.Place;
 
+import java.util.List;
+
 /**
- * Where a number stands for the tiers: the area code it is assigned to, and the overlay, region and zone of its own
- * digits (empty where the numbering plan does not place them). Redis holds the same for every number (sync.lua);
- * two places share a tier when its key is the same for both.
+ * Where a number stands for the tiers: the area code it is assigned to, the overlay, region and zone of its own
+ * digits (empty where the numbering plan does not place them), and the prefixes an admin assigned it to. Redis holds
+ * the same for every number (sync.lua); two places share a tier when its key is the same for both.
  *
  * @param number   the 10 digits
  * @param areaCode the area code the number is assigned to (a destination's own)
  * @param overlay  its overlay, named by its lowest area code
+ * @param prefixes the 2- to 5-digit prefixes an admin assigned the number to (none for a destination)
  */
-public record TierPlace(String number, String areaCode, String overlay, String region, String zone) {
+public record TierPlace(String number, String areaCode, String overlay, String region, String zone,
+                        List<String> prefixes) {
 
-  /** {@code number} assigned to {@code areaCode}, placed by the numbering plan. */
-  public static TierPlace of(String number, String areaCode) {
+  /** {@code number} assigned to {@code areaCode} and {@code prefixes}, placed by the numbering plan. */
+  public static TierPlace of(String number, String areaCode, List<String> prefixes) {
     Place place = Locality.nanp().of(number);
-    return place == null ? new TierPlace(number, areaCode, "", "", "")
-      : new TierPlace(number, areaCode, place.overlayGroup(), place.area().region(), place.zone());
+    return place == null ? new TierPlace(number, areaCode, "", "", "", prefixes)
+      : new TierPlace(number, areaCode, place.overlayGroup(), place.area().region(), place.zone(), prefixes);
   }
 
-  /** Whether a number standing at {@code other} is in {@code tier} for a destination standing here. */
+  /** A destination: {@code number} in its own area code. */
+  public static TierPlace of(String number) {
+    return of(number, number.substring(0, 3), List.of());
+  }
+
+  /**
+   * Whether a number standing at {@code other} is in {@code tier} for a destination standing here (the prefix tier:
+   * the same NPA-NXX, or a prefix of the destination the number is assigned to).
+   */
   public boolean reaches(String tier, TierPlace other) {
     return switch (tier) {
-      case "prefix" -> areaCode.equals(other.areaCode) && number.regionMatches(0, other.number, 0, 6);
+      case "prefix" -> areaCode.equals(other.areaCode) && number.regionMatches(0, other.number, 0, 6)
+        || other.prefixes.stream().anyMatch(number::startsWith);
       case "area_code" -> areaCode.equals(other.areaCode);
       case "overlay" -> !overlay.isEmpty() && overlay.equals(other.overlay);
       case "state" -> !region.isEmpty() && region.equals(other.region);

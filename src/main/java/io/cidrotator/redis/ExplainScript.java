@@ -47,8 +47,12 @@ public final class ExplainScript {
   public record Step(String tier, long available, String first, String remembered) {
   }
 
-  /** A live reservation or cap: the number, where it stands (area code, overlay, region, zone), when it ends. */
-  public record Held(String callerId, String areaCode, String overlay, String region, String zone, long until) {
+  /**
+   * A live reservation or cap: the number, where it stands (area code, overlay, region, zone, the prefixes an admin
+   * assigned it to), when it ends.
+   */
+  public record Held(String callerId, String areaCode, String overlay, String region, String zone, long until,
+                     List<String> prefixes) {
   }
 
   /**
@@ -81,7 +85,8 @@ public final class ExplainScript {
   private static List<Held> held(Response entries) {
     List<Held> held = new ArrayList<>(entries.size());
     entries.forEach(e -> held.add(new Held(e.get(0).toString(), e.get(1).toString(), e.get(2).toString(),
-      e.get(3).toString(), e.get(4).toString(), e.get(5).toLong())));
+      e.get(3).toString(), e.get(4).toString(), e.get(5).toLong(),
+      e.get(6).toString().isEmpty() ? List.of() : List.of(e.get(6).toString().split(",")))));
     return held;
   }
 }

@@ -19,7 +19,7 @@ public final class SyncScript {
   public static final int ALREADY_WHOLE = -1;
   public static final LuaScript LUA = LuaScript.load("sync");
   /** The arguments of one number. */
-  private static final int FIELDS = 26;
+  private static final int FIELDS = 27;
 
   private SyncScript() {
   }
@@ -27,14 +27,15 @@ public final class SyncScript {
   /**
    * One number as PostgreSQL holds it, caps resolved (its own, else its pool's, else the server's default).
    * {@code restore}: what its history says of it now, for an index rebuilt after Redis lost it; null for none.
+   * {@code prefixes}: the 2- to 5-digit prefixes an admin assigned it to.
    */
   public record Number(String callerId, String pool, String areaCode, String carrier, int hourlyLimit,
-                       int dailyLimit, boolean active, long lastUsedMs, Restore restore) {
+                       int dailyLimit, boolean active, long lastUsedMs, Restore restore, List<String> prefixes) {
 
-    /** A number with nothing to restore. */
+    /** A number with nothing to restore and no assigned prefix. */
     public Number(String callerId, String pool, String areaCode, String carrier, int hourlyLimit, int dailyLimit,
                   boolean active, long lastUsedMs) {
-      this(callerId, pool, areaCode, carrier, hourlyLimit, dailyLimit, active, lastUsedMs, null);
+      this(callerId, pool, areaCode, carrier, hourlyLimit, dailyLimit, active, lastUsedMs, null, List.of());
     }
   }
 
@@ -93,7 +94,8 @@ public final class SyncScript {
         argv.add(n.active() ? "1" : "0");
         argv.add(Long.toString(n.lastUsedMs()));
         addRestore(argv, n.restore());
-        addPlace(argv, TierPlace.of(n.callerId(), n.areaCode()));
+        addPlace(argv, TierPlace.of(n.callerId(), n.areaCode(), List.of()));
+        argv.add(String.join(",", n.prefixes()));
       }
       return argv;
     }

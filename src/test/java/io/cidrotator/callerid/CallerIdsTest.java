@@ -54,6 +54,25 @@ class CallerIdsTest {
   }
 
   @Test
+  void aNumberAssignedToPrefixesServesTheirDestinationsFirstAndCanBeUnassigned() {
+    HttpResponse<Buffer> created = send(HttpMethod.POST, "/api/caller-ids", new JsonObject()
+      .put("caller_id", "7735550100").put("prefixes", new JsonArray().add("3125").add("31").add("3125")));
+    api.server().seed(TestServer.numbers("312", 1));
+
+    JsonObject first = api.nextCid("to", "3125981234").bodyAsJsonObject();
+    api.release("7735550100");
+    HttpResponse<Buffer> patched = send(HttpMethod.PATCH, "/api/caller-ids/7735550100",
+      new JsonObject().put("prefixes", "4155, 415"));
+    JsonObject after = api.nextCid("to", "3125981234").bodyAsJsonObject();
+
+    assertThat(created.bodyAsJsonObject().getJsonArray("prefixes")).containsExactly("3125", "31");
+    assertThat(List.of(first.getString("caller_id"), first.getString("tier"))).containsExactly("7735550100", "prefix");
+    assertThat(patched.bodyAsJsonObject().getJsonArray("prefixes")).containsExactly("4155", "415");
+    assertThat(List.of(after.getString("caller_id"), after.getString("tier"))).containsExactly("3125550100",
+      "area_code");
+  }
+
+  @Test
   void createOfAnExistingNumberReturns409() {
     api.server().seed(TestServer.numbers("512", 1));
 
@@ -86,6 +105,12 @@ class CallerIdsTest {
     "{\"caller_id\": \"5125550100\", \"meta\": [1]}|meta:",
     "{\"caller_id\": \"5125550100\", \"pool\": \"a b\"}|pool:",
     "{\"caller_id\": \"5125550100\", \"area_code\": \"123\"}|area_code:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": [\"1125\"]}|prefixes:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": [\"3\"]}|prefixes:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": [\"312555\"]}|prefixes:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": [3125]}|prefixes:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": 3125}|prefixes:",
+    "{\"caller_id\": \"5125550100\", \"prefixes\": [\"21\",\"22\",\"23\",\"24\",\"25\",\"26\",\"27\",\"28\",\"29\",\"30\",\"31\",\"32\",\"33\",\"34\",\"35\",\"36\",\"37\",\"38\",\"39\",\"40\",\"41\"]}|prefixes:",
     "[1, 2]|body:",
     "{nope|body:"})
   void createWithBadInputReturns4xxNamingTheFieldAndStoresNothing(String testCase) {

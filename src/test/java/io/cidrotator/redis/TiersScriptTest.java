@@ -183,6 +183,55 @@ class TiersScriptTest {
     redis.assertTierIndexesMatchLeaves();
   }
 
+  // Prefixes an admin assigned numbers to (VICIdial's AC-CID)
+
+  @Test
+  void theLongestAssignedPrefixOfTheDestinationWinsAfterItsOwnExchange() {
+    redis.defaultPool(Tiers.DEFAULT, "lru");
+    redis.sync(number("3125550001"), number("7735550001").assignedTo("3125", "31"),
+      number("4155550001").assignedTo("312"), number("3125990001"));
+
+    // 312-599 has its own number; 312-598 has none: 3125 (assigned) beats 312 (assigned) beats the area code.
+    Allocated own = allocated(redis.allocateTo(T0, "3125991234"));
+    Allocated longest = allocated(redis.allocateTo(T0 + 1, "3125981234"));
+    Allocated shorter = allocated(redis.allocateTo(T0 + 2, "3125981234"));
+    Allocated areaCode = allocated(redis.allocateTo(T0 + 3, "3125981234"));
+
+    assertThat(List.of(own.callerId(), own.tier())).containsExactly("3125990001", "prefix");
+    assertThat(List.of(longest.callerId(), longest.tier())).containsExactly("7735550001", "prefix");
+    assertThat(List.of(shorter.callerId(), shorter.tier())).containsExactly("4155550001", "prefix");
+    assertThat(List.of(areaCode.callerId(), areaCode.tier())).containsExactly("3125550001", "area_code");
+    redis.assertTierIndexesMatchLeaves();
+  }
+
+  @Test
+  void aNumberAssignedToSeveralPrefixesIsHandedOutOnceAndComesBackToEach() {
+    redis.defaultPool(Tiers.DEFAULT, "lru");
+    redis.sync(number("7735550001").assignedTo("3125", "31"));
+
+    assertThat(callerIdOf(redis.allocateTo(T0, "3125551234"))).isEqualTo("7735550001");
+    assertThat(redis.zscore(RedisKeys.PREFIX + "x:default:31", "7735550001")).isNull();
+    assertThat(reasonOf(redis.allocateTo(T0 + 1, "3199991234"))).isEqualTo(Refusal.ALL_RESERVED);
+    redis.release("7735550001", T0 + 2);
+
+    assertThat(redis.zscore(RedisKeys.PREFIX + "x:default:31", "7735550001")).isEqualTo(T0);
+    assertThat(redis.zscore(RedisKeys.PREFIX + "x:default:3125", "7735550001")).isEqualTo(T0);
+    Allocated again = allocated(redis.allocateTo(T0 + 3, "3199991234"));
+    assertThat(List.of(again.callerId(), again.tier())).containsExactly("7735550001", "prefix");
+  }
+
+  @Test
+  void unassigningAPrefixTakesTheNumberOutOfItsSetAndItsCount() {
+    redis.sync(number("7735550001").assignedTo("3125"));
+    redis.sync(number("7735550001"));
+
+    assertThat(redis.zscore(RedisKeys.PREFIX + "x:default:3125", "7735550001")).isNull();
+    assertThat(redis.hget(RedisKeys.poolSettings("default"), "x4")).isEqualTo("0");
+    // 773 overlays 312: the number is still near, no longer assigned.
+    Allocated allocated = allocated(redis.allocateTo(T0, "3125551234"));
+    assertThat(allocated.tier()).isEqualTo("overlay");
+  }
+
   // Sticky number per lead
 
   private static final String OTHER_CALLEE = "2125559999";
