@@ -894,7 +894,8 @@ class AdminVerticleTest {
       .putNull("last_used")
       .put("is_active", true)
       .put("meta", new JsonObject())
-      .put("pool", "default");
+      .put("pool", "default")
+      .put("prefixes", new JsonArray());
   }
 
   /** {@code row} as the list and the GET answer it: with the server's default caps, which apply to it. */

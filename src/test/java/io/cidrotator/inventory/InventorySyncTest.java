@@ -116,6 +116,36 @@ class InventorySyncTest {
   }
 
   @Test
+  void loadAllOverAnIndexOfTheLayoutBeforeTiersKeepsItsLiveStateAndDeletesItsKeys() {
+    insert("5125550100", "default", null, null, true);
+    insert("5125550101", "default", null, null, true);
+    long expiry = System.currentTimeMillis() + 120_000;
+    // What a server before tiers left: its load mark, area-code set and head index, a number's hash with a live
+    // reservation (5125550101), the other available with today's use.
+    String day = CapWindows.at(System.currentTimeMillis(), CONFIG.timezone()).dayId();
+    index.send(Request.cmd(Command.SET).arg(RedisKeys.OLD_LOADED).arg("1"));
+    index.send(Request.cmd(Command.HSET).arg(RedisKeys.number("5125550100")).arg("pool").arg("default")
+      .arg("npa").arg("512").arg("active").arg("1").arg("last").arg("5").arg("dw").arg(day).arg("dc").arg("3")
+      .arg("hl").arg("100").arg("dl").arg("500"));
+    index.send(Request.cmd(Command.HSET).arg(RedisKeys.number("5125550101")).arg("pool").arg("default")
+      .arg("npa").arg("512").arg("active").arg("1").arg("last").arg("7").arg("rid").arg("r-1"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "a:default:512").arg(5).arg("5125550100"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "h:default").arg(5).arg("512"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.reserved("default")).arg(expiry).arg("5125550101"));
+
+    onContext(sync::loadAll);
+
+    assertThat(index.exists(RedisKeys.OLD_LOADED)).isFalse();
+    assertThat(index.exists(RedisKeys.PREFIX + "a:default:512")).isFalse();
+    assertThat(index.exists(RedisKeys.PREFIX + "h:default")).isFalse();
+    assertThat(index.exists(RedisKeys.LOADED)).isTrue();
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isEqualTo(5.0);
+    assertThat(index.number("5125550100")).containsEntry("dc", "3");
+    assertThat(index.score(RedisKeys.reserved("default"), "5125550101")).isEqualTo((double) expiry);
+    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNull();
+  }
+
+  @Test
   void loadAllSetsTheLoadedMark() {
     insert("5125550100", "default", null, null, true);
 
