@@ -90,12 +90,24 @@ local function leave_assigned(pool, cid, px)
   end
 end
 
--- Takes a number out of its leaf (and its assigned prefixes' sets). The leaf's tier indexes are left as they are:
--- its score there may now be below its first score, or the leaf empty; a read of the index sets it right
--- (tiers.lua's index_head).
-local function make_unavailable(pool, leaf, cid, px)
-  if redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid) == 1 then
-    leave_assigned(pool, cid, px)
+-- Brings the tier indexes of a leaf in step with its available set.
+local function refresh_head(pool, leaf, keys)
+  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 0, 'WITHSCORES')
+  set_head(leaf, keys, head[2])
+end
+
+-- Takes a number out of its leaf (and its assigned prefixes' sets); when it headed the leaf, the leaf's next number
+-- heads it in every tier index.
+local function make_unavailable(pool, leaf, keys, cid, px)
+  local key = K.AVAILABLE .. pool .. ':' .. leaf
+  local score = redis.call('ZSCORE', key, cid)
+  if not score then
+    return
+  end
+  redis.call('ZREM', key, cid)
+  leave_assigned(pool, cid, px)
+  if score == redis.call('ZSCORE', keys[1], leaf) then
+    refresh_head(pool, leaf, keys)
   end
 end
 

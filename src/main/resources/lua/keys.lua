@@ -14,8 +14,8 @@
 --                                   number is assigned to followed by the NPA-NXX of its own digits
 --                                   ('512' .. '512555' = '512512555'): every tier a number is in follows from it
 --   t:<pool>                ZSET    the pool's leaves that have an available number, each scored by the first score
---                                   of its a: set (or lower: see the invariant): its first member leads to the first
---                                   number of the whole pool (the 'pool' tier). (A pool-wide set of numbers would do the same, but every
+--                                   of its a: set: its first member leads to the first number of the whole pool (the
+--                                   'pool' tier). (A pool-wide set of numbers would do the same, but every
 --                                   allocation would then touch a set as large as the pool: measured 1.5x dearer at
 --                                   1M numbers than at 1k.)
 --   t:<pool>:a:<npa>        ZSET    the same, of the leaves assigned to one area code ('area_code' tier)
@@ -96,10 +96,8 @@
 --
 -- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most; one in a:
 -- is in the x: set of each prefix it is assigned to, and no number outside a: is in any;
--- each t: index of a pool holds every leaf of its tier whose a: set is not empty, scored at most by that set's first
--- score, and may hold leaves whose set is empty: an allocation updates only the index it read (one write instead of
--- five), and a read sets right the out-of-date entry it finds first (tiers.lua's index_head). A leaf whose set gains
--- a new first number gets its score in every index at once (index.lua's make_available).
+-- each t: index of a pool holds exactly the leaves of its tier whose a: set is not empty, each scored by that set's
+-- first score: whatever changes a leaf's first number updates every index of the leaf in the same call.
 --
 -- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. leaf,
 -- K.RATE .. agent .. ':' .. minute. Strings, not functions: a script runs this file on every call, and a table of

@@ -9,8 +9,8 @@ for _, cid in ipairs(ARGV) do
   local key = K.NUMBER .. cid
   local f = redis.call('HMGET', key, unpack(PLACE))
   if f[1] then
-    local _, leaf, _, px = place(cid, f)
-    make_unavailable(f[1], leaf, cid, px)
+    local _, leaf, keys, px = place(cid, f)
+    make_unavailable(f[1], leaf, keys, cid, px)
     count_prefixes(f[1], px, -1)
     redis.call('ZREM', K.CAPPED .. f[1], cid)
     redis.call('ZREM', K.RESERVED .. f[1], cid)

@@ -114,7 +114,8 @@ for i = 7, #ARGV, 27 do
   local key = K.NUMBER .. cid
   local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'px', 'last')
   if old[1] then
-    make_unavailable(old[1], leaf_of(old[2], cid), cid, old[6])
+    local _, leaf, keys, px = place(cid, old)
+    make_unavailable(old[1], leaf, keys, cid, px)
     count_prefixes(old[1], old[6], -1)
     redis.call('ZREM', K.CAPPED .. old[1], cid)
     redis.call('SREM', K.MEMBERS .. old[1], cid)

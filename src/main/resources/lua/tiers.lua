@@ -24,10 +24,11 @@ local function tier_index(pool, tier, dest)
 end
 
 -- The leaf whose first number goes first in the tier index `index`, with that leaf's first two entries and scores;
--- nil when the index leads to none. An index holds every leaf of its tier that has an available number, at a score
--- never above the leaf's first: taking a leaf's first number updates only the index it was read from, and the others
--- are set right here, when their lowest entry is found out of date (a lower score, or an empty leaf). The lowest entry
--- once up to date is the tier's first number: every other leaf's first score is at least its entry's.
+-- nil when the index leads to none. The writers keep every index exact (keys.lua's invariant); should an entry be
+-- found out of date all the same (a score other than its leaf's first, or an empty leaf), it is set right here and
+-- the next one read: the answer is still the tier's first number.
+-- (Updating only the index read and leaving the others to be set right when read was measured 1 us cheaper per
+-- allocation, but a tier read rarely, such as the whole pool, then had to set right up to every leaf in one call.)
 local function index_head(pool, index)
   while true do
     local entry = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
@@ -60,9 +61,8 @@ local function assigned_number(pool, dest)
 end
 
 -- The first tier of `tiers` (comma-separated) with an available number for `dest`: its leaf, the leaf's first two
--- entries with scores (the second becomes the leaf's new head), the tier, whether it is the first tier of the list
--- (nothing better exists), and the index it was read from (nil for the prefix tier, which reads the leaf itself).
--- nil, {} when no tier has one. In the prefix tier, after the destination's own NPA-NXX, a number an admin assigned
+-- entries with scores (the second becomes the leaf's new head), the tier, and whether it is the first tier of the
+-- list (nothing better exists). nil, {} when no tier has one. In the prefix tier, after the destination's own NPA-NXX, a number an admin assigned
 -- to a prefix of it: then the leaf is nil and the entries just {caller_id} (the caller takes it out of its leaf with
 -- make_unavailable).
 local function pick(pool, tiers, dest)
@@ -72,20 +72,20 @@ local function pick(pool, tiers, dest)
       local leaf = leaf_of(dest.npa, dest.number)
       local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 1, 'WITHSCORES')
       if head[1] then
-        return leaf, head, tier, first, nil
+        return leaf, head, tier, first
       end
       local cid = next(dest.assigned) and assigned_number(pool, dest)
       if cid then
-        return nil, {cid}, tier, first, nil
+        return nil, {cid}, tier, first
       end
     else
       local index = tier_index(pool, tier, dest)
-      local leaf, head = nil, nil
+      local leaf, head
       if index then
         leaf, head = index_head(pool, index)
       end
       if leaf then
-        return leaf, head, tier, first, index
+        return leaf, head, tier, first
       end
     end
     first = false

@@ -207,9 +207,8 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   }
 
   /**
-   * Checks keys.lua's invariant of the tier indexes: each holds every leaf of its tier whose available set is not
-   * empty, scored at most by that set's first score (a lower score, or an empty leaf, is set right when read); and
-   * every leaf with a number is in its pool's index.
+   * Checks keys.lua's invariant of the tier indexes: each holds only leaves whose available set is not empty, scored
+   * by that set's first score, and the pool's index holds every such leaf of the pool.
    */
   void assertTierIndexesMatchLeaves() {
     Map<String, Double> firstScores = new TreeMap<>();
@@ -225,15 +224,13 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
       String pool = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
       scores(name, -1).forEach((member, score) -> {
         String leaf = pool + " " + member;
-        if (firstScores.containsKey(leaf)) {
-          assertThat(score).as("score of %s in %s", leaf, name).isLessThanOrEqualTo(firstScores.get(leaf));
-        }
+        assertThat(score).as("score of %s in %s", leaf, name).isEqualTo(firstScores.get(leaf));
         if (!rest.contains(":")) {
           inPoolIndexes.put(leaf, score);
         }
       });
     }
-    assertThat(inPoolIndexes.keySet()).as("the pool tier's leaves").containsAll(firstScores.keySet());
+    assertThat(inPoolIndexes).as("the pool tier's leaves").isEqualTo(firstScores);
   }
 
   /** The members of a sorted set up to rank {@code last} (-1: all) with their scores, in order. */

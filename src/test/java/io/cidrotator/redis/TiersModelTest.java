@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * allocate.lua against a plain model of the tiers, over a few thousand random allocations, releases and
  * deactivations: every answer must be the first number of the first tier that has one, in lru order (a tie between
- * numbers never used goes to the first leaf, then the first caller-ID). The tier indexes are updated lazily (only the
- * index read is written; the others are set right when read): this is what holds them to the exact order.
+ * numbers never used goes to the first leaf, then the first caller-ID), and the tier indexes stay exact.
  */
 class TiersModelTest {
 
