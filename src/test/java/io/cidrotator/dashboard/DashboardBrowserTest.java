@@ -562,7 +562,7 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool nearby created."));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pools-body tr[data-pool='nearby']")));
     assertThat(cells("#pools-body tr[data-pool='nearby'] td")).startsWith("nearby", "default", "default", "default",
-      "area_code, state", "Round robin (list order)", "none", "-");
+      "area_code, state", "Round robin (list order)", "off", "none", "-");
     screenshot("pools-tiers");
     JsonObject pool = poolOf("nearby");
     assertThat(pool.getString("tiers")).isEqualTo("area_code,state");
@@ -609,6 +609,42 @@ class DashboardBrowserTest {
     JsonObject saved = poolOf("nearby");
     assertThat(saved.getString("tiers")).isEqualTo("area_code,state");
     assertThat(saved.getString("strategy")).isEqualTo("lru");
+  }
+
+  @Test
+  void aPoolsStickyDaysAreSetOnThePageAndEmptyTurnsThemOff() {
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "default"));
+    assertThat(stickyDaysShown("default")).isEqualTo("off");
+    assertThat(driver.findElement(By.id("pool-sticky")).getAttribute("title"))
+      .isEqualTo("A lead called again within N days gets the number it got last, if free. Empty or 0: off.");
+
+    driver.findElement(By.id("pool-name")).sendKeys("repeat");
+    driver.findElement(By.id("pool-sticky")).sendKeys("7");
+    driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool repeat created."));
+    wait.until(d -> "7".equals(stickyDaysShown("repeat")));
+    assertThat(poolOf("repeat").getInteger("sticky_days")).isEqualTo(7);
+    screenshot("pools-sticky");
+
+    driver.findElement(By.cssSelector("button[aria-label='Edit pool repeat']")).click();
+    WebElement sticky = wait.until(ExpectedConditions.visibilityOfElementLocated(
+      By.cssSelector("input[aria-label='Sticky days of repeat']")));
+    assertThat(sticky.getAttribute("value")).isEqualTo("7");
+    sticky.clear();
+    driver.findElement(By.cssSelector("button[aria-label='Save pool repeat']")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool repeat saved."));
+    wait.until(d -> "off".equals(stickyDaysShown("repeat")));
+    assertThat(poolOf("repeat").getInteger("sticky_days")).isZero();
+  }
+
+  /** The Sticky days cell of a pool's row, or null while the row is not drawn. */
+  private String stickyDaysShown(String pool) {
+    List<String> row = cells("#pools-body tr[data-pool='" + pool + "'] td");
+    return row.size() > 6 ? row.get(6) : null;
   }
 
   @Test
