@@ -667,10 +667,7 @@ class DashboardBrowserTest {
   void capsEditedInANumbersDetailAreSaved() {
     server.seed(TestServer.numbers("512", 1));
     login(ADMIN, ADMIN_PASSWORD);
-    open("numbers");
-    wait.until(ExpectedConditions.elementToBeClickable(
-      By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.link"))).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("limits-form")));
+    openNumberDetail("5125550100");
 
     driver.findElement(By.id("edit-hourly")).sendKeys("7");
     driver.findElement(By.id("edit-daily")).sendKeys("70");
@@ -680,6 +677,41 @@ class DashboardBrowserTest {
     JsonObject row = server.http.get("/api/caller-ids/5125550100").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(List.of(row.getInteger("hourly_limit"), row.getInteger("daily_limit"))).containsExactly(7, 70);
+  }
+
+  @Test
+  void prefixesAssignedInANumbersDetailAreSavedAndABadOneChangesNothing() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    openNumberDetail("5125550100");
+    assertThat(fact("Assigned prefixes")).isEqualTo("none");
+    WebElement prefixes = driver.findElement(By.id("edit-prefixes"));
+    assertThat(prefixes.getAttribute("value")).isEmpty();
+
+    prefixes.sendKeys("3125, 31");
+    driver.findElement(By.id("save-prefixes")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Prefixes of 5125550100 saved."));
+    wait.until(d -> "3125, 31".equals(fact("Assigned prefixes")));
+    assertThat(prefixesOf("5125550100")).isEqualTo(new JsonArray(List.of("3125", "31")));
+    assertThat(prefixes.getAttribute("value")).isEqualTo("3125, 31");
+    screenshot("number-prefixes");
+
+    prefixes.clear();
+    prefixes.sendKeys("1125");
+    driver.findElement(By.id("save-prefixes")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Prefixes of 5125550100 not saved: "
+      + "prefixes: '1125' is not a prefix of 2 to 5 digits starting 2-9"));
+    assertThat(driver.findElement(By.id("notice")).getAttribute("class")).contains("error");
+    assertThat(prefixesOf("5125550100")).isEqualTo(new JsonArray(List.of("3125", "31")));
+    assertThat(fact("Assigned prefixes")).isEqualTo("3125, 31");
+  }
+
+  /** What a number's detail says for {@code name}, or null while it says nothing of it. */
+  private String fact(String name) {
+    return (String) driver.executeScript("const dt = Array.from(document.querySelectorAll('#detail-live dt'))"
+      + ".find((t) => t.textContent === arguments[0]); return dt ? dt.nextElementSibling.textContent : null;", name);
   }
 
   @Test
@@ -829,6 +861,11 @@ class DashboardBrowserTest {
       .send().await().bodyAsJsonObject();
   }
 
+  private static JsonArray prefixesOf(String callerId) {
+    return server.http.get("/api/caller-ids/" + callerId).putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject().getJsonArray("prefixes");
+  }
+
   private static JsonArray historyOf(String callerId) {
     return server.http.get("/api/caller-ids/" + callerId + "/history").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject().getJsonArray("items");
@@ -850,6 +887,14 @@ class DashboardBrowserTest {
   private void open(String view) {
     driver.findElement(By.cssSelector("nav a[data-view='" + view + "']")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+  }
+
+  /** Opens the numbers view and a number's detail, as a user would, once the detail shows that number. */
+  private void openNumberDetail(String callerId) {
+    open("numbers");
+    wait.until(ExpectedConditions.elementToBeClickable(
+      By.cssSelector("#numbers-body tr[data-cid='" + callerId + "'] button.link"))).click();
+    wait.until(ExpectedConditions.textToBe(By.id("detail-title"), "Number " + callerId));
   }
 
   /** Read in one script: the views redraw their rows as the stream reports changes. */
