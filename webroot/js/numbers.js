@@ -20,6 +20,7 @@ export function initNumbers(notice) {
   $('numbers-next').addEventListener('click', () => { if (page * SIZE < total) { page += 1; loadNumbers(); } });
   $('detail-close').addEventListener('click', () => { $('number-detail').hidden = true; current = null; });
   $('limits-form').addEventListener('submit', saveLimits);
+  $('prefixes-form').addEventListener('submit', savePrefixes);
   $('import-form').addEventListener('submit', importCsv);
   $('export').addEventListener('click', exportCsv);
 }
@@ -102,7 +103,7 @@ async function openDetail(cid) {
     const live = n.live || {};
     const facts = [
       ['Status', orDash(live.state)], ['Carrier', orDash(n.carrier)], ['Pool', orDash(n.pool)],
-      ['Active', n.is_active ? 'yes' : 'no'],
+      ['Assigned prefixes', prefixesText(n.prefixes) || 'none'], ['Active', n.is_active ? 'yes' : 'no'],
       ['This hour', `${orDash(live.uses_this_hour)} of ${orDash(live.hourly_limit)}`],
       ['Today', `${orDash(live.uses_today)} of ${orDash(live.daily_limit)}`],
       ['Last used', time(live.last_used || n.last_used)], ['Capped until', time(live.capped_until)],
@@ -125,6 +126,7 @@ async function openDetail(cid) {
     // Empty means no cap of its own: say what applies then.
     $('edit-hourly').placeholder = inherited(n, 'hourly_limit');
     $('edit-daily').placeholder = inherited(n, 'daily_limit');
+    $('edit-prefixes').value = prefixesText(n.prefixes);
     fill($('detail-history'), history.items.map((h) => el('tr', {},
       [time(h.allocated_at), time(h.released_at), orDash(h.destination), orDash(h.campaign), orDash(h.agent),
         orDash(h.tier), orDash(h.outcome), orDash(h.dial_status), orDash(h.answered_seconds)]
@@ -148,17 +150,36 @@ function limit(input) {
   return v === '' ? null : Number(v);
 }
 
-async function saveLimits(e) {
-  e.preventDefault();
+/** ["3125", "31"] as "3125, 31". */
+function prefixesText(prefixes) {
+  return (prefixes || []).join(', ');
+}
+
+/** "3125, 31" as ["3125", "31"]; the server names a prefix that is wrong. */
+function prefixesOf(text) {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Saves {@code changes} to the open number; {@code what} names them in the notice. */
+async function saveDetail(what, changes) {
   if (!current) return;
   try {
-    await sendJson('PATCH', `/api/caller-ids/${encodeURIComponent(current)}`,
-      { hourly_limit: limit($('edit-hourly')), daily_limit: limit($('edit-daily')) });
-    notify(`Caps of ${current} saved.`);
+    await sendJson('PATCH', `/api/caller-ids/${encodeURIComponent(current)}`, changes);
+    notify(`${what} of ${current} saved.`);
     await Promise.all([loadNumbers(), openDetail(current)]);
   } catch (err) {
-    notify(`Caps of ${current} not saved: ${err.message}`, true);
+    notify(`${what} of ${current} not saved: ${err.message}`, true);
   }
+}
+
+function saveLimits(e) {
+  e.preventDefault();
+  saveDetail('Caps', { hourly_limit: limit($('edit-hourly')), daily_limit: limit($('edit-daily')) });
+}
+
+function savePrefixes(e) {
+  e.preventDefault();
+  saveDetail('Prefixes', { prefixes: prefixesOf($('edit-prefixes').value) });
 }
 
 /** Uploads with XMLHttpRequest: fetch() cannot report upload progress. */

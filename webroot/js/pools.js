@@ -14,11 +14,13 @@ export const STRATEGIES = {
 const DEFAULT_TIERS = 'prefix, area_code, overlay, state, time_zone, pool';
 const TIERS_HINT = "Nearest first: prefix = the callee's town (NPA-NXX), area_code, overlay, state, time_zone, "
   + 'pool = any number; a pool stops at its last tier (503 no_local_number beyond). Empty: all six.';
+const STICKY_HINT = 'A lead called again within N days gets the number it got last, if free. Empty or 0: off.';
 
 export function initPools(notice) {
   notify = notice;
   // The new-pool form's tier field and strategies come from here, as the edit row's do.
   Object.assign($('pool-tiers'), { placeholder: DEFAULT_TIERS, title: TIERS_HINT });
+  $('pool-sticky').title = STICKY_HINT;
   fill($('pool-strategy'), strategyOptions('lru'));
   $('pool-form').addEventListener('submit', createPool);
   $('campaign-form').addEventListener('submit', saveCampaign);
@@ -28,7 +30,7 @@ export async function loadPools() {
   try {
     const [pools, campaigns] = await Promise.all([getJson('/api/pools'), getJson('/api/campaigns')]);
     fill($('pools-body'), pools.items.length ? pools.items.map(poolRow)
-      : el('tr', {}, el('td', { colspan: 9, class: 'empty' }, 'No pools.')));
+      : el('tr', {}, el('td', { colspan: 10, class: 'empty' }, 'No pools.')));
     fill($('campaigns-body'), campaigns.items.length ? campaigns.items.map(campaignRow)
       : el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No campaign is mapped: every campaign uses the pool default.')));
   } catch (e) {
@@ -66,6 +68,11 @@ function tiersText(tiers) {
   return String(tiers ?? '').split(',').join(', ');
 }
 
+/** Sticky days as the table shows them: 0 is off. */
+function stickyText(days) {
+  return days ? String(days) : 'off';
+}
+
 function strategyOptions(selected) {
   return Object.entries(STRATEGIES)
     .map(([value, label]) => el('option', { value, selected: value === selected }, label));
@@ -80,7 +87,7 @@ function windowText(p) {
 function poolRow(p) {
   const cells = [p.name, orDash(p.reservation_ttl ?? 'default'), orDash(p.hourly_limit ?? 'default'),
     orDash(p.daily_limit ?? 'default'), el('span', { class: 'tier-list' }, orDash(tiersText(p.tiers))),
-    STRATEGIES[p.strategy] ?? orDash(p.strategy), windowText(p), orDash(p.description)]
+    STRATEGIES[p.strategy] ?? orDash(p.strategy), stickyText(p.sticky_days), windowText(p), orDash(p.description)]
     .map((c) => el('td', {}, c));
   const actions = el('td', { class: 'actions' });
   if (isAdmin()) {
@@ -105,6 +112,9 @@ function editPool(p, tr) {
   const tiers = field(`Tiers of ${p.name}`, tiersText(p.tiers));
   Object.assign(tiers, { placeholder: DEFAULT_TIERS, title: TIERS_HINT, size: 24 });
   const strategy = el('select', { 'aria-label': `Strategy of ${p.name}` }, strategyOptions(p.strategy));
+  // Empty is off, as 0 is: the field shows nothing for a pool without sticky days.
+  const sticky = field(`Sticky days of ${p.name}`, p.sticky_days || '', 'number');
+  Object.assign(sticky, { placeholder: 'off', title: STICKY_HINT, min: 0, max: 365 });
   const window = field(`Calling window of ${p.name}`, p.calling_window);
   window.placeholder = 'none';
   const regions = field(`Calling windows by region of ${p.name}`, regionsText(p.calling_window_by_region));
@@ -115,8 +125,8 @@ function editPool(p, tr) {
       await sendJson('PATCH', `/api/pools/${encodeURIComponent(p.name)}`, {
         reservation_ttl: numberOrNull(ttl.value), hourly_limit: numberOrNull(hourly.value),
         daily_limit: numberOrNull(daily.value), tiers: textOrNull(tiers.value), strategy: strategy.value,
-        calling_window: textOrNull(window.value), calling_window_by_region: regionsOf(regions.value),
-        description: textOrNull(description.value),
+        sticky_days: numberOrNull(sticky.value), calling_window: textOrNull(window.value),
+        calling_window_by_region: regionsOf(regions.value), description: textOrNull(description.value),
       });
       notify(`Pool ${p.name} saved.`);
       loadPools();
@@ -125,7 +135,8 @@ function editPool(p, tr) {
     }
   };
   fill(tr, el('td', {}, p.name),
-    [ttl, hourly, daily, tiers, strategy, el('span', {}, window, regions), description].map((i) => el('td', {}, i)),
+    [ttl, hourly, daily, tiers, strategy, sticky, el('span', {}, window, regions), description]
+      .map((i) => el('td', {}, i)),
     el('td', { class: 'actions' },
       el('button', { type: 'button', 'aria-label': `Save pool ${p.name}`, onclick: save }, 'Save'),
       el('button', { type: 'button', class: 'secondary', onclick: loadPools }, 'Cancel')));
@@ -149,8 +160,8 @@ async function createPool(e) {
   const optional = {
     reservation_ttl: numberOrNull($('pool-ttl').value), hourly_limit: numberOrNull($('pool-hourly').value),
     daily_limit: numberOrNull($('pool-daily').value), tiers: textOrNull($('pool-tiers').value),
-    strategy: $('pool-strategy').value, calling_window: textOrNull($('pool-window').value),
-    description: textOrNull($('pool-description').value),
+    strategy: $('pool-strategy').value, sticky_days: numberOrNull($('pool-sticky').value),
+    calling_window: textOrNull($('pool-window').value), description: textOrNull($('pool-description').value),
   };
   const regions = regionsOf($('pool-window-regions').value);
   if (Object.keys(regions).length > 0) optional.calling_window_by_region = regions;

@@ -562,7 +562,7 @@ class DashboardBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool nearby created."));
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pools-body tr[data-pool='nearby']")));
     assertThat(cells("#pools-body tr[data-pool='nearby'] td")).startsWith("nearby", "default", "default", "default",
-      "area_code, state", "Round robin (list order)", "none", "-");
+      "area_code, state", "Round robin (list order)", "off", "none", "-");
     screenshot("pools-tiers");
     JsonObject pool = poolOf("nearby");
     assertThat(pool.getString("tiers")).isEqualTo("area_code,state");
@@ -612,6 +612,42 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aPoolsStickyDaysAreSetOnThePageAndEmptyTurnsThemOff() {
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pools-body"), "default"));
+    assertThat(stickyDaysShown("default")).isEqualTo("off");
+    assertThat(driver.findElement(By.id("pool-sticky")).getAttribute("title"))
+      .isEqualTo("A lead called again within N days gets the number it got last, if free. Empty or 0: off.");
+
+    driver.findElement(By.id("pool-name")).sendKeys("repeat");
+    driver.findElement(By.id("pool-sticky")).sendKeys("7");
+    driver.findElement(By.cssSelector("#pool-form button[type=submit]")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool repeat created."));
+    wait.until(d -> "7".equals(stickyDaysShown("repeat")));
+    assertThat(poolOf("repeat").getInteger("sticky_days")).isEqualTo(7);
+    screenshot("pools-sticky");
+
+    driver.findElement(By.cssSelector("button[aria-label='Edit pool repeat']")).click();
+    WebElement sticky = wait.until(ExpectedConditions.visibilityOfElementLocated(
+      By.cssSelector("input[aria-label='Sticky days of repeat']")));
+    assertThat(sticky.getAttribute("value")).isEqualTo("7");
+    sticky.clear();
+    driver.findElement(By.cssSelector("button[aria-label='Save pool repeat']")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Pool repeat saved."));
+    wait.until(d -> "off".equals(stickyDaysShown("repeat")));
+    assertThat(poolOf("repeat").getInteger("sticky_days")).isZero();
+  }
+
+  /** The Sticky days cell of a pool's row, or null while the row is not drawn. */
+  private String stickyDaysShown(String pool) {
+    List<String> row = cells("#pools-body tr[data-pool='" + pool + "'] td");
+    return row.size() > 6 ? row.get(6) : null;
+  }
+
+  @Test
   void aNumberDeactivatedOnThePageIsNoLongerHandedOut() {
     server.seed(TestServer.numbers("512", 1));
     login(ADMIN, ADMIN_PASSWORD);
@@ -631,10 +667,7 @@ class DashboardBrowserTest {
   void capsEditedInANumbersDetailAreSaved() {
     server.seed(TestServer.numbers("512", 1));
     login(ADMIN, ADMIN_PASSWORD);
-    open("numbers");
-    wait.until(ExpectedConditions.elementToBeClickable(
-      By.cssSelector("#numbers-body tr[data-cid='5125550100'] button.link"))).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("limits-form")));
+    openNumberDetail("5125550100");
 
     driver.findElement(By.id("edit-hourly")).sendKeys("7");
     driver.findElement(By.id("edit-daily")).sendKeys("70");
@@ -644,6 +677,41 @@ class DashboardBrowserTest {
     JsonObject row = server.http.get("/api/caller-ids/5125550100").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject();
     assertThat(List.of(row.getInteger("hourly_limit"), row.getInteger("daily_limit"))).containsExactly(7, 70);
+  }
+
+  @Test
+  void prefixesAssignedInANumbersDetailAreSavedAndABadOneChangesNothing() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    openNumberDetail("5125550100");
+    assertThat(fact("Assigned prefixes")).isEqualTo("none");
+    WebElement prefixes = driver.findElement(By.id("edit-prefixes"));
+    assertThat(prefixes.getAttribute("value")).isEmpty();
+
+    prefixes.sendKeys("3125, 31");
+    driver.findElement(By.id("save-prefixes")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Prefixes of 5125550100 saved."));
+    wait.until(d -> "3125, 31".equals(fact("Assigned prefixes")));
+    assertThat(prefixesOf("5125550100")).isEqualTo(new JsonArray(List.of("3125", "31")));
+    assertThat(prefixes.getAttribute("value")).isEqualTo("3125, 31");
+    screenshot("number-prefixes");
+
+    prefixes.clear();
+    prefixes.sendKeys("1125");
+    driver.findElement(By.id("save-prefixes")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Prefixes of 5125550100 not saved: "
+      + "prefixes: '1125' is not a prefix of 2 to 5 digits starting 2-9"));
+    assertThat(driver.findElement(By.id("notice")).getAttribute("class")).contains("error");
+    assertThat(prefixesOf("5125550100")).isEqualTo(new JsonArray(List.of("3125", "31")));
+    assertThat(fact("Assigned prefixes")).isEqualTo("3125, 31");
+  }
+
+  /** What a number's detail says for {@code name}, or null while it says nothing of it. */
+  private String fact(String name) {
+    return (String) driver.executeScript("const dt = Array.from(document.querySelectorAll('#detail-live dt'))"
+      + ".find((t) => t.textContent === arguments[0]); return dt ? dt.nextElementSibling.textContent : null;", name);
   }
 
   @Test
@@ -793,6 +861,11 @@ class DashboardBrowserTest {
       .send().await().bodyAsJsonObject();
   }
 
+  private static JsonArray prefixesOf(String callerId) {
+    return server.http.get("/api/caller-ids/" + callerId).putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject().getJsonArray("prefixes");
+  }
+
   private static JsonArray historyOf(String callerId) {
     return server.http.get("/api/caller-ids/" + callerId + "/history").putHeader("Authorization", server.bearer())
       .send().await().bodyAsJsonObject().getJsonArray("items");
@@ -814,6 +887,14 @@ class DashboardBrowserTest {
   private void open(String view) {
     driver.findElement(By.cssSelector("nav a[data-view='" + view + "']")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+  }
+
+  /** Opens the numbers view and a number's detail, as a user would, once the detail shows that number. */
+  private void openNumberDetail(String callerId) {
+    open("numbers");
+    wait.until(ExpectedConditions.elementToBeClickable(
+      By.cssSelector("#numbers-body tr[data-cid='" + callerId + "'] button.link"))).click();
+    wait.until(ExpectedConditions.textToBe(By.id("detail-title"), "Number " + callerId));
   }
 
   /** Read in one script: the views redraw their rows as the stream reports changes. */
