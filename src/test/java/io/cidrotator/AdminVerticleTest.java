@@ -542,9 +542,9 @@ class AdminVerticleTest {
 
     assertThat(page).isEqualTo(new JsonObject()
       .put("csv", """
-        caller_id,carrier,area_code,hourly_limit,daily_limit,pool,active,meta
-        5125550100,test-carrier,512,5,,default,true,{}
-        5125550101,test-carrier,512,,,default,false,{}
+        caller_id,carrier,area_code,hourly_limit,daily_limit,pool,active,meta,prefixes
+        5125550100,test-carrier,512,5,,default,true,{},
+        5125550101,test-carrier,512,,,default,false,{},
         """)
       .put("last", "5125550101"));
   }
@@ -556,7 +556,7 @@ class AdminVerticleTest {
     JsonObject page = bus.answer(Bus.CSV_EXPORT_PAGE, new JsonObject().put("after", "5125550101").put("limit", 2));
 
     assertThat(page).isEqualTo(new JsonObject()
-      .put("csv", "5125550102,test-carrier,512,,,default,true,{}\n")
+      .put("csv", "5125550102,test-carrier,512,,,default,true,{},\n")
       .put("last", "5125550102"));
   }
 
@@ -603,7 +603,7 @@ class AdminVerticleTest {
 
     bus.assertFails(Bus.CSV_IMPORT, byActor(new JsonObject().put("file", file.toString())), 400,
       "header: unknown column 'colour' (the first line must name the columns: caller_id, carrier, area_code, "
-        + "hourly_limit, daily_limit, pool, active, meta)");
+        + "hourly_limit, daily_limit, pool, active, meta, prefixes)");
     assertThat(api.rows("SELECT 1 FROM caller_ids")).isEmpty();
   }
 

@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -29,7 +29,6 @@ public final class CallerIdRoutes implements Routes {
   private static final Set<String> LIST_PARAMS = Set.of("page", "size", "area_code", "pool", "carrier", "active", "q",
     "sort");
   private static final int MAX_PAGE_SIZE = 500;
-  private static final int MAX_PREFIXES = 20;
 
   private final CallerIdClient callerIds;
   private final Access access;
@@ -171,32 +170,30 @@ public final class CallerIdRoutes implements Routes {
   }
 
   /**
-   * The prefixes an admin assigns the number to: an array of 2- to 5-digit prefixes (or one comma-separated string;
-   * null or empty: none), at most {@value #MAX_PREFIXES}, duplicates dropped.
+   * The prefixes an admin assigns the number to ({@link AssignedPrefixes}): an array of strings, or one
+   * comma-separated string; null or empty: none.
    */
   static JsonArray prefixes(Object value) {
-    List<Object> raw = value == null ? List.of()
-      : value instanceof JsonArray array ? array.getList()
-      : value instanceof String text ? (text.isBlank() ? List.of() : List.of((Object[]) text.split(",")))
-      : null;
-    if (raw == null) {
+    List<String> given = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (Object prefix : array) {
+        if (!(prefix instanceof String text)) {
+          throw new HttpException(400, "prefixes: each a string of digits such as \"3125\", got " + prefix);
+        }
+        given.add(text);
+      }
+    } else if (value instanceof String text) {
+      if (!text.isBlank()) {
+        given.addAll(List.of(text.split(",")));
+      }
+    } else if (value != null) {
       throw new HttpException(400, "prefixes: an array of 2- to 5-digit prefixes such as [\"3125\"], got " + value);
     }
-    Set<String> prefixes = new LinkedHashSet<>();
-    for (Object prefix : raw) {
-      if (!(prefix instanceof String given)) {
-        throw new HttpException(400, "prefixes: each a string of digits such as \"3125\", got " + prefix);
-      }
-      String text = given.strip();
-      if (!text.matches("[2-9][0-9]{1,4}")) {
-        throw new HttpException(400, "prefixes: '" + text + "' is not a prefix of 2 to 5 digits starting 2-9");
-      }
-      prefixes.add(text);
+    try {
+      return new JsonArray(AssignedPrefixes.parse(given));
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, e.getMessage());
     }
-    if (prefixes.size() > MAX_PREFIXES) {
-      throw new HttpException(400, "prefixes: at most " + MAX_PREFIXES + " per number, got " + prefixes.size());
-    }
-    return new JsonArray(List.copyOf(prefixes));
   }
 
   private static boolean flag(JsonObject body, String name) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cidrotator.Bus;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
+import io.cidrotator.callerid.AssignedPrefixes;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ final class CsvImport {
 
   /** The old tool's columns, then the optional ones; also the export's columns, in this order. */
   static final List<String> COLUMNS = List.of("caller_id", "carrier", "area_code", "hourly_limit", "daily_limit",
-    "pool", "active", "meta");
+    "pool", "active", "meta", "prefixes");
   static final int MAX_ROWS = 1_000_000;
   /** Rejections reported line by line; the count stays exact beyond it. */
   static final int REPORT_LIMIT = 100_000;
@@ -65,6 +66,7 @@ final class CsvImport {
   private static final int POOL = 5;
   private static final int ACTIVE = 6;
   private static final int META = 7;
+  private static final int PREFIXES = 8;
   private static final CsvMapper CSV = CsvMapper.builder()
     .enable(CsvParser.Feature.WRAP_AS_ARRAY)
     .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
@@ -298,12 +300,31 @@ final class CsvImport {
       throw new Rejected(shown(pool), "pool: unknown pool '" + shown(pool) + "'");
     }
     ValidRow number = new ValidRow(callerId.digits(), carrier, areaCode, limit(cells, HOURLY_LIMIT),
-      limit(cells, DAILY_LIMIT), pool, active(cells), meta(cells));
+      limit(cells, DAILY_LIMIT), pool, active(cells), meta(cells), prefixes(cells));
     int first = seen.putIfAbsent(Long.parseLong(callerId.digits()), line);
     if (first != 0 && first != line) {
       throw new Rejected(shown(raw), "caller_id: " + callerId.digits() + " is already on line " + first);
     }
     return number;
+  }
+
+  /**
+   * The prefixes cell: assigned prefixes separated by spaces, commas or semicolons, comma-separated; '' for a blank
+   * cell (none), null without the column (an existing number keeps its own).
+   */
+  private String prefixes(String[] cells) {
+    if (cellOf[PREFIXES] < 0) {
+      return null;
+    }
+    String raw = cell(cells, PREFIXES);
+    if (raw == null) {
+      return "";
+    }
+    try {
+      return String.join(",", AssignedPrefixes.parse(List.of(raw.split("[\\s,;]+"))));
+    } catch (IllegalArgumentException e) {
+      throw new Rejected(shown(raw), e.getMessage());
+    }
   }
 
   /** The trimmed cell of {@code column}; null when blank, or when the file has no such column. */
@@ -412,9 +433,12 @@ final class CsvImport {
     return shortened.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
-  /** A valid row: pool, active and meta null keep an existing number's values. */
+  /**
+   * A valid row: pool, active, meta and prefixes null keep an existing number's values; prefixes are
+   * comma-separated ('' for none).
+   */
   private record ValidRow(String callerId, String carrier, String areaCode, Integer hourlyLimit, Integer dailyLimit,
-                        String pool, Boolean active, String meta) {
+                        String pool, Boolean active, String meta, String prefixes) {
   }
 
   /** A batch of valid rows, as the upsert's column arrays. */
@@ -440,6 +464,7 @@ final class CsvImport {
       String[] pools = new String[n];
       Boolean[] active = new Boolean[n];
       String[] meta = new String[n];
+      String[] prefixes = new String[n];
       for (int i = 0; i < n; i++) {
         ValidRow number = numbers.get(i);
         callerIds[i] = number.callerId();
@@ -450,8 +475,9 @@ final class CsvImport {
         pools[i] = number.pool();
         active[i] = number.active();
         meta[i] = number.meta();
+        prefixes[i] = number.prefixes();
       }
-      return Tuple.of(callerIds, carriers, areaCodes, hourly, daily, pools, active, meta);
+      return Tuple.of(callerIds, carriers, areaCodes, hourly, daily, pools, active, meta).addArrayOfString(prefixes);
     }
   }
 

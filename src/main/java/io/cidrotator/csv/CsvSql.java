@@ -23,7 +23,7 @@ final class CsvSql {
   /**
    * Updates the rows of one batch that exist and would change (no caller_id twice: the import rejects
    * duplicates first). pool, is_active and meta arrive NULL where they keep the row's value (a blank
-   * cell, or no such column). A row that would not change is neither written nor locked; a row changed
+   * cell, or no such column), prefixes (comma-separated; '' for none) NULL where the file has no such column. A row that would not change is neither written nor locked; a row changed
    * meanwhile by another transaction is compared and kept from its latest version. The ANY($1) lets
    * the planner look the batch up in the caller_id index: joined to unnest alone, it scans the table.
    */
@@ -31,15 +31,18 @@ final class CsvSql {
     UPDATE caller_ids AS c
     SET carrier = i.carrier, area_code = i.area_code, hourly_limit = i.hourly_limit, daily_limit = i.daily_limit,
         pool = COALESCE(i.pool, c.pool), is_active = COALESCE(i.is_active, c.is_active),
-        meta = COALESCE(i.meta::jsonb, c.meta), updated_at = now()
-    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[])
-         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+        meta = COALESCE(i.meta::jsonb, c.meta), prefixes = COALESCE(string_to_array(i.prefixes, ','), c.prefixes),
+        updated_at = now()
+    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[],
+                $9::text[])
+         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta, prefixes)
     WHERE c.caller_id = ANY($1::varchar[])
       AND c.caller_id = i.caller_id
-      AND (c.carrier, c.area_code, c.hourly_limit, c.daily_limit, c.pool, c.is_active, c.meta)
+      AND (c.carrier, c.area_code, c.hourly_limit, c.daily_limit, c.pool, c.is_active, c.meta, c.prefixes)
           IS DISTINCT FROM
           (i.carrier, i.area_code, i.hourly_limit, i.daily_limit, COALESCE(i.pool, c.pool),
-           COALESCE(i.is_active, c.is_active), COALESCE(i.meta::jsonb, c.meta))
+           COALESCE(i.is_active, c.is_active), COALESCE(i.meta::jsonb, c.meta),
+           COALESCE(string_to_array(i.prefixes, ','), c.prefixes))
     RETURNING c.caller_id
     """;
 
@@ -48,18 +51,19 @@ final class CsvSql {
    * parameters): what neither statement returns was unchanged.
    */
   static final String INSERT_BATCH = """
-    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+    INSERT INTO caller_ids (caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta, prefixes)
     SELECT caller_id, carrier, area_code, hourly_limit, daily_limit, COALESCE(pool, 'default'),
-           COALESCE(is_active, TRUE), COALESCE(meta::jsonb, '{}'::jsonb)
-    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[])
-         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta)
+           COALESCE(is_active, TRUE), COALESCE(meta::jsonb, '{}'::jsonb), COALESCE(string_to_array(prefixes, ','), '{}')
+    FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int4[], $5::int4[], $6::text[], $7::bool[], $8::text[],
+                $9::text[])
+         AS i(caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta, prefixes)
     ON CONFLICT (caller_id) DO NOTHING
     RETURNING caller_id
     """;
 
   /** Keyset page of the export, in the CSV's column order. */
   static final String EXPORT_PAGE = """
-    SELECT caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta
+    SELECT caller_id, carrier, area_code, hourly_limit, daily_limit, pool, is_active, meta, prefixes
     FROM caller_ids
     WHERE caller_id > $1
     ORDER BY caller_id

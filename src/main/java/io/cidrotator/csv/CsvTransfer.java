@@ -87,7 +87,8 @@ public final class CsvTransfer implements Bus.Handlers {
       daily == null ? null : daily.toString(),
       row.getString("pool"),
       row.getBoolean("is_active").toString(),
-      row.getJsonObject("meta").encode()};
+      row.getJsonObject("meta").encode(),
+      String.join(" ", row.getArrayOfStrings("prefixes"))};
   }
 
   private static String write(List<String[]> lines) {

@@ -33,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CsvImportTest {
 
   static final String HEADER = "caller_id,carrier,area_code,hourly_limit,daily_limit,pool,active,meta\n";
+  /** The export's header: the import's columns and the assigned prefixes. */
+  static final String EXPORT_HEADER = "caller_id,carrier,area_code,hourly_limit,daily_limit,pool,active,meta,prefixes\n";
 
   @RegisterExtension
   static final Api api = new Api(new JsonObject().put("SECRET_KEY", RoleTokens.SECRET_KEY));
@@ -65,6 +67,41 @@ class CsvImportTest {
     assertThat(response.bodyAsJsonObject().getString("caller_id")).isEqualTo("5125550100");
     assertThat(response.bodyAsJsonObject().getString("carrier")).isEqualTo("telnyx");
     assertThat(response.bodyAsJsonObject().getString("tier")).isEqualTo("prefix");
+  }
+
+  @Test
+  void prefixesAreAssignedReplacedOrKeptAsTheFileSays() {
+    HttpResponse<Buffer> first = importCsv("caller_id,prefixes\n7735550100,3125 31\n7735550101,\n");
+    List<String> assigned = prefixesOf("7735550100");
+    String allocated = api.nextCid("to", "3125981234").bodyAsJsonObject().getString("caller_id");
+    api.release(allocated);
+    HttpResponse<Buffer> replaced = importCsv("caller_id,prefixes\n7735550100,\"4155;415\"\n");
+    HttpResponse<Buffer> kept = importCsv(HEADER + "7735550100,telnyx,,,,,,\n");
+
+    assertThat(first.bodyAsJsonObject().getInteger("inserted")).isEqualTo(2);
+    assertThat(assigned).containsExactly("3125", "31");
+    assertThat(allocated).isEqualTo("7735550100");
+    assertThat(replaced.bodyAsJsonObject().getInteger("updated")).isEqualTo(1);
+    assertThat(kept.bodyAsJsonObject().getInteger("updated")).isEqualTo(1);
+    assertThat(prefixesOf("7735550100")).containsExactly("4155", "415");
+    assertThat(prefixesOf("7735550101")).isEmpty();
+  }
+
+  @Test
+  void aRowWithABadPrefixIsRejectedNamingItAndTheOthersAreImported() {
+    HttpResponse<Buffer> response = importCsv("caller_id,prefixes\n7735550100,3125 1125\n7735550101,31\n");
+
+    assertThat(response.bodyAsJsonObject().getInteger("inserted")).isEqualTo(1);
+    assertThat(response.bodyAsJsonObject().getJsonArray("rejected_rows")).containsExactly(new JsonObject()
+      .put("line", 2).put("value", "3125 1125")
+      .put("reason", "prefixes: '1125' is not a prefix of 2 to 5 digits starting 2-9"));
+    assertThat(api.rows("SELECT caller_id FROM caller_ids")).extracting(row -> row.getString("caller_id"))
+      .containsExactly("7735550101");
+  }
+
+  private static List<String> prefixesOf(String callerId) {
+    return List.of(api.rows("SELECT prefixes FROM caller_ids WHERE caller_id = '" + callerId + "'").get(0)
+      .getArrayOfStrings("prefixes"));
   }
 
   @Test
