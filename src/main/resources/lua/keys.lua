@@ -6,9 +6,9 @@
 -- one Redis Cluster slot, so each script stays valid on a cluster although it derives its keys from P.
 --
 --   key                     type    holds
---   n:<cid>                 HASH    one number: pool npa carrier px ov st tz hl dl active last score sk hw hc dw dc, and
---                                   its last reservation rid rcampaign ragent rdest rat rexp rtier rrepeat pscore
---                                   (fields below)
+--   n:<cid>                 HASH    one number: pool npa carrier px ov st tz hl dl active last score sk hw hc dw dc,
+--                                   and its last reservation rid rcampaign ragent rdest rat rexp rtier rrepeat
+--                                   pscore (fields below)
 --   a:<pool>:<leaf>         ZSET    available numbers of one leaf of a pool, score = the pool's strategy's order (the
 --                                   last use (ms) for lru): the first member goes first. A leaf is the area code a
 --                                   number is assigned to followed by the NPA-NXX of its own digits
@@ -105,7 +105,8 @@
 local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
-  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', ASSIGNED = P .. 'x:', RATE = P .. 'rl:', CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
+  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', ASSIGNED = P .. 'x:', RATE = P .. 'rl:',
+  CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
   ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v2', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
   HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',

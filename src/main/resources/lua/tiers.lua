@@ -62,9 +62,9 @@ end
 
 -- The first tier of `tiers` (comma-separated) with an available number for `dest`: its leaf, the leaf's first two
 -- entries with scores (the second becomes the leaf's new head), the tier, and whether it is the first tier of the
--- list (nothing better exists). nil, {} when no tier has one. In the prefix tier, after the destination's own NPA-NXX, a number an admin assigned
--- to a prefix of it: then the leaf is nil and the entries just {caller_id} (the caller takes it out of its leaf with
--- make_unavailable).
+-- list (nothing better exists). nil, {} when no tier has one. In the prefix tier, after the destination's own
+-- NPA-NXX, a number an admin assigned to a prefix of it: then the leaf is nil and the entries just {caller_id} (the
+-- caller takes it out of its leaf with make_unavailable).
 local function pick(pool, tiers, dest)
   local first = true
   for tier in string.gmatch(tiers, '[^,]+') do

@@ -99,7 +99,8 @@ public final class AdminVerticle extends VerticleBase {
       .compose(v -> redis.connect())
       .compose(v -> EvictionPolicy.check(redis))
       .compose(v -> redis.loadScripts(SyncScript.LUA, PruneScript.LUA, StateScript.LUA, SettingsScript.LUA,
-        PoolCountsScript.LUA, CampaignReservationsScript.LUA, ExplainScript.LUA, TierAvailableScript.LUA, HistoryStream.READ, HistoryStream.DONE))
+        PoolCountsScript.LUA, CampaignReservationsScript.LUA, ExplainScript.LUA, TierAvailableScript.LUA,
+        HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
       .compose(v -> history.start());

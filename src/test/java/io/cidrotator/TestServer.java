@@ -112,7 +112,8 @@ public final class TestServer implements AutoCloseable {
     sql.query("TRUNCATE allocations, caller_ids, campaigns, audit_log").execute().await();
     sql.query("DELETE FROM pools WHERE name <> 'default'").execute().await();
     sql.query("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
-      + "tiers = DEFAULT, strategy = DEFAULT, sticky_days = DEFAULT, description = NULL, calling_window = NULL, calling_window_by_region = '{}'")
+      + "tiers = DEFAULT, strategy = DEFAULT, sticky_days = DEFAULT, description = NULL, calling_window = NULL, "
+      + "calling_window_by_region = '{}'")
       .execute().await();
     // Not a loss of Redis: the history stream keeps its epoch, so no writer writes its copies again.
     redis.send(Request.cmd(Command.EVAL).arg(FLUSH_KEEPING_EPOCH).arg(1).arg(RedisKeys.HISTORY_EPOCH)).await();

@@ -64,8 +64,8 @@ public final class Explain implements Bus.Handlers {
     List<ZoneId> zones = callee == null ? List.of() : callee.zones();
     List<Integer> minutes = CallingWindow.localMinutes(zones, Instant.ofEpochMilli(now));
     String campaign = query.getString("campaign");
-    ExplainScript.Args args = new ExplainScript.Args(now, PoolClient.DEFAULT_POOL, CapWindows.at(now, config.timezone()),
-      campaign, to.digits(), callee, minutes, COUNT_LIMIT);
+    ExplainScript.Args args = new ExplainScript.Args(now, PoolClient.DEFAULT_POOL,
+      CapWindows.at(now, config.timezone()), campaign, to.digits(), callee, minutes, COUNT_LIMIT);
     return ExplainScript.run(redis, args)
       .compose(reply -> pg.preparedQuery(ExplainSql.INACTIVE).execute(Tuple.of(reply.pool(), COUNT_LIMIT))
         .map(rows -> {

@@ -112,7 +112,9 @@ final class InventorySql {
 
   /** What settings.lua takes: every pool's TTL, tiers, strategy and calling windows ... */
   static final String POOL_SETTINGS = """
-    SELECT name, reservation_ttl, tiers, strategy, sticky_days, calling_window, calling_window_by_region FROM pools ORDER BY name""";
+    SELECT name, reservation_ttl, tiers, strategy, sticky_days, calling_window, calling_window_by_region
+    FROM pools
+    ORDER BY name""";
 
   /** ... and every campaign's pool. */
   static final String CAMPAIGN_POOLS = "SELECT name, pool FROM campaigns ORDER BY name";

@@ -262,9 +262,10 @@ public final class InventorySync {
   }
 
   /**
-   * Replaces every pool's settings (TTL in ms, tiers, strategy, calling windows) and every campaign's pool in Redis with PostgreSQL's,
-   * in one atomic script call: there are few of them. Writes run one after the other, each reading after the
-   * one before it wrote, so two admin writes close together cannot leave the older state in Redis.
+   * Replaces every pool's settings (TTL in ms, tiers, strategy, sticky days, calling windows) and every campaign's
+   * pool in Redis with PostgreSQL's, in one atomic script call: there are few of them. Writes run one after the
+   * other, each reading after the one before it wrote, so two admin writes close together cannot leave the older
+   * state in Redis.
    */
   public Future<Void> writeSettings() {
     Future<Void> next = settingsWritten.transform(ar -> readAndWriteSettings());

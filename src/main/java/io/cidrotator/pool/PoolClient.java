@@ -32,7 +32,10 @@ public final class PoolClient {
     return bus.request(Bus.POOL_GET, new JsonObject().put("name", name));
   }
 
-  /** Creates a pool from validated fields (name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, description, calling windows). */
+  /**
+   * Creates a pool from validated fields (name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy,
+   * sticky_days, description, calling windows).
+   */
   public Future<JsonObject> createPool(JsonObject pool, Actor actor) {
     return bus.request(Bus.POOL_CREATE, new JsonObject().put("pool", pool).put("actor", actor.toJson()));
   }

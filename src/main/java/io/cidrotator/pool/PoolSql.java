@@ -31,8 +31,8 @@ final class PoolSql {
                        calling_window_by_region, strategy, sticky_days)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
     ON CONFLICT (name) DO NOTHING
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
-           calling_window_by_region, created_at, updated_at
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description,
+           calling_window, calling_window_by_region, created_at, updated_at
     """;
 
   /** A rename cascades to caller_ids.pool and campaigns.pool (ON UPDATE CASCADE). */
@@ -41,8 +41,8 @@ final class PoolSql {
     SET name = $2, reservation_ttl = $3, hourly_limit = $4, daily_limit = $5, tiers = $6, description = $7,
         calling_window = $8, calling_window_by_region = $9, strategy = $10, sticky_days = $11, updated_at = now()
     WHERE name = $1
-    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
-           calling_window_by_region, created_at, updated_at
+    RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description,
+           calling_window, calling_window_by_region, created_at, updated_at
     """;
 
   static final String DELETE_POOL = "DELETE FROM pools WHERE name = $1";

@@ -109,8 +109,8 @@ public final class Pools implements Bus.Handlers {
 
   /**
    * {@code changes}: any of name (a rename), reservation_ttl, hourly_limit, daily_limit, tiers, strategy,
-   * sticky_days, description, calling_window, calling_window_by_region; null resets a setting to the server's default. New caps,
-   * a new strategy or a new name re-sync the pool's numbers.
+   * sticky_days, description, calling_window, calling_window_by_region; null resets a setting to the server's
+   * default. New caps, a new strategy or a new name re-sync the pool's numbers.
    */
   private Future<JsonObject> updatePool(JsonObject request) {
     String name = request.getString("name");
