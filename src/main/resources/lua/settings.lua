@@ -18,11 +18,12 @@ for i = 2, 1 + 6 * n, 6 do
   local sticky = ARGV[i + 5]
   wanted[pool] = true
   local key = K.POOL_SETTINGS .. pool
-  -- The counts of assigned prefixes are the index's own (sync.lua), not settings: they stay.
+  -- The counts of assigned prefixes are the index's own (sync.lua), not settings: they stay. (A count below 1 is
+  -- what decrements left on a pool deleted by an earlier call, a rename: dropped.)
   local counts = redis.call('HMGET', key, 'x2', 'x3', 'x4', 'x5')
   redis.call('DEL', key)
   for length = 2, 5 do
-    if counts[length - 1] and counts[length - 1] ~= '0' then
+    if tonumber(counts[length - 1] or '0') > 0 then
       redis.call('HSET', key, 'x' .. length, counts[length - 1])
     end
   end

@@ -47,4 +47,16 @@ class SettingsScriptTest {
     assertThat(redis.send(Request.cmd(Command.SISMEMBER).arg(RedisKeys.POOLS).arg("east")).toLong()).isEqualTo(1);
     assertThat(redis.hget(RedisKeys.CAMPAIGNS, "sales")).isNull();
   }
+
+  @Test
+  void theCountsOfAssignedPrefixesOutliveASettingsWriteAndOnlyPositiveOnesDo() {
+    redis.sync(ScriptFixture.number("7735550100").assignedTo("3125", "31"));
+    redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
+      .arg(RedisKeys.poolSettings(DEFAULT_POOL)).arg("x5").arg("-1"));
+
+    redis.settings(List.of(new PoolSettings(DEFAULT_POOL, null, "area_code,pool")));
+
+    assertThat(redis.hash(RedisKeys.poolSettings(DEFAULT_POOL))).containsEntry("x4", "1").containsEntry("x2", "1")
+      .doesNotContainKey("x5").containsEntry("tiers", "area_code,pool");
+  }
 }
