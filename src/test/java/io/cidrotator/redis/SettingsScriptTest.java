@@ -50,9 +50,8 @@ class SettingsScriptTest {
 
   @Test
   void theCountsOfAssignedPrefixesOutliveASettingsWriteAndOnlyPositiveOnesDo() {
-    redis.sync(ScriptFixture.number("7735550100").assignedTo("3125", "31"));
-    redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
-      .arg(RedisKeys.poolSettings(DEFAULT_POOL)).arg("x5").arg("-1"));
+    redis.sync(number("7735550100").assignedTo("3125", "31"));
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.poolSettings(DEFAULT_POOL)).arg("x5").arg("-1"));
 
     redis.settings(List.of(new PoolSettings(DEFAULT_POOL, null, "area_code,pool")));
 
