@@ -64,9 +64,7 @@ for tier in string.gmatch(tiers, '[^,]+') do
     if index then
       local _, head = index_head(pool, index)
       first = head and head[1]
-      for _, leaf in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-        available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
-      end
+      available = available_in(pool, index)
     end
   end
   steps[#steps + 1] = {tier, available, first or ''}

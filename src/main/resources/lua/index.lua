@@ -53,6 +53,15 @@ local function count_prefixes(pool, px, delta)
   end
 end
 
+-- How many numbers are available in the leaves a tier index holds (an admin read: one ZCARD per leaf).
+local function available_in(pool, index)
+  local available = 0
+  for _, leaf in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
+  end
+  return available
+end
+
 -- Sets a leaf's score in its tier indexes; nil removes it (its a: set is empty).
 local function set_head(leaf, keys, score)
   for _, key in ipairs(keys) do

@@ -93,8 +93,13 @@ local function pick(pool, tiers, dest)
   return nil, {}
 end
 
--- The lengths of assigned prefixes a pool's numbers use, from its settings' counts x2 .. x5 (in that order).
+-- The lengths of assigned prefixes a pool's numbers use, from its settings' counts x2 .. x5 (in that order). A pool
+-- without any (the usual case) gets one shared empty table: nothing built on the allocation path.
+local NO_LENGTHS = {}
 local function assigned_lengths(x2, x3, x4, x5)
+  if not (x2 or x3 or x4 or x5) then
+    return NO_LENGTHS
+  end
   local lengths = {}
   for length, count in pairs({[2] = x2, [3] = x3, [4] = x4, [5] = x5}) do
     if count and tonumber(count) > 0 then
