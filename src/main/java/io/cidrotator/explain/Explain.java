@@ -120,18 +120,15 @@ public final class Explain implements Bus.Handlers {
       .put("tier", "sticky")
       .put("key", last)
       .put("available", step.available())
-      .put("reserved", reply.reserved().stream().filter(h -> h.callerId().equals(last)).count())
-      .put("capped", reply.capped().stream().filter(h -> h.callerId().equals(last)).count())
+      .put("reserved", reply.reserved().stream().filter(h -> h.place().number().equals(last)).count())
+      .put("capped", reply.capped().stream().filter(h -> h.place().number().equals(last)).count())
       .put("inactive", inactive.stream().filter(number -> number.number().equals(last)).count())
       .put("first", step.first());
   }
 
   /** How many of {@code held} (live reservations or caps) are in {@code tier} for the destination. */
   private static long held(TierPlace destination, String tier, List<ExplainScript.Held> held) {
-    return held.stream()
-      .filter(h -> destination.reaches(tier, new TierPlace(h.callerId(), h.areaCode(), h.overlay(), h.region(),
-        h.zone(), h.prefixes())))
-      .count();
+    return held.stream().filter(h -> destination.reaches(tier, h.place())).count();
   }
 
   private static JsonArray localTimes(List<ZoneId> zones, List<Integer> minutes) {

@@ -1,6 +1,7 @@
 package io.cidrotator.redis;
 
 import io.cidrotator.locality.Place;
+import io.cidrotator.pool.TierPlace;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
@@ -47,12 +48,8 @@ public final class ExplainScript {
   public record Step(String tier, long available, String first, String remembered) {
   }
 
-  /**
-   * A live reservation or cap: the number, where it stands (area code, overlay, region, zone, the prefixes an admin
-   * assigned it to), when it ends.
-   */
-  public record Held(String callerId, String areaCode, String overlay, String region, String zone, long until,
-                     List<String> prefixes) {
+  /** A live reservation or cap: the number where it stands for the tiers, and when it ends. */
+  public record Held(TierPlace place, long until) {
   }
 
   /**
@@ -84,9 +81,9 @@ public final class ExplainScript {
 
   private static List<Held> held(Response entries) {
     List<Held> held = new ArrayList<>(entries.size());
-    entries.forEach(e -> held.add(new Held(e.get(0).toString(), e.get(1).toString(), e.get(2).toString(),
-      e.get(3).toString(), e.get(4).toString(), e.get(5).toLong(),
-      e.get(6).toString().isEmpty() ? List.of() : List.of(e.get(6).toString().split(",")))));
+    entries.forEach(e -> held.add(new Held(new TierPlace(e.get(0).toString(), e.get(1).toString(),
+      e.get(2).toString(), e.get(3).toString(), e.get(4).toString(),
+      e.get(6).toString().isEmpty() ? List.of() : List.of(e.get(6).toString().split(","))), e.get(5).toLong())));
     return held;
   }
 }
