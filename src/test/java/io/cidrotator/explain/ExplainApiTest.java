@@ -6,12 +6,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -127,6 +130,26 @@ class ExplainApiTest {
     assertThat(explained.getJsonObject("choice").getString("tier")).isEqualTo("sticky");
     assertThat(allocated.bodyAsJsonObject().getString("caller_id")).isEqualTo("2125550001");
     assertThat(allocated.bodyAsJsonObject().getString("tier")).isEqualTo("sticky");
+  }
+
+  @Test
+  void afterRedisLostItsDataTheTiersAreRebuiltAndTheStickyMemoryIsGone() {
+    api.admin(HttpMethod.PATCH, "/api/pools/default").sendJsonObject(new JsonObject().put("sticky_days", 7)).await();
+    assertThat(api.allocate(MANHATTAN)).isEqualTo("2125550001");
+    api.release("2125550001");
+    api.server().awaitHistoryWritten();
+    api.redis(Request.cmd(Command.FLUSHDB));
+
+    HttpResponse<Buffer> after = api.poll(() -> api.nextCid("to", MANHATTAN), r -> r.statusCode() != 503,
+      Duration.ofSeconds(5));
+
+    // The sticky memory lived only in Redis: the tiers answer, least recently used first (2125550001 was used).
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(List.of(after.bodyAsJsonObject().getString("caller_id"), after.bodyAsJsonObject().getString("tier")))
+      .containsExactly("2125550002", "prefix");
+    JsonObject explained = explain("to", MANHATTAN);
+    assertThat(explained.getJsonArray("steps").getJsonObject(0).getString("key")).isEqualTo("2125550002");
+    assertThat(explained.getJsonArray("steps").getJsonObject(1).getLong("available")).isEqualTo(1);
   }
 
   @Test
