@@ -224,7 +224,7 @@ public final class Allocator implements Bus.Handlers {
     List<Integer> minutes = CallingWindow.localMinutes(zones, Instant.now());
     List<String> times = new ArrayList<>();
     for (int i = 0; i < zones.size(); i++) {
-      times.add(String.format("%02d:%02d (%s)", minutes.get(i) / 60, minutes.get(i) % 60, zones.get(i).getId()));
+      times.add(CallingWindow.clock(minutes.get(i)) + " (" + zones.get(i).getId() + ")");
     }
     return String.join(", ", times);
   }

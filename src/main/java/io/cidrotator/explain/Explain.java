@@ -103,7 +103,7 @@ public final class Explain implements Bus.Handlers {
       .put("tiers", new JsonArray(List.of(reply.tiers().split(","))))
       .put("strategy", reply.strategy())
       .put("locality", callee == null ? null : callee.toJson().put("local_time", localTimes(zones, minutes)))
-      .put("calling_window", window(reply.window(), minutes))
+      .put("calling_window", window(reply, minutes))
       .put("steps", steps)
       .put("choice", reply.callerId() == null ? null : new JsonObject()
         .put("caller_id", reply.callerId())
@@ -135,22 +135,22 @@ public final class Explain implements Bus.Handlers {
     JsonArray times = new JsonArray();
     for (int i = 0; i < zones.size(); i++) {
       times.add(new JsonObject().put("zone", zones.get(i).getId())
-        .put("time", String.format("%02d:%02d", minutes.get(i) / 60, minutes.get(i) % 60)));
+        .put("time", CallingWindow.clock(minutes.get(i))));
     }
     return times;
   }
 
-  /** The pool's window for the callee's region, and whether the callee's local time is inside it in every zone. */
-  private static JsonObject window(String window, List<Integer> minutes) {
-    if (window == null) {
+  /**
+   * The pool's window for the callee's region, and whether the callee's local time is inside it in every zone: as
+   * explain.lua judged it (the check an allocation makes), null for a callee the numbering plan does not place.
+   */
+  private static JsonObject window(ExplainScript.Reply reply, List<Integer> minutes) {
+    if (reply.window() == null) {
       return null;
     }
-    String[] bounds = window.split("-");
-    int from = Integer.parseInt(bounds[0]);
-    int to = Integer.parseInt(bounds[1]);
     return new JsonObject()
-      .put("window", CallingWindow.fromMinutes(window))
-      .put("inside", minutes.isEmpty() ? null : minutes.stream().allMatch(m -> m >= from && m < to));
+      .put("window", CallingWindow.fromMinutes(reply.window()))
+      .put("inside", minutes.isEmpty() ? null : reply.refusal() != Refusal.OUTSIDE_CALLING_WINDOW);
   }
 
   private static String why(ExplainScript.Reply reply) {

@@ -50,7 +50,8 @@ public record CallingWindow(int start, int end) {
     return clock(start) + "-" + clock(end);
   }
 
-  private static String clock(int minutes) {
+  /** {@code minutes} after midnight as {@code HH:MM}. */
+  public static String clock(int minutes) {
     return String.format("%02d:%02d", minutes / 60, minutes % 60);
   }
 

@@ -1,5 +1,6 @@
 package io.cidrotator.pool;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.handler.HttpException;
 
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ public final class Tiers {
       for (String name : text.split(",", -1)) {
         names.add(name.strip());
       }
-    } else if (value instanceof io.vertx.core.json.JsonArray array) {
+    } else if (value instanceof JsonArray array) {
       for (Object name : array) {
         names.add(name instanceof String text ? text.strip() : String.valueOf(name));
       }
