@@ -93,46 +93,35 @@ local more_due = reclaim_due(batch)
 
 -- A destination called again within the pool's sticky days gets its last number when that is available.
 local sticky_ms = settings[6]
-local cid, leaf
+local cid, tier, best
 if sticky_ms then
   cid = sticky_number(pool, ARGV[13])
+  tier = 'sticky'
 end
-local head, tier, best = {}, 'sticky', nil
 if not cid then
   local dest = {npa = npa, number = ARGV[13], ov = ARGV[22], st = ARGV[20], tz = ARGV[23],
     assigned = assigned_lengths(settings[7], settings[8], settings[9], settings[10])}
-  leaf, head, tier, best = pick(pool, tiers, dest)
-  while more_due and not (head[1] and best) do
+  cid, tier, best = pick(pool, tiers, dest)
+  while more_due and not (cid and best) do
     -- A backlog of due numbers may hide a nearer one (or any at all): before answering from a later tier, or with
     -- none, return the whole backlog to service.
     more_due = reclaim_due(1000)
-    leaf, head, tier, best = pick(pool, tiers, dest)
+    cid, tier, best = pick(pool, tiers, dest)
   end
-  cid = head[1]
   if not cid then
     return refusal(pool, tiers)
   end
 end
 
 local key = K.NUMBER .. cid
-local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last', 'score', 'px', 'ov', 'st', 'tz')
+local f = redis.call('HMGET', key, 'npa', 'carrier', 'hw', 'hc', 'dw', 'dc', 'last', 'score', 'px', 'tz', 'zs')
 local hc = (f[3] == HOUR_ID) and tonumber(f[4]) + 1 or 1
 local dc = (f[5] == DAY_ID) and tonumber(f[6]) + 1 or 1
 redis.call('HSET', key, 'last', NOW, 'hw', HOUR_ID, 'hc', hc, 'dw', DAY_ID, 'dc', dc,
   'score', next_score(settings[5], cid, dc, f[8]), 'pscore', f[8] or f[7],
   'rid', ARGV[14], 'rcampaign', ARGV[12], 'ragent', agent, 'rdest', ARGV[13], 'rat', NOW, 'rexp', NOW + ttl,
   'rtier', tier, 'rrepeat', '0')
-local keys = tier_keys(pool, f[1], f[10], f[11], f[12])
-if head[2] then
-  -- Picked at its leaf's head: the leaf's next number (head[4]: nil when the leaf is empty now) heads it in every
-  -- tier index of the leaf.
-  redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. leaf, cid)
-  set_head(leaf, keys, head[4])
-  leave_assigned(pool, cid, f[9])
-else
-  -- The destination's sticky number, or one an admin assigned to a prefix of it: anywhere in its leaf.
-  make_unavailable(pool, leaf_of(f[1], cid), keys, cid, f[9])
-end
+make_unavailable(pool, cid, f[1], f[10], f[11], f[9])
 if sticky_ms then
   redis.call('SET', K.STICKY .. pool .. ':' .. ARGV[13], cid, 'PX', sticky_ms)
 end

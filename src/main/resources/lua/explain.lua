@@ -44,7 +44,7 @@ for tier in string.gmatch(tiers, '[^,]+') do
   local available, first = 0, nil
   if tier == 'prefix' then
     -- The destination's own NPA-NXX, then the prefixes of it an admin assigned numbers to (a number once).
-    local sets, numbers = {K.AVAILABLE .. pool .. ':' .. leaf_of(npa, dest.number)}, {}
+    local sets, numbers = {K.TOWN .. pool .. ':' .. string.sub(dest.number, 1, 6)}, {}
     for length = 5, 2, -1 do
       if dest.assigned[length] then
         sets[#sets + 1] = K.ASSIGNED .. pool .. ':' .. string.sub(dest.number, 1, length)
@@ -59,11 +59,14 @@ for tier in string.gmatch(tiers, '[^,]+') do
         end
       end
     end
+  elseif tier == 'area_code' then
+    local key = K.AVAILABLE .. pool .. ':' .. npa
+    first = redis.call('ZRANGE', key, 0, 0)[1]
+    available = redis.call('ZCARD', key)
   else
     local index = tier_index(pool, tier, dest)
     if index then
-      local _, head = index_head(pool, index)
-      first = head and head[1]
+      first = index_head(pool, index)
       available = available_in(pool, index)
     end
   end
@@ -76,8 +79,8 @@ if outside_window(window, ARGV[11]) then
 elseif sticky then
   choice = {'OK', sticky, 'sticky'}
 else
-  local _, head, tier = pick(pool, tiers, dest)
-  choice = head[1] and {'OK', head[1], tier} or refusal(pool, tiers)
+  local cid, tier = pick(pool, tiers, dest)
+  choice = cid and {'OK', cid, tier} or refusal(pool, tiers)
 end
 
 -- The live entries of a pool's r: or c: set, soonest end first, with where each number is.

@@ -1,11 +1,11 @@
 -- index: the functions that keep a number in the right set of its pool (available, reserved, capped) and the
--- pool's tier indexes in step. Shared Lua, not a script: a script names it on its "-- include:" line.
+-- pool's tier indexes in step (keys.lua's invariant). Shared Lua, not a script: a script names it on its "-- include:" line.
 -- The including script sets the clock (use_clock) before it calls restore() or reclaim().
 -- include: keys
 local NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
 local DAY_MS = 86400000
--- The fields of a number's hash that say where it belongs: what place() reads, in this order.
-local PLACE = {'pool', 'npa', 'ov', 'st', 'tz', 'px'}
+-- The fields of a number's hash that say where it belongs: what make_available() reads, in this order.
+local PLACE = {'pool', 'npa', 'ov', 'st', 'tz', 'zs', 'px'}
 
 -- Sets the clock of the functions below: now (ms), and the cap windows from the four arguments ARGV[first] on
 -- (hour window id, hour window end (ms), day window id, day window end (ms): CapWindows#argv in Java).
@@ -13,34 +13,6 @@ local function use_clock(now, first)
   NOW = tonumber(now)
   HOUR_ID, HOUR_END = ARGV[first], tonumber(ARGV[first + 1])
   DAY_ID, DAY_END = ARGV[first + 2], tonumber(ARGV[first + 3])
-end
-
--- The leaf of a number: the area code it is assigned to, then the NPA-NXX of its own digits (keys.lua).
-local function leaf_of(npa, cid)
-  return npa .. string.sub(cid, 1, 6)
-end
-
--- The tier indexes a number's leaf belongs to (keys.lua): the pool's first, then its area code's, overlay's,
--- state's and zone's (those the numbering plan gives it).
-local function tier_keys(pool, npa, ov, st, tz)
-  local base = K.TIERS .. pool
-  local keys = {base, base .. ':a:' .. npa}
-  if ov and ov ~= '' then
-    keys[#keys + 1] = base .. ':o:' .. ov
-  end
-  if st and st ~= '' then
-    keys[#keys + 1] = base .. ':s:' .. st
-  end
-  if tz and tz ~= '' then
-    keys[#keys + 1] = base .. ':z:' .. tz
-  end
-  return keys
-end
-
--- Where the number with hash fields f (PLACE's, in order) belongs: its pool, its leaf, its leaf's tier indexes and
--- the prefixes an admin assigned it to (comma-separated; nil or '' = none).
-local function place(cid, f)
-  return f[1], leaf_of(f[2], cid), tier_keys(f[1], f[2], f[3], f[4], f[5]), f[6]
 end
 
 -- Adds `delta` to the pool's count of assigned prefixes of each length in `px` (pool:<pool> fields x2..x5): an
@@ -53,70 +25,77 @@ local function count_prefixes(pool, px, delta)
   end
 end
 
--- How many numbers are available in the leaves a tier index holds (an admin read: one ZCARD per leaf).
+-- How many numbers are available in the sets a tier index holds (an admin read: one ZCARD per area code).
 local function available_in(pool, index)
   local available = 0
-  for _, leaf in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-    available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. leaf)
+  for _, unit in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    available = available + redis.call('ZCARD', K.AVAILABLE .. pool .. ':' .. unit)
   end
   return available
 end
 
--- Sets a leaf's score in its tier indexes; nil removes it (its a: set is empty).
-local function set_head(leaf, keys, score)
-  for _, key in ipairs(keys) do
-    if score then
-      redis.call('ZADD', key, score, leaf)
-    else
-      redis.call('ZREM', key, leaf)
-    end
+-- Adds a number to the available set of `unit` (an area code, or an area code and a zone) with `score`; true when
+-- it heads the set now (the set was empty, or its first number scored higher).
+local function add_to_unit(pool, unit, cid, score)
+  local key = K.AVAILABLE .. pool .. ':' .. unit
+  local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  redis.call('ZADD', key, score, cid)
+  return not head[1] or tonumber(score) < tonumber(head[2])
+end
+
+-- Enters area code `npa` with `score` in the tier indexes of its pool, overlay `ov`, region `st` and, unless its
+-- area code spans zones (`zs` '1'), zone `tz` ('' = none).
+local function index_area_code(pool, npa, ov, st, tz, zs, score)
+  local base = K.TIERS .. pool
+  redis.call('ZADD', base, score, npa)
+  if ov ~= '' then
+    redis.call('ZADD', base .. ':o:' .. ov, score, npa)
+  end
+  if st ~= '' then
+    redis.call('ZADD', base .. ':s:' .. st, score, npa)
+  end
+  if tz ~= '' and zs ~= '1' then
+    redis.call('ZADD', base .. ':z:' .. tz, score, npa)
   end
 end
 
--- Puts a number in its leaf (and its assigned prefixes' sets) with `score`. When it heads the leaf now, every tier
--- index of the leaf gets its score; a number coming back from a call was just used, and heads its leaf only if the
--- set was empty.
-local function make_available(pool, leaf, keys, cid, score, px)
-  local key = K.AVAILABLE .. pool .. ':' .. leaf
-  local head = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  redis.call('ZADD', key, score, cid)
+-- Puts a number in the available sets it belongs to with `score`: its area code's, its area code's and zone's when
+-- its area code spans zones, its NPA-NXX's (when it is assigned to its own area code) and its assigned prefixes'.
+-- f: its PLACE fields. Where it heads its area code now, the tier indexes get its score (keys.lua); otherwise they
+-- already hold the area code at its first score or lower.
+local function make_available(pool, cid, score, f)
+  local npa, ov, st, tz, zs, px = f[2], f[3] or '', f[4] or '', f[5] or '', f[6], f[7]
+  if add_to_unit(pool, npa, cid, score) then
+    index_area_code(pool, npa, ov, st, tz, zs, score)
+  end
+  if zs == '1' and tz ~= '' and add_to_unit(pool, npa .. '@' .. tz, cid, score) then
+    redis.call('ZADD', K.TIERS .. pool .. ':z:' .. tz, score, npa .. '@' .. tz)
+  end
+  if string.sub(cid, 1, 3) == npa then
+    redis.call('ZADD', K.TOWN .. pool .. ':' .. string.sub(cid, 1, 6), score, cid)
+  end
   if px and px ~= '' then
     for prefix in string.gmatch(px, '%d+') do
       redis.call('ZADD', K.ASSIGNED .. pool .. ':' .. prefix, score, cid)
     end
   end
-  if not head[1] or tonumber(score) < tonumber(head[2]) then
-    set_head(leaf, keys, score)
-  end
 end
 
--- Takes an available number out of its leaf and its assigned prefixes' sets (`px`).
-local function leave_assigned(pool, cid, px)
+-- Takes a number out of every available set it is in (make_available's); a no-op for one in none. The tier indexes
+-- are left as they are: what they hold for its area code is now its first score or lower, or an area code with no
+-- number available, and the read that meets it sets it right (tiers.lua's index_head).
+local function make_unavailable(pool, cid, npa, tz, zs, px)
+  redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. npa, cid)
+  if zs == '1' and tz and tz ~= '' then
+    redis.call('ZREM', K.AVAILABLE .. pool .. ':' .. npa .. '@' .. tz, cid)
+  end
+  if string.sub(cid, 1, 3) == npa then
+    redis.call('ZREM', K.TOWN .. pool .. ':' .. string.sub(cid, 1, 6), cid)
+  end
   if px and px ~= '' then
     for prefix in string.gmatch(px, '%d+') do
       redis.call('ZREM', K.ASSIGNED .. pool .. ':' .. prefix, cid)
     end
-  end
-end
-
--- Brings the tier indexes of a leaf in step with its available set.
-local function refresh_head(pool, leaf, keys)
-  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 0, 'WITHSCORES')
-  set_head(leaf, keys, head[2])
-end
-
--- Takes a number out of its leaf (and its assigned prefixes' sets); when it headed the leaf, the leaf's next number
--- heads it in every tier index.
-local function make_unavailable(pool, leaf, keys, cid, px)
-  local key = K.AVAILABLE .. pool .. ':' .. leaf
-  local score = redis.call('ZSCORE', key, cid)
-  if not score then
-    return
-  end
-  redis.call('ZREM', key, cid)
-  leave_assigned(pool, cid, px)
-  if score == redis.call('ZSCORE', keys[1], leaf) then
-    refresh_head(pool, leaf, keys)
   end
 end
 
@@ -152,21 +131,20 @@ end
 -- Puts a number that is not reserved back where it belongs: available (keeping its score) or capped.
 -- `unreserved` says the caller just took it out of r: (spares the check).
 local function restore(cid, unreserved)
-  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'px', 'active', 'score', 'hw', 'hc',
-    'dw', 'dc', 'hl', 'dl')
+  local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'zs', 'px', 'active', 'score', 'hw',
+    'hc', 'dw', 'dc', 'hl', 'dl')
   local pool = f[1]
-  if not pool or f[7] ~= '1' then
+  if not pool or f[8] ~= '1' then
     return
   end
   if not unreserved and redis.call('ZSCORE', K.RESERVED .. pool, cid) then
     return
   end
-  local until_ms = cap_end(f[9], f[10], f[11], f[12], f[13], f[14])
+  local until_ms = cap_end(f[10], f[11], f[12], f[13], f[14], f[15])
   if until_ms then
     redis.call('ZADD', K.CAPPED .. pool, until_ms, cid)
   else
-    local _, leaf, keys, px = place(cid, f)
-    make_available(pool, leaf, keys, cid, f[8], px)
+    make_available(pool, cid, f[9], f)
   end
 end
 

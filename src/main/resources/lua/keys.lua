@@ -6,37 +6,40 @@
 -- one Redis Cluster slot, so each script stays valid on a cluster although it derives its keys from P.
 --
 --   key                     type    holds
---   n:<cid>                 HASH    one number: pool npa carrier px ov st tz hl dl active last score sk hw hc dw dc,
+--   n:<cid>                 HASH    one number: pool npa carrier px ov st tz zs hl dl active last score sk hw hc dw dc,
 --                                   and its last reservation rid rcampaign ragent rdest rat rexp rtier rrepeat
 --                                   pscore (fields below)
---   a:<pool>:<leaf>         ZSET    available numbers of one leaf of a pool, score = the pool's strategy's order (the
---                                   last use (ms) for lru): the first member goes first. A leaf is the area code a
---                                   number is assigned to followed by the NPA-NXX of its own digits
---                                   ('512' .. '512555' = '512512555'): every tier a number is in follows from it
---   t:<pool>                ZSET    the pool's leaves that have an available number, each scored by the first score
---                                   of its a: set: its first member leads to the first number of the whole pool (the
---                                   'pool' tier). (A pool-wide set of numbers would do the same, but every
---                                   allocation would then touch a set as large as the pool: measured 1.5x dearer at
---                                   1M numbers than at 1k.)
---   t:<pool>:a:<npa>        ZSET    the same, of the leaves assigned to one area code ('area_code' tier)
---   t:<pool>:o:<npa>        ZSET    ... of the leaves whose own area code is in one overlay, named by its lowest area
---                                   code ('overlay' tier; none for an area code without an overlay)
---   t:<pool>:s:<region>     ZSET    ... of the leaves whose own area code is in one state or province ('state' tier)
---   t:<pool>:z:<zone>       ZSET    ... of the leaves whose own NPA-NXX is in one time zone ('time_zone' tier; the
---                                   first of the zones the numbering plan gives, for an area code it does not
---                                   resolve by prefix)
---                                   The 'prefix' tier reads the destination's own leaf directly, then x: sets.
+--   a:<pool>:<npa>          ZSET    available numbers of a pool assigned to one area code, score = the pool's
+--                                   strategy's order (the last use (ms) for lru): the first member goes first (the
+--                                   'area_code' tier reads it)
+--   a:<pool>:<npa>@<zone>   ZSET    the same, of one zone, for an area code that spans zones (its numbers are in both)
+--   p:<pool>:<npa-nxx>      ZSET    available numbers of a pool assigned to their own area code, of one NPA-NXX
+--                                   ('5125550100' is in p:<pool>:512555), scored as in a: (the 'prefix' tier reads it)
 --   x:<pool>:<prefix>       ZSET    the available numbers an admin assigned to a prefix of 2 to 5 digits (VICIdial's
---                                   AC-CID), scored as in their leaf: each is in its leaf and in these sets
+--                                   AC-CID), scored as in a: (the 'prefix' tier reads them after p:)
+--   t:<pool>                ZSET    the area codes of a pool with an available number ('pool' tier), each scored by
+--                                   the first score of its a: set, or lower (the invariant below)
+--   t:<pool>:o:<npa>        ZSET    the same, of the area codes of one overlay, named by its lowest ('overlay' tier)
+--   t:<pool>:s:<region>     ZSET    ... of one state or province ('state' tier)
+--   t:<pool>:z:<zone>       ZSET    ... of one time zone ('time_zone' tier); an area code that spans zones is there as
+--                                   <npa>@<zone>, one entry per zone
+--                                   A number's overlay and region are those of the area code it is assigned to; its
+--                                   zone is its NPA-NXX's when its own digits are in that area code, else the area
+--                                   code's first. An index leads to its tier's first number through its first entry's
+--                                   set (tiers.lua's index_head), and an allocation writes none of them.
+--                                   (A pool-wide set of numbers would need no index, but every allocation would then
+--                                   write a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.
+--                                   Indexes of NPA-NXX sets kept exact by every write cost 1.45x an allocation
+--                                   without tiers: docs/BENCHMARKS.md.)
 --   r:<pool>                ZSET    reserved numbers, score = reservation expiry (ms)
 --   c:<pool>                ZSET    numbers at a cap, score = when the capped window ends (ms)
 --   m:<pool>                SET     active numbers of a pool
 --   all                     SET     every number the index holds
 --   pools                   SET     every pool name the index holds
---   loaded:v2               STRING  set (to the time, ms) once a full load from PostgreSQL completed; its absence
---                                   tells an allocation that Redis lost the index. (v2: the tier layout above. 'loaded'
---                                   marked the layout before it, of area-code sets a:<pool>:<npa> and h:<pool>: a
---                                   load that finds it deletes those keys and it.)
+--   loaded:v3               STRING  set (to the time, ms) once a full load from PostgreSQL completed; its absence
+--                                   tells an allocation that Redis lost the index. (v3: the layout above. 'loaded' and
+--                                   'loaded:v2' marked the layouts before it: a load that finds either deletes their
+--                                   a:, h:, t: and x: keys and the mark, and loads this one.)
 --   campaigns               HASH    campaign -> pool; a campaign without an entry uses the pool 'default'
 --   pool:<pool>             HASH    the pool's settings: ttl (reservation TTL in ms; absent = the server's
 --                                   DEFAULT_RESERVATION_TTL), tiers (the tiers tried in order, comma-separated: prefix
@@ -74,13 +77,14 @@
 -- Fields of n:<cid>:
 --   pool npa carrier        where the number belongs (from PostgreSQL; npa: the area code it is assigned to)
 --   px                      the prefixes an admin assigned it to (2 to 5 digits each, comma-separated)
---   ov st tz                the overlay (its lowest area code), region (US-TX) and time zone of its own digits
---                           ('' where the numbering plan does not place it), from the locality at sync
+--   ov st tz zs             the overlay (its lowest area code) and region (US-TX) of the area code it is assigned
+--                           to, its time zone, and '1' when that area code spans zones ('' where the numbering plan
+--                           does not place it), from the locality at sync
 --   hl dl                   hourly and daily cap, resolved at sync (the number's own, else its pool's, else
 --                           the server's default)
 --   active                  '1' or '0'
 --   last                    last use (ms)
---   score sk                its score in a: when available, and the strategy that made it: lru = last use;
+--   score sk                its score in its sets when available, and the strategy that made it: lru = last use;
 --                           least_used_today = day * 1e10 + uses that day * 1e5 + seconds into it of the last use;
 --                           round_robin = round * 1e10 + the caller-ID (list order within a round). Written as
 --                           integers ('%.0f': Lua would print a large number in exponent notation)
@@ -94,20 +98,24 @@
 --   rrepeat                 '1' once a retry of the same call was answered with the reservation (undo.lua
 --                           then leaves it alone)
 --
--- Invariant: an active number is in exactly one of a:, r:, c: of its pool; an inactive one in r: at most; one in a:
--- is in the x: set of each prefix it is assigned to, and no number outside a: is in any;
--- each t: index of a pool holds exactly the leaves of its tier whose a: set is not empty, each scored by that set's
--- first score: whatever changes a leaf's first number updates every index of the leaf in the same call.
+-- Invariant: an active number is in exactly one of a:<pool>:<npa>, r:, c: of its pool; an inactive one in r: at
+-- most; one in a:<pool>:<npa> is in its a:<pool>:<npa>@<zone>, p: and x: sets (those it belongs to), with the same
+-- score, and no number outside a:<pool>:<npa> is in any of them. Each t: index of a pool holds every area code (or
+-- area code and zone) of its tier whose a: set is not empty, scored by that set's first score or lower; it may also
+-- hold some whose set is empty. Whatever lowers a set's first score (or fills it) writes the indexes in the same
+-- call; what raises it (an allocation, a number leaving) writes none, and the next read of an index sets right
+-- what it meets (tiers.lua).
 --
--- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. leaf,
+-- In a script, K names each key or the start of one: K.NUMBER .. cid, K.AVAILABLE .. pool .. ':' .. npa,
 -- K.RATE .. agent .. ':' .. minute. Strings, not functions: a script runs this file on every call, and a table of
 -- functions (closures made anew each time, and a call per key) cost 8-12% more Redis time per allocation.
 local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
-  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', ASSIGNED = P .. 'x:', RATE = P .. 'rl:',
+  MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', TOWN = P .. 'p:', ASSIGNED = P .. 'x:',
+  RATE = P .. 'rl:',
   CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
-  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v2', CAMPAIGNS = P .. 'campaigns',
+  ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v3', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',
   HISTORY_EPOCH = P .. 'history:epoch', HISTORY_WRITTEN = P .. 'history:written',
   HISTORY_WRITERS = P .. 'history:writers', ORIGIN = P .. 'origin',

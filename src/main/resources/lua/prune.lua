@@ -9,9 +9,8 @@ for _, cid in ipairs(ARGV) do
   local key = K.NUMBER .. cid
   local f = redis.call('HMGET', key, unpack(PLACE))
   if f[1] then
-    local _, leaf, keys, px = place(cid, f)
-    make_unavailable(f[1], leaf, keys, cid, px)
-    count_prefixes(f[1], px, -1)
+    make_unavailable(f[1], cid, f[2], f[5], f[6], f[7])
+    count_prefixes(f[1], f[7], -1)
     redis.call('ZREM', K.CAPPED .. f[1], cid)
     redis.call('ZREM', K.RESERVED .. f[1], cid)
     redis.call('SREM', K.MEMBERS .. f[1], cid)

@@ -11,17 +11,18 @@
 -- ARGV[1]  now (ms)   ARGV[2] hour window id   ARGV[3] hour window end   ARGV[4] day window id
 -- ARGV[5]  day window end   ARGV[6] '' or, in a merge (the history is merged into numbers the index holds), the run
 --          id of the server being reconciled
--- ARGV[7..] groups of 26: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
+-- ARGV[7..] groups of 28: caller_id, pool, area_code, carrier, hourly_limit, daily_limit, active ('1'/'0'),
 --           last_used (ms, 0 = never),
 --           then what the history says (all '' for nothing to restore): uses this hour, uses today, and the live
 --           reservation ('' from here on for none): allocation id, campaign, agent, destination, reserved at (ms),
 --           expires at (ms), tier, callkey, uid, how long (ms) the call keys live,
 --           then the latest allocation within the longest TTL ('' for none; read in a merge only): its id, when it
 --           was made (ms), '1' | '0' (it ended),
---           then where its own digits are ('' where the numbering plan does not place them): its overlay (lowest
---           area code; '' = none), region, time zone (its tier indexes, keys.lua), then the prefixes an admin
---           assigned it to (2 to 5 digits, comma-separated; '' = none)
--- The number's score (its order in its leaf) follows its pool's strategy, read here: a pool's strategy is written
+--           then where it is for the tiers ('' where the numbering plan does not place it): the overlay (lowest
+--           area code; '' = none) and region of the area code it is assigned to, its time zone, '1' when that area
+--           code spans zones ('' otherwise; keys.lua), then the prefixes an admin assigned it to (2 to 5 digits,
+--           comma-separated; '' = none)
+-- The number's score (its order in its sets) follows its pool's strategy, read here: a pool's strategy is written
 -- (settings.lua) before its numbers are synced again.
 -- Reply: number of numbers written; -1 in a merge for a server already made whole (another node's reconciliation
 --        marked it, and allocations and releases have moved on since this one read the history: merging it now
@@ -106,17 +107,37 @@ local function initial_score(strategy, cid, key, last)
   return string.format('%.0f', last)
 end
 
+-- Sets the tier indexes right for the area code of a number whose place for the tiers changed (a new numbering plan):
+-- `old` and `new` its PLACE fields before and after. Its area code leaves the indexes of its old place and enters
+-- those of its new one at its first score (its other numbers follow it as the same load syncs them).
+local function move_area_code(pool, old, new)
+  local base = K.TIERS .. pool
+  local npa, ov, st, tz, zs = old[2], old[3] or '', old[4] or '', old[5] or '', old[6]
+  if ov ~= '' then
+    redis.call('ZREM', base .. ':o:' .. ov, npa)
+  end
+  if st ~= '' then
+    redis.call('ZREM', base .. ':s:' .. st, npa)
+  end
+  if tz ~= '' then
+    redis.call('ZREM', base .. ':z:' .. tz, zs == '1' and npa .. '@' .. tz or npa)
+  end
+  local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. npa, 0, 0, 'WITHSCORES')
+  if head[1] then
+    index_area_code(pool, new[2], new[3], new[4], new[5], new[6], head[2])
+  end
+end
+
 local count = 0
-for i = 7, #ARGV, 27 do
+for i = 7, #ARGV, 28 do
   local cid, pool, npa, carrier = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local hl, dl, active, last = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], tonumber(ARGV[i + 7])
-  local ov, st, tz, px = ARGV[i + 23], ARGV[i + 24], ARGV[i + 25], ARGV[i + 26]
+  local ov, st, tz, zs, px = ARGV[i + 23], ARGV[i + 24], ARGV[i + 25], ARGV[i + 26], ARGV[i + 27]
   local key = K.NUMBER .. cid
-  local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'px', 'last')
+  local old = redis.call('HMGET', key, 'pool', 'npa', 'ov', 'st', 'tz', 'zs', 'px', 'last')
   if old[1] then
-    local _, leaf, keys, px = place(cid, old)
-    make_unavailable(old[1], leaf, keys, cid, px)
-    count_prefixes(old[1], old[6], -1)
+    make_unavailable(old[1], cid, old[2], old[5], old[6], old[7])
+    count_prefixes(old[1], old[7], -1)
     redis.call('ZREM', K.CAPPED .. old[1], cid)
     redis.call('SREM', K.MEMBERS .. old[1], cid)
     if old[1] ~= pool then
@@ -126,8 +147,8 @@ for i = 7, #ARGV, 27 do
         redis.call('ZADD', K.RESERVED .. pool, expiry, cid)
       end
     end
-    if tonumber(old[7]) > last then
-      last = tonumber(old[7])
+    if tonumber(old[8]) > last then
+      last = tonumber(old[8])
     end
     if merge then
       merge_history(i, cid, pool, key)
@@ -136,15 +157,18 @@ for i = 7, #ARGV, 27 do
     restore_from_history(i, cid, pool, key)
   end
   local strategy = strategy_of(pool)
-  redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'ov', ov, 'st', st, 'tz', tz, 'hl', hl,
-    'dl', dl, 'active', active, 'last', last, 'score', initial_score(strategy, cid, key, last), 'sk', strategy,
-    'px', px)
+  redis.call('HSET', key, 'pool', pool, 'npa', npa, 'carrier', carrier, 'ov', ov, 'st', st, 'tz', tz, 'zs', zs,
+    'hl', hl, 'dl', dl, 'active', active, 'last', last, 'score', initial_score(strategy, cid, key, last),
+    'sk', strategy, 'px', px)
   count_prefixes(pool, px, 1)
   redis.call('SADD', K.ALL, cid)
   redis.call('SADD', K.POOLS, pool)
   if active == '1' then
     redis.call('SADD', K.MEMBERS .. pool, cid)
     restore(cid)
+  end
+  if old[1] == pool and old[2] == npa and (old[3] ~= ov or old[4] ~= st or old[5] ~= tz or (old[6] or '') ~= zs) then
+    move_area_code(pool, old, {pool, npa, ov, st, tz, zs})
   end
   count = count + 1
 end

@@ -4,14 +4,12 @@
 -- include: keys, index
 local DEFAULT_TIERS = 'prefix,area_code,overlay,state,time_zone,pool'
 
--- The index of `tier` for a destination `dest` ({npa, number, ov, st, tz}: its area code, its 10 digits, its
--- overlay, region and zone, '' where unplaced) in `pool`; nil for a tier that has none for it ('prefix' reads the
--- destination's own leaf; an area code without an overlay has no overlay tier: its area code tier is the same).
+-- The index of a wide `tier` (overlay, state, time_zone, pool) for a destination `dest` ({npa, number, ov, st, tz}:
+-- its area code, its 10 digits, its overlay, region and zone, '' where unplaced) in `pool`; nil for a tier that has
+-- none for it (an area code without an overlay has no overlay tier: its area code tier is the same).
 local function tier_index(pool, tier, dest)
   local base = K.TIERS .. pool
-  if tier == 'area_code' then
-    return base .. ':a:' .. dest.npa
-  elseif tier == 'overlay' then
+  if tier == 'overlay' then
     return dest.ov ~= '' and base .. ':o:' .. dest.ov or nil
   elseif tier == 'state' then
     return dest.st ~= '' and base .. ':s:' .. dest.st or nil
@@ -23,23 +21,22 @@ local function tier_index(pool, tier, dest)
   return nil
 end
 
--- The leaf whose first number goes first in the tier index `index`, with that leaf's first two entries and scores;
--- nil when the index leads to none. The writers keep every index exact (keys.lua's invariant); should an entry be
--- found out of date all the same (a score other than its leaf's first, or an empty leaf), it is set right here and
--- the next one read: the answer is still the tier's first number.
--- (Updating only the index read and leaving the others to be set right when read was measured 1 us cheaper per
--- allocation, but a tier read rarely, such as the whole pool, then had to set right up to every leaf in one call.)
+-- The first number of the tier index `index`: the first of the area code (or area code and zone) it holds first.
+-- nil when it holds none. An entry may be out of date, as the writers leave it (keys.lua): scored lower than its
+-- set's first number, or naming a set that is empty now. Each one met is set right here (scored as its first
+-- number, or removed) before the next is read, so the answer is the tier's first number, and a read sets right at
+-- most the entries of its tier (an area code each, a few hundred at most), each once since it last changed.
 local function index_head(pool, index)
   while true do
     local entry = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
     if not entry[1] then
       return nil
     end
-    local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. entry[1], 0, 1, 'WITHSCORES')
+    local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. entry[1], 0, 0, 'WITHSCORES')
     if not head[1] then
       redis.call('ZREM', index, entry[1])
     elseif head[2] == entry[2] then
-      return entry[1], head
+      return head[1]
     else
       redis.call('ZADD', index, head[2], entry[1])
     end
@@ -60,37 +57,29 @@ local function assigned_number(pool, dest)
   return nil
 end
 
--- The first tier of `tiers` (comma-separated) with an available number for `dest`: its leaf, the leaf's first two
--- entries with scores (the second becomes the leaf's new head), the tier, and whether it is the first tier of the
--- list (nothing better exists). nil, {} when no tier has one. In the prefix tier, after the destination's own
--- NPA-NXX, a number an admin assigned to a prefix of it: then the leaf is nil and the entries just {caller_id} (the
--- caller takes it out of its leaf with make_unavailable).
+-- The first number of the first tier of `tiers` (comma-separated) that has one available for `dest`, that tier,
+-- and whether it is the first tier of the list (nothing better exists); nil when no tier has one. prefix: the
+-- destination's own NPA-NXX, then a number an admin assigned to a prefix of it; area_code: its area code's set;
+-- the wider tiers: through their index.
 local function pick(pool, tiers, dest)
   local first = true
   for tier in string.gmatch(tiers, '[^,]+') do
+    local cid
     if tier == 'prefix' then
-      local leaf = leaf_of(dest.npa, dest.number)
-      local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. leaf, 0, 1, 'WITHSCORES')
-      if head[1] then
-        return leaf, head, tier, first
-      end
-      local cid = next(dest.assigned) and assigned_number(pool, dest)
-      if cid then
-        return nil, {cid}, tier, first
-      end
+      cid = redis.call('ZRANGE', K.TOWN .. pool .. ':' .. string.sub(dest.number, 1, 6), 0, 0)[1]
+        or next(dest.assigned) and assigned_number(pool, dest)
+    elseif tier == 'area_code' then
+      cid = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. dest.npa, 0, 0)[1]
     else
       local index = tier_index(pool, tier, dest)
-      local leaf, head
-      if index then
-        leaf, head = index_head(pool, index)
-      end
-      if leaf then
-        return leaf, head, tier, first
-      end
+      cid = index and index_head(pool, index)
+    end
+    if cid then
+      return cid, tier, first
     end
     first = false
   end
-  return nil, {}
+  return nil
 end
 
 -- The lengths of assigned prefixes a pool's numbers use, from its settings' counts x2 .. x5 (in that order). A pool
@@ -110,7 +99,7 @@ local function assigned_lengths(x2, x3, x4, x5)
 end
 
 -- The number `destination` got last from `pool` when it is still available there (free, active, under its caps:
--- in its leaf's set); nil otherwise.
+-- in its area code's set); nil otherwise.
 local function sticky_number(pool, destination)
   local cid = redis.call('GET', K.STICKY .. pool .. ':' .. destination)
   if not cid then
@@ -120,7 +109,7 @@ local function sticky_number(pool, destination)
   if f[1] ~= pool then
     return nil
   end
-  if not redis.call('ZSCORE', K.AVAILABLE .. pool .. ':' .. leaf_of(f[2], cid), cid) then
+  if not redis.call('ZSCORE', K.AVAILABLE .. pool .. ':' .. f[2], cid) then
     return nil
   end
   return cid

@@ -371,30 +371,30 @@ public final class InventorySync {
   }
 
   /**
-   * Deletes what an index of the layout before tiers left (keys.lua): its load mark, its area-code heads h:, its
-   * area-code sets a:<pool>:<npa>. The numbers' hashes, reservations and caps stay: the load that follows writes
-   * every number into the tier layout, keeping its live state. Nothing to do on an index that never had it.
+   * Deletes what an index of a layout before this one left (keys.lua): its load mark, and its available sets a:,
+   * area-code heads h:, tier indexes t: and assigned-prefix sets x:. The numbers' hashes, reservations and caps stay:
+   * the load that follows writes every number into this layout, keeping its live state. Nothing to do on an index
+   * that never had one.
    */
   private Future<Void> dropOldLayout(String cursor) {
-    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.OLD_LOADED))
+    Request marks = Request.cmd(Command.EXISTS);
+    RedisKeys.OLD_LOADED.forEach(marks::arg);
+    return redis.send(marks)
       .compose(old -> old.toInteger() == 0 ? Future.<Void>succeededFuture() : redis.send(Request.cmd(Command.SCAN)
-          .arg(cursor).arg("MATCH").arg(RedisKeys.PREFIX + "[ah]:*").arg("COUNT").arg(PRUNE_SCAN))
+          .arg(cursor).arg("MATCH").arg(RedisKeys.PREFIX + "[ahtx]:*").arg("COUNT").arg(PRUNE_SCAN))
         .compose(scan -> {
           Request delete = Request.cmd(Command.DEL);
-          int found = 0;
-          for (Response key : scan.get(1)) {
-            String name = key.toString();
-            // An old area-code set ends in ':' and 3 digits; a leaf of the tier layout in 9.
-            if (name.startsWith(RedisKeys.PREFIX + "h:") || name.matches(".*:[0-9]{3}")) {
-              delete.arg(name);
-              found++;
-            }
-          }
+          scan.get(1).forEach(key -> delete.arg(key.toString()));
           String next = scan.get(0).toString();
-          return (found == 0 ? Future.<Response>succeededFuture() : redis.send(delete))
-            .compose(v -> "0".equals(next)
-              ? redis.send(Request.cmd(Command.DEL).arg(RedisKeys.OLD_LOADED)).<Void>mapEmpty()
-              : dropOldLayout(next));
+          return (scan.get(1).size() == 0 ? Future.<Response>succeededFuture() : redis.send(delete))
+            .compose(v -> {
+              if (!"0".equals(next)) {
+                return dropOldLayout(next);
+              }
+              Request unmark = Request.cmd(Command.DEL);
+              RedisKeys.OLD_LOADED.forEach(unmark::arg);
+              return redis.send(unmark).mapEmpty();
+            });
         }));
   }
 

@@ -1,14 +1,16 @@
 package io.cidrotator.pool;
 
+import io.cidrotator.locality.AreaCode;
 import io.cidrotator.locality.Locality;
 import io.cidrotator.locality.Place;
 
 import java.util.List;
 
 /**
- * Where a number stands for the tiers: the area code it is assigned to, the overlay, region and zone of its own
- * digits (empty where the numbering plan does not place them), and the prefixes an admin assigned it to. Redis holds
- * the same for every number (sync.lua); two places share a tier when its key is the same for both.
+ * Where a number stands for the tiers: the area code it is assigned to, that area code's overlay and region, its zone
+ * (its NPA-NXX's when its own digits are in that area code, else the area code's first), empty where the numbering
+ * plan does not place them, and the prefixes an admin assigned it to. Redis holds the same for every number
+ * (sync.lua); two places share a tier when its key is the same for both.
  *
  * @param number   the 10 digits
  * @param areaCode the area code the number is assigned to (a destination's own)
@@ -20,9 +22,23 @@ public record TierPlace(String number, String areaCode, String overlay, String r
 
   /** {@code number} assigned to {@code areaCode} and {@code prefixes}, placed by the numbering plan. */
   public static TierPlace of(String number, String areaCode, List<String> prefixes) {
-    Place place = Locality.nanp().of(number);
-    return place == null ? new TierPlace(number, areaCode, "", "", "", prefixes)
-      : new TierPlace(number, areaCode, place.overlayGroup(), place.area().region(), place.zone(), prefixes);
+    AreaCode area = Locality.nanp().areaCode(areaCode);
+    if (area == null) {
+      return new TierPlace(number, areaCode, "", "", "", prefixes);
+    }
+    Place own = number.startsWith(areaCode) ? Locality.nanp().of(number) : null;
+    String zone = own != null ? own.zone() : area.zones().isEmpty() ? "" : area.zones().get(0).getId();
+    String overlay = area.overlay().size() > 1 ? area.overlay().get(0) : "";
+    return new TierPlace(number, areaCode, overlay, area.region(), zone, prefixes);
+  }
+
+  /**
+   * Whether the numbers of its area code are not all in its zone (the area code spans zones): the time_zone tier then
+   * holds them per zone (keys.lua's {@code a:<pool>:<npa>@<zone>}).
+   */
+  public boolean zoneApart() {
+    AreaCode area = Locality.nanp().areaCode(areaCode);
+    return !zone.isEmpty() && (area == null || area.zones().size() != 1 || !area.zones().get(0).getId().equals(zone));
   }
 
   /** A destination: {@code number} in its own area code. */

@@ -1,5 +1,7 @@
 package io.cidrotator.redis;
 
+import java.util.List;
+
 /**
  * The names of the Redis keys, for the Java that reads or writes them outside a script (and the tests). The layout
  * (every key, every field, the invariants) is documented once, in {@code resources/lua/keys.lua}, which builds the
@@ -13,10 +15,10 @@ public final class RedisKeys {
 
   /** SET of every number the index holds. */
   public static final String ALL = PREFIX + "all";
-  /** Set once a full load from PostgreSQL completed (the tier layout). */
-  public static final String LOADED = PREFIX + "loaded:v2";
-  /** The load mark of the layout before tiers: a load that finds it deletes that layout's keys. */
-  public static final String OLD_LOADED = PREFIX + "loaded";
+  /** Set once a full load from PostgreSQL completed (the layout keys.lua documents). */
+  public static final String LOADED = PREFIX + "loaded:v3";
+  /** The load marks of the layouts before it: a load that finds one deletes that layout's keys. */
+  public static final List<String> OLD_LOADED = List.of(PREFIX + "loaded", PREFIX + "loaded:v2");
   /** SET of every pool name the index holds. */
   public static final String POOLS = PREFIX + "pools";
   /** HASH campaign -> pool. */
@@ -46,20 +48,25 @@ public final class RedisKeys {
     return PREFIX + "n:" + callerId;
   }
 
-  /**
-   * ZSET of the available numbers of one leaf of a pool, in the pool's order: the numbers assigned to
-   * {@code areaCode} whose own NPA-NXX is {@code prefix}.
-   */
-  public static String available(String pool, String areaCode, String prefix) {
-    return PREFIX + "a:" + pool + ":" + areaCode + prefix;
+  /** ZSET of the available numbers of a pool assigned to {@code areaCode}, in the pool's order. */
+  public static String available(String pool, String areaCode) {
+    return PREFIX + "a:" + pool + ":" + areaCode;
   }
 
-  /** ZSET of the leaves of a pool's tier with an available number ({@code tier}: "a:512", "s:US-TX", ...). */
+  /** ZSET of the available numbers of a pool assigned to their own area code whose NPA-NXX is {@code prefix}. */
+  public static String town(String pool, String prefix) {
+    return PREFIX + "p:" + pool + ":" + prefix;
+  }
+
+  /**
+   * ZSET of the area codes of a pool's tier with an available number ({@code tier}: "s:US-TX", "o:212", ...), each
+   * scored by its first number's score or lower.
+   */
   public static String tier(String pool, String tier) {
     return PREFIX + "t:" + pool + ":" + tier;
   }
 
-  /** ZSET of the leaves of a pool with an available number (its 'pool' tier). */
+  /** ZSET of the area codes of a pool with an available number (its 'pool' tier). */
   public static String poolTier(String pool) {
     return PREFIX + "t:" + pool;
   }

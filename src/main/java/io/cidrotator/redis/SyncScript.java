@@ -19,7 +19,7 @@ public final class SyncScript {
   public static final int ALREADY_WHOLE = -1;
   public static final LuaScript LUA = LuaScript.load("sync");
   /** The arguments of one number. */
-  private static final int FIELDS = 27;
+  private static final int FIELDS = 28;
 
   private SyncScript() {
   }
@@ -100,11 +100,12 @@ public final class SyncScript {
       return argv;
     }
 
-    /** Where the number's own digits are: its overlay, region and zone (its tier indexes). */
+    /** Where the number is for the tiers: its overlay, region, zone, and whether its area code spans zones. */
     private static void addPlace(List<String> argv, TierPlace place) {
       argv.add(place.overlay());
       argv.add(place.region());
       argv.add(place.zone());
+      argv.add(place.zoneApart() ? "1" : "");
     }
 
     private static void addRestore(List<String> argv, Restore restore) {

@@ -111,38 +111,67 @@ class InventorySyncTest {
     assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("pool", "default", "npa", "512",
       "carrier", "carrier-x", "active", "1", "last", "0"));
     assertThat(index.number("2125550100")).containsEntry("active", "0");
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isZero();
-    assertThat(index.score(RedisKeys.available("default", "212", "212555"), "2125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isZero();
+    assertThat(index.score(RedisKeys.available("default", "212"), "2125550100")).isNull();
   }
 
   @Test
   void loadAllOverAnIndexOfTheLayoutBeforeTiersKeepsItsLiveStateAndDeletesItsKeys() {
+    // What a server before tiers left: its load mark, an area-code set (with a number PostgreSQL no longer has) and
+    // the head index h:.
+    index.send(Request.cmd(Command.SET).arg(RedisKeys.PREFIX + "loaded").arg("1"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "a:default:512").arg(1).arg("5125559999"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "h:default").arg(5).arg("512"));
+
+    loadOverAnOldIndex();
+
+    assertThat(index.exists(RedisKeys.PREFIX + "h:default")).isFalse();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125559999")).isNull();
+  }
+
+  @Test
+  void loadAllOverAnIndexOfTheFirstTierLayoutKeepsItsLiveStateAndDeletesItsKeys() {
+    // What the first tier layout left: its load mark, an NPA-NXX leaf, tier indexes of leaves, an assigned-prefix set.
+    index.send(Request.cmd(Command.SET).arg(RedisKeys.PREFIX + "loaded:v2").arg("1"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "a:default:512512555").arg(5).arg("5125550100"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "t:default").arg(5).arg("512512555"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "t:default:a:512").arg(5).arg("512512555"));
+    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "x:default:5125").arg(5).arg("5125550100"));
+
+    loadOverAnOldIndex();
+
+    assertThat(index.exists(RedisKeys.PREFIX + "a:default:512512555")).isFalse();
+    assertThat(index.exists(RedisKeys.PREFIX + "t:default:a:512")).isFalse();
+    assertThat(index.exists(RedisKeys.PREFIX + "x:default:5125")).isFalse();
+    assertThat(index.score(RedisKeys.poolTier("default"), "512512555")).isNull();
+    assertThat(index.score(RedisKeys.poolTier("default"), "512")).isEqualTo(5.0);
+  }
+
+  /**
+   * Loads two numbers over an old index holding their hashes: one available with today's use, one with a live
+   * reservation; checks both kept their live state in this layout and the old load marks are gone.
+   */
+  private void loadOverAnOldIndex() {
     insert("5125550100", "default", null, null, true);
     insert("5125550101", "default", null, null, true);
     long expiry = System.currentTimeMillis() + 120_000;
-    // What a server before tiers left: its load mark, area-code set and head index, a number's hash with a live
-    // reservation (5125550101), the other available with today's use.
     String day = CapWindows.at(System.currentTimeMillis(), CONFIG.timezone()).dayId();
-    index.send(Request.cmd(Command.SET).arg(RedisKeys.OLD_LOADED).arg("1"));
     index.send(Request.cmd(Command.HSET).arg(RedisKeys.number("5125550100")).arg("pool").arg("default")
       .arg("npa").arg("512").arg("active").arg("1").arg("last").arg("5").arg("dw").arg(day).arg("dc").arg("3")
       .arg("hl").arg("100").arg("dl").arg("500"));
     index.send(Request.cmd(Command.HSET).arg(RedisKeys.number("5125550101")).arg("pool").arg("default")
       .arg("npa").arg("512").arg("active").arg("1").arg("last").arg("7").arg("rid").arg("r-1"));
-    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "a:default:512").arg(5).arg("5125550100"));
-    index.send(Request.cmd(Command.ZADD).arg(RedisKeys.PREFIX + "h:default").arg(5).arg("512"));
     index.send(Request.cmd(Command.ZADD).arg(RedisKeys.reserved("default")).arg(expiry).arg("5125550101"));
 
     onContext(sync::loadAll);
 
-    assertThat(index.exists(RedisKeys.OLD_LOADED)).isFalse();
-    assertThat(index.exists(RedisKeys.PREFIX + "a:default:512")).isFalse();
-    assertThat(index.exists(RedisKeys.PREFIX + "h:default")).isFalse();
+    RedisKeys.OLD_LOADED.forEach(mark -> assertThat(index.exists(mark)).as(mark).isFalse());
     assertThat(index.exists(RedisKeys.LOADED)).isTrue();
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isEqualTo(5.0);
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isEqualTo(5.0);
+    assertThat(index.score(RedisKeys.town("default", "512555"), "5125550100")).isEqualTo(5.0);
     assertThat(index.number("5125550100")).containsEntry("dc", "3");
     assertThat(index.score(RedisKeys.reserved("default"), "5125550101")).isEqualTo((double) expiry);
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNull();
   }
 
   @Test
@@ -183,7 +212,7 @@ class InventorySyncTest {
     assertThat(loaded).isEqualTo(1);
     assertThat(index.numbers()).containsExactly("5125550100");
     assertThat(index.number("5125550101")).isEmpty();
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNull();
   }
 
   @Test
@@ -201,7 +230,7 @@ class InventorySyncTest {
     Map<String, String> after = index.number("5125550100");
     assertThat(after).containsEntry("rid", allocated.allocationId()).containsEntry("hc", "1").containsEntry("dc", "1");
     assertThat(after).isEqualTo(before);
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
   }
 
   @Test
@@ -266,7 +295,7 @@ class InventorySyncTest {
     onContext(() -> sync.writeNumber("5125550100"));
 
     assertThat(index.number("5125550100")).containsAllEntriesOf(Map.of("carrier", "telnyx", "active", "0", "hl", "3"));
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
   }
 
   @Test
@@ -368,8 +397,8 @@ class InventorySyncTest {
     assertThat(index.number(reserved)).containsEntry("pool", "west").containsEntry("rid", allocated.allocationId());
     assertThat(index.score(RedisKeys.reserved("west"), reserved)).isNotNull();
     assertThat(index.score(RedisKeys.reserved("east"), reserved)).isNull();
-    assertThat(index.score(RedisKeys.available("west", "512", "512555"), available)).isNotNull();
-    assertThat(index.score(RedisKeys.available("east", "512", "512555"), available)).isNull();
+    assertThat(index.score(RedisKeys.available("west", "512"), available)).isNotNull();
+    assertThat(index.score(RedisKeys.available("east", "512"), available)).isNull();
   }
 
   @Test
@@ -471,7 +500,7 @@ class InventorySyncTest {
       .containsEntry("hw", now.hourId()).containsEntry("hc", Long.toString(inHour))
       .containsEntry("dw", now.dayId()).containsEntry("dc", "3");
     assertThat(index.score(RedisKeys.capped("default"), "5125550100")).isNotNull();
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
   }
 
   @Test
@@ -486,7 +515,7 @@ class InventorySyncTest {
     assertThat(index.number("5125550100")).containsEntry("rid", id).containsEntry("rdest", "5125551234");
     assertThat(index.send(Request.cmd(Command.GET).arg(RedisKeys.callKey("V1260930150000012345"))).toString())
       .isEqualTo("5125550100 " + id);
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNull();
   }
 
   @Test
@@ -499,8 +528,8 @@ class InventorySyncTest {
 
     onContext(sync::loadAll);
 
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550100")).isNotNull();
-    assertThat(index.score(RedisKeys.available("default", "512", "512555"), "5125550101")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550100")).isNotNull();
+    assertThat(index.score(RedisKeys.available("default", "512"), "5125550101")).isNotNull();
     assertThat(index.score(RedisKeys.reserved("default"), "5125550101")).isNull();
   }
 

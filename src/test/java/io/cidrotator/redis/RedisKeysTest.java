@@ -27,8 +27,8 @@ class RedisKeysTest {
     assertThat(scripts).containsExactly(RedisKeys.ALL, RedisKeys.POOLS, RedisKeys.LOADED, RedisKeys.CAMPAIGNS,
       RedisKeys.HISTORY, RedisKeys.HISTORY_DROPPED, RedisKeys.HISTORY_WRITER, RedisKeys.HISTORY_EPOCH,
       RedisKeys.HISTORY_WRITTEN,
-      RedisKeys.number("5125550100"), RedisKeys.available("east", "512", "512555"),
-      RedisKeys.poolTier("east"), RedisKeys.tier("east", "a:512"), RedisKeys.reserved("east"),
+      RedisKeys.number("5125550100"), RedisKeys.available("east", "512"),
+      RedisKeys.town("east", "512555"), RedisKeys.poolTier("east"), RedisKeys.tier("east", "s:US-TX"), RedisKeys.reserved("east"),
       RedisKeys.capped("east"), RedisKeys.poolSettings("east"), RedisKeys.rate("1001", "29438400"),
       RedisKeys.callKey("V1260930150000012345"), RedisKeys.uid("1732612345.7"));
   }

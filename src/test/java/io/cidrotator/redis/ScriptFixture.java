@@ -207,30 +207,77 @@ final class ScriptFixture implements BeforeAllCallback, AfterAllCallback, Before
   }
 
   /**
-   * Checks keys.lua's invariant of the tier indexes: each holds only leaves whose available set is not empty, scored
-   * by that set's first score, and the pool's index holds every such leaf of the pool.
+   * Checks keys.lua's invariant of the available sets and tier indexes: each number of an area code's set is in its
+   * zone's, NPA-NXX's and assigned prefixes' sets with the same score, and those hold no other; each tier index holds
+   * every area code (or area code and zone) of its tier with a number available, scored by its first score or lower,
+   * and nothing but such names.
    */
-  void assertTierIndexesMatchLeaves() {
-    Map<String, Double> firstScores = new TreeMap<>();
-    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "a:*"))) {
+  void assertSetsAndIndexesHold() {
+    Map<String, Map<String, Double>> expected = new TreeMap<>();
+    Map<String, Map<String, Double>> actual = new TreeMap<>();
+    // index key -> (entry -> the first score of its set) for every set not empty
+    Map<String, Map<String, Double>> heads = new TreeMap<>();
+    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "*"))) {
       String name = key.toString();
+      if (name.startsWith(RedisKeys.PREFIX + "p:") || name.startsWith(RedisKeys.PREFIX + "x:")
+        || name.startsWith(RedisKeys.PREFIX + "a:") && name.contains("@")) {
+        actual.put(name, scores(name, -1));
+      }
+      if (!name.startsWith(RedisKeys.PREFIX + "a:") || name.contains("@")) {
+        continue;
+      }
       String pool = name.substring((RedisKeys.PREFIX + "a:").length(), name.lastIndexOf(':'));
-      firstScores.put(pool + " " + name.substring(name.lastIndexOf(':') + 1), scores(name, 0).values().iterator().next());
-    }
-    Map<String, Double> inPoolIndexes = new TreeMap<>();
-    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "t:*"))) {
-      String name = key.toString();
-      String rest = name.substring((RedisKeys.PREFIX + "t:").length());
-      String pool = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
-      scores(name, -1).forEach((member, score) -> {
-        String leaf = pool + " " + member;
-        assertThat(score).as("score of %s in %s", leaf, name).isEqualTo(firstScores.get(leaf));
-        if (!rest.contains(":")) {
-          inPoolIndexes.put(leaf, score);
+      String npa = name.substring(name.lastIndexOf(':') + 1);
+      Map<String, Double> members = scores(name, -1);
+      Map<String, String> first = hash(RedisKeys.number(members.keySet().iterator().next()));
+      double head = members.values().iterator().next();
+      Map<String, Double> zoneHeads = new TreeMap<>();
+      members.forEach((cid, score) -> {
+        Map<String, String> f = hash(RedisKeys.number(cid));
+        assertThat(f).as(cid).containsEntry("pool", pool).containsEntry("npa", npa);
+        for (String field : "1".equals(f.get("zs")) ? List.of("ov", "st", "zs") : List.of("ov", "st", "tz", "zs")) {
+          assertThat(f.get(field)).as("%s of %s, as the first number of its area code's", field, cid)
+            .isEqualTo(first.get(field));
+        }
+        if (cid.startsWith(npa)) {
+          expected.computeIfAbsent(RedisKeys.town(pool, cid.substring(0, 6)), k -> new TreeMap<>()).put(cid, score);
+        }
+        if ("1".equals(f.get("zs"))) {
+          expected.computeIfAbsent(RedisKeys.available(pool, npa + "@" + f.get("tz")), k -> new TreeMap<>())
+            .put(cid, score);
+          zoneHeads.merge(f.get("tz"), score, Math::min);
+        }
+        for (String prefix : f.getOrDefault("px", "").split(",")) {
+          if (!prefix.isEmpty()) {
+            expected.computeIfAbsent(RedisKeys.PREFIX + "x:" + pool + ":" + prefix, k -> new TreeMap<>())
+              .put(cid, score);
+          }
         }
       });
+      heads.computeIfAbsent(RedisKeys.poolTier(pool), k -> new TreeMap<>()).put(npa, head);
+      if (!first.getOrDefault("ov", "").isEmpty()) {
+        heads.computeIfAbsent(RedisKeys.tier(pool, "o:" + first.get("ov")), k -> new TreeMap<>()).put(npa, head);
+      }
+      if (!first.getOrDefault("st", "").isEmpty()) {
+        heads.computeIfAbsent(RedisKeys.tier(pool, "s:" + first.get("st")), k -> new TreeMap<>()).put(npa, head);
+      }
+      if (!first.getOrDefault("tz", "").isEmpty() && !"1".equals(first.get("zs"))) {
+        heads.computeIfAbsent(RedisKeys.tier(pool, "z:" + first.get("tz")), k -> new TreeMap<>()).put(npa, head);
+      }
+      zoneHeads.forEach((zone, score) -> heads.computeIfAbsent(RedisKeys.tier(pool, "z:" + zone),
+        k -> new TreeMap<>()).put(npa + "@" + zone, score));
     }
-    assertThat(inPoolIndexes).as("the pool tier's leaves").isEqualTo(firstScores);
+    assertThat(actual).as("the zone, NPA-NXX and assigned-prefix sets").isEqualTo(expected);
+    heads.forEach((index, entries) -> {
+      Map<String, Double> held = scores(index, -1);
+      entries.forEach((entry, head) -> assertThat(held.get(entry)).as("%s in %s", entry, index).isNotNull()
+        .isLessThanOrEqualTo(head));
+    });
+    for (Response key : send(Request.cmd(Command.KEYS).arg(RedisKeys.PREFIX + "t:*"))) {
+      String name = key.toString();
+      scores(name, -1).keySet().forEach(entry -> assertThat(entry).as("an entry of %s", name)
+        .matches(name.contains(":z:") ? "[0-9]{3}(@.+)?" : "[0-9]{3}"));
+    }
   }
 
   /** The members of a sorted set up to rank {@code last} (-1: all) with their scores, in order. */

@@ -21,18 +21,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * allocate.lua against a plain model of the tiers, over a few thousand random allocations, releases and
  * deactivations: every answer must be the first number of the first tier that has one, in lru order (a tie between
- * numbers never used goes to the first leaf, then the first caller-ID), and the tier indexes stay exact.
+ * numbers never used goes to the first area code, then the first caller-ID), and the sets and tier indexes hold
+ * keys.lua's invariant throughout.
  */
 class TiersModelTest {
 
   @RegisterExtension
   static final ScriptFixture redis = new ScriptFixture();
 
-  /** New York City, New York State, New Jersey (same zone), California: several numbers per exchange. */
+  /**
+   * New York City, New York State, New Jersey (same zone), California, and Idaho's 208, which spans zones (208215 is
+   * Pacific, 208221 Mountain): several numbers per exchange.
+   */
   private static final List<String> EXCHANGES = List.of("212555", "212556", "646555", "718555", "518555", "716555",
-    "201555", "973555", "415555", "213555");
+    "201555", "973555", "415555", "213555", "208215", "208221");
+  /** A New Jersey number an admin assigned to Manhattan's 212: a New York number for the tiers. */
+  private static final String ASSIGNED_ELSEWHERE = "9735550009";
   private static final List<String> DESTINATIONS = List.of("2125551000", "2125561000", "2127771000", "6465551000",
-    "9175551000", "5185551000", "3155551000", "2015551000", "4155551000", "8005551000");
+    "9175551000", "5185551000", "3155551000", "2015551000", "4155551000", "8005551000", "5415551000", "9155551000",
+    "2082151000", "9735551000");
 
   private final Map<String, Model> numbers = new HashMap<>();
 
@@ -44,13 +51,13 @@ class TiersModelTest {
     boolean reserved;
     boolean active = true;
 
-    Model(String callerId) {
+    Model(String callerId, String areaCode) {
       this.callerId = callerId;
-      this.place = TierPlace.of(callerId, callerId.substring(0, 3), List.of());
+      this.place = TierPlace.of(callerId, areaCode, List.of());
     }
 
-    String leaf() {
-      return place.areaCode() + callerId.substring(0, 6);
+    ScriptFixture.NumberRow row() {
+      return number(callerId).inAreaCode(place.areaCode());
     }
 
     boolean available() {
@@ -63,10 +70,11 @@ class TiersModelTest {
     for (String exchange : EXCHANGES) {
       for (int line = 1; line <= 3; line++) {
         String callerId = exchange + String.format("%04d", line);
-        numbers.put(callerId, new Model(callerId));
-        redis.sync(number(callerId));
+        numbers.put(callerId, new Model(callerId, callerId.substring(0, 3)));
       }
     }
+    numbers.put(ASSIGNED_ELSEWHERE, new Model(ASSIGNED_ELSEWHERE, "212"));
+    numbers.values().forEach(n -> redis.sync(n.row()));
     Random random = new Random(12);
     long now = T0;
     int allocated = 0;
@@ -100,11 +108,14 @@ class TiersModelTest {
         List<Model> all = new ArrayList<>(numbers.values());
         Model toggled = all.get(random.nextInt(all.size()));
         toggled.active = !toggled.active;
-        redis.sync(toggled.active ? number(toggled.callerId) : number(toggled.callerId).deactivated());
+        redis.sync(toggled.active ? toggled.row() : toggled.row().deactivated());
+      }
+      if (step % 250 == 0) {
+        redis.assertSetsAndIndexesHold();
       }
     }
     assertThat(allocated).as("allocations made").isGreaterThan(800);
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   private record Expected(Model number, String tier) {
@@ -113,13 +124,11 @@ class TiersModelTest {
   /** The model's answer: the first tier with an available number, its least recently used one. */
   private Optional<Expected> expected(String destination) {
     TierPlace callee = TierPlace.of(destination);
-    String calleeLeaf = destination.substring(0, 3) + destination.substring(0, 6);
     for (String tier : Tiers.ALL) {
       Optional<Model> first = numbers.values().stream()
         .filter(Model::available)
-        .filter(n -> tier.equals("prefix") ? n.leaf().equals(calleeLeaf)
-          : callee.key(tier) != null || tier.equals("pool") ? callee.reaches(tier, n.place) : false)
-        .min(Comparator.<Model>comparingLong(n -> n.score).thenComparing(Model::leaf)
+        .filter(n -> (callee.key(tier) != null || tier.equals("pool")) && callee.reaches(tier, n.place))
+        .min(Comparator.<Model>comparingLong(n -> n.score).thenComparing(n -> n.place.areaCode())
           .thenComparing(n -> n.callerId));
       if (first.isPresent()) {
         return Optional.of(new Expected(first.get(), tier));

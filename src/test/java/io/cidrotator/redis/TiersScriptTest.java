@@ -44,7 +44,7 @@ class TiersScriptTest {
       Allocated allocated = allocated(redis.allocateTo(T0 + i, MANHATTAN));
       handed.add(allocated.callerId());
       tiers.add(allocated.tier());
-      redis.assertTierIndexesMatchLeaves();
+      redis.assertSetsAndIndexesHold();
     }
 
     assertThat(handed).containsExactlyElementsOf(NEARER_FIRST);
@@ -59,7 +59,7 @@ class TiersScriptTest {
     }
     redis.defaultPool("state,area_code", "lru");
 
-    // The state tier holds every New York number: its least recently used one (all unused: the first leaf).
+    // The state tier holds every New York number: its least recently used one (all unused: the first area code).
     List<String> handed = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Allocated allocated = allocated(redis.allocateTo(T0 + i, MANHATTAN));
@@ -73,7 +73,7 @@ class TiersScriptTest {
   }
 
   @Test
-  void withinATierTheLeastRecentlyUsedLeafGoesFirst() {
+  void withinATierTheLeastRecentlyUsedNumberGoesFirst() {
     redis.sync(number("5185550001").usedAt(30), number("7165550001").usedAt(10), number("6075550001").usedAt(20));
 
     assertThat(callerIdOf(redis.allocateTo(T0, MANHATTAN))).isEqualTo("7165550001");
@@ -81,7 +81,74 @@ class TiersScriptTest {
     redis.release("7165550001", T0 + 2);
     assertThat(callerIdOf(redis.allocateTo(T0 + 3, MANHATTAN))).isEqualTo("5185550001");
     assertThat(callerIdOf(redis.allocateTo(T0 + 4, MANHATTAN))).isEqualTo("7165550001");
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
+  }
+
+  @Test
+  void anAllocationWritesNoTierIndexAndTheReadThatMeetsAnOutdatedEntrySetsItRight() {
+    redis.sync(number("2125550001").usedAt(1), number("2125550002").usedAt(2), number("5185550001").usedAt(3));
+    String newYork = RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NY");
+
+    assertThat(callerIdOf(redis.allocateTo(T0, MANHATTAN))).isEqualTo("2125550001");
+    // 212's first number is now 0002 (used at 2); the state index still says 1, lower, as keys.lua allows.
+    assertThat(redis.zscore(newYork, "212")).isEqualTo(1L);
+
+    // Syracuse (315) has no number of its own: the state tier, where 212 (2) goes before 518 (3).
+    Allocated second = allocated(redis.allocateTo(T0 + 1, "3155551234"));
+    assertThat(List.of(second.callerId(), second.tier())).containsExactly("2125550002", "state");
+    redis.assertSetsAndIndexesHold();
+    // 212 has no number left: the next read of the state index drops it and goes on to 518.
+    assertThat(callerIdOf(redis.allocateTo(T0 + 2, "3155551234"))).isEqualTo("5185550001");
+    assertThat(redis.zscore(newYork, "212")).isNull();
+    redis.assertSetsAndIndexesHold();
+  }
+
+  @Test
+  void anAreaCodeThatSpansZonesIsInTheTimeZoneTierOfEachOfItsNumbers() {
+    // Idaho's 208: 208-215 is Pacific time, 208-221 Mountain.
+    redis.sync(number("2082150001"), number("2082210001"));
+    redis.assertSetsAndIndexesHold();
+
+    // Oregon (541, Pacific) and El Paso (915, Mountain) have no number of their area code or state.
+    Allocated oregon = allocated(redis.allocateTo(T0, "5415551234"));
+    Allocated elPaso = allocated(redis.allocateTo(T0 + 1, "9155551234"));
+
+    assertThat(List.of(oregon.callerId(), oregon.tier())).containsExactly("2082150001", "time_zone");
+    assertThat(List.of(elPaso.callerId(), elPaso.tier())).containsExactly("2082210001", "time_zone");
+    redis.assertSetsAndIndexesHold();
+  }
+
+  @Test
+  void aNumberAssignedToAnotherAreaCodeIsInThatAreaCodesOverlayAndState() {
+    // A Newark number (973, New Jersey) an admin assigned to Manhattan's 212.
+    redis.sync(number("9735550001").inAreaCode("212"));
+
+    Allocated queens = allocated(redis.allocateTo(T0, "6465551234"));
+    redis.release("9735550001", T0);
+    Allocated newark = allocated(redis.allocateTo(T0 + 1, "9735551234"));
+
+    assertThat(queens.tier()).isEqualTo("overlay");
+    // Not the prefix tier of its own digits, nor New Jersey's state tier: the zone both share.
+    assertThat(List.of(newark.callerId(), newark.tier())).containsExactly("9735550001", "time_zone");
+    redis.assertSetsAndIndexesHold();
+  }
+
+  @Test
+  void aSyncThatPlacesAnAreaCodeElsewhereMovesItBetweenTierIndexes() {
+    redis.sync(number("2125550001"), number("2125550002"));
+    // As if an older numbering plan had put 212 in another state: the index and the numbers say so.
+    redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NJ")).arg(0).arg("212"));
+    redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NY")).arg("212"));
+    for (String callerId : List.of("2125550001", "2125550002")) {
+      redis.send(Request.cmd(Command.HSET).arg(RedisKeys.number(callerId)).arg("st").arg("US-NJ"));
+    }
+
+    redis.sync(number("2125550001"));
+
+    assertThat(redis.zscore(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NJ"), "212")).isNull();
+    assertThat(redis.zscore(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NY"), "212")).isZero();
+    redis.sync(number("2125550002"));
+    redis.assertSetsAndIndexesHold();
   }
 
   @Test
@@ -115,7 +182,7 @@ class TiersScriptTest {
     redis.release("5125550002", T0 + 3);
     // Now both twice today: the earlier last use first.
     assertThat(callerIdOf(redis.allocateTo(T0 + 4, "5125551234"))).isEqualTo("5125550001");
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   @Test
@@ -150,7 +217,7 @@ class TiersScriptTest {
 
     assertThat(handed).containsExactly("5125550001", "5125550002", "5125550003", "5125550001", "5125550002",
       "5125550003");
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   @Test
@@ -175,12 +242,12 @@ class TiersScriptTest {
     redis.sync(number("2125550001"), number("6465550001"));
     redis.sync(number("2125550001").inAreaCode("646"), number("6465550001").inPool("east"));
 
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
     Allocated moved = allocated(redis.allocateTo(T0, "6465551234"));
     assertThat(moved.callerId()).isEqualTo("2125550001");
     assertThat(moved.tier()).isEqualTo("area_code");
     assertThat(reasonOf(redis.allocateTo(T0 + 1, "6465551234"))).isEqualTo(Refusal.ALL_RESERVED);
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   // Prefixes an admin assigned numbers to (VICIdial's AC-CID)
@@ -201,7 +268,7 @@ class TiersScriptTest {
     assertThat(List.of(longest.callerId(), longest.tier())).containsExactly("7735550001", "prefix");
     assertThat(List.of(shorter.callerId(), shorter.tier())).containsExactly("4155550001", "prefix");
     assertThat(List.of(areaCode.callerId(), areaCode.tier())).containsExactly("3125550001", "area_code");
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   @Test
@@ -259,7 +326,7 @@ class TiersScriptTest {
     assertThat(other.tier()).isEqualTo("prefix");
     Long ttl = redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.PREFIX + "s:default:" + MANHATTAN)).toLong();
     assertThat(ttl).isBetween(7 * 86_400_000L - 60_000, 7 * 86_400_000L);
-    redis.assertTierIndexesMatchLeaves();
+    redis.assertSetsAndIndexesHold();
   }
 
   @Test
