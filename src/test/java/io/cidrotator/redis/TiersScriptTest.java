@@ -238,7 +238,7 @@ class TiersScriptTest {
   }
 
   @Test
-  void aNumberMovedToAnotherAreaCodeOrPoolLeavesEveryTierIndexOfItsOldPlace() {
+  void aNumberMovedToAnotherAreaCodeOrPoolLeavesTheSetsOfItsOldPlace() {
     redis.sync(number("2125550001"), number("6465550001"));
     redis.sync(number("2125550001").inAreaCode("646"), number("6465550001").inPool("east"));
 
