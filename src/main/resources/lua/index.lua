@@ -132,7 +132,7 @@ end
 -- `unreserved` says the caller just took it out of r: (spares the check).
 local function restore(cid, unreserved)
   local f = redis.call('HMGET', K.NUMBER .. cid, 'pool', 'npa', 'ov', 'st', 'tz', 'zs', 'px', 'active', 'score', 'hw',
-    'hc', 'dw', 'dc', 'hl', 'dl')
+    'hc', 'dw', 'dc', 'hl', 'dl', 'last')
   local pool = f[1]
   if not pool or f[8] ~= '1' then
     return
@@ -144,7 +144,8 @@ local function restore(cid, unreserved)
   if until_ms then
     redis.call('ZADD', K.CAPPED .. pool, until_ms, cid)
   else
-    make_available(pool, cid, f[9], f)
+    -- (A hash of the layout before tiers has no score until the load syncs it: its last use was its order.)
+    make_available(pool, cid, f[9] or f[16] or '0', f)
   end
 end
 

@@ -12,7 +12,8 @@
 --   a:<pool>:<npa>          ZSET    available numbers of a pool assigned to one area code, score = the pool's
 --                                   strategy's order (the last use (ms) for lru): the first member goes first (the
 --                                   'area_code' tier reads it)
---   a:<pool>:<npa>@<zone>   ZSET    the same, of one zone, for an area code that spans zones (its numbers are in both)
+--   a:<pool>:<npa>@<zone>   ZSET    the same, of one zone, for an area code whose numbers are not all in one zone (zs
+--                                   '1': its numbers are in both)
 --   p:<pool>:<npa-nxx>      ZSET    available numbers of a pool assigned to their own area code, of one NPA-NXX
 --                                   ('5125550100' is in p:<pool>:512555), scored as in a: (the 'prefix' tier reads it)
 --   x:<pool>:<prefix>       ZSET    the available numbers an admin assigned to a prefix of 2 to 5 digits (VICIdial's
@@ -31,6 +32,9 @@
 --                                   write a set as large as the pool: measured 1.5x dearer at 1M numbers than at 1k.
 --                                   Indexes of NPA-NXX sets kept exact by every write cost 1.45x an allocation
 --                                   without tiers: docs/BENCHMARKS.md.)
+--   u:<pool>                HASH    area code -> its place for the tiers when its indexes were last written
+--                                   ('<ov>,<st>,<tz>,<zs>', tz '' where zs is '1'): a sync that finds another moves
+--                                   the area code to the indexes of the new place (sync.lua)
 --   r:<pool>                ZSET    reserved numbers, score = reservation expiry (ms)
 --   c:<pool>                ZSET    numbers at a cap, score = when the capped window ends (ms)
 --   m:<pool>                SET     active numbers of a pool
@@ -78,8 +82,9 @@
 --   pool npa carrier        where the number belongs (from PostgreSQL; npa: the area code it is assigned to)
 --   px                      the prefixes an admin assigned it to (2 to 5 digits each, comma-separated)
 --   ov st tz zs             the overlay (its lowest area code) and region (US-TX) of the area code it is assigned
---                           to, its time zone, and '1' when that area code spans zones ('' where the numbering plan
---                           does not place it), from the locality at sync
+--                           to, its time zone, and '1' when that area code's numbers are not all in one zone (it
+--                           spans zones, or some NPA-NXX of it has a zone of its own: the same for all its numbers)
+--                           ('' where the numbering plan does not place it), from the locality at sync
 --   hl dl                   hourly and daily cap, resolved at sync (the number's own, else its pool's, else
 --                           the server's default)
 --   active                  '1' or '0'
@@ -113,7 +118,7 @@ local P = KEYS[1]
 local K = {
   NUMBER = P .. 'n:', AVAILABLE = P .. 'a:', TIERS = P .. 't:', RESERVED = P .. 'r:', CAPPED = P .. 'c:',
   MEMBERS = P .. 'm:', POOL_SETTINGS = P .. 'pool:', STICKY = P .. 's:', TOWN = P .. 'p:', ASSIGNED = P .. 'x:',
-  RATE = P .. 'rl:',
+  UNITS = P .. 'u:', RATE = P .. 'rl:',
   CALL_KEY = P .. 'k:c:', UID = P .. 'k:u:',
   ALL = P .. 'all', POOLS = P .. 'pools', LOADED = P .. 'loaded:v3', CAMPAIGNS = P .. 'campaigns',
   HISTORY = P .. 'history', HISTORY_DROPPED = P .. 'history:dropped', HISTORY_WRITER = P .. 'history:writer',

@@ -55,7 +55,7 @@ for _, pool in ipairs(redis.call('SMEMBERS', K.POOLS)) do
     if redis.call('SCARD', K.MEMBERS .. pool) == 0 and redis.call('ZCARD', K.RESERVED .. pool) == 0
       and redis.call('ZCARD', K.CAPPED .. pool) == 0 then
       -- No number left (an available one is active, in m:): what its pool index still names is out of date.
-      redis.call('DEL', K.TIERS .. pool)
+      redis.call('DEL', K.TIERS .. pool, K.UNITS .. pool)
       redis.call('SREM', K.POOLS, pool)
     end
   end

@@ -107,25 +107,35 @@ local function initial_score(strategy, cid, key, last)
   return string.format('%.0f', last)
 end
 
--- Sets the tier indexes right for the area code of a number whose place for the tiers changed (a new numbering plan):
--- `old` and `new` its PLACE fields before and after. Its area code leaves the indexes of its old place and enters
--- those of its new one at its first score (its other numbers follow it as the same load syncs them).
-local function move_area_code(pool, old, new)
-  local base = K.TIERS .. pool
-  local npa, ov, st, tz, zs = old[2], old[3] or '', old[4] or '', old[5] or '', old[6]
-  if ov ~= '' then
-    redis.call('ZREM', base .. ':o:' .. ov, npa)
+-- Keeps the tier indexes of area code `npa` of `pool` where its place for the tiers (`ov`, `st`, `tz`, `zs`: those of
+-- the number just synced, the same for every number of an area code) says, against the place u:<pool> recorded for
+-- it: when the two differ (a new numbering plan, or the first number of the area code), it leaves the indexes of the
+-- old place (its zone entries npa@zone stay: they name their zone, and a read drops them once their set is empty)
+-- and enters those of the new one at its first score.
+local function place_area_code(pool, npa, ov, st, tz, zs)
+  local placed = ov .. ',' .. st .. ',' .. (zs == '1' and '' or tz) .. ',' .. zs
+  local recorded = redis.call('HGET', K.UNITS .. pool, npa)
+  if recorded == placed then
+    return
   end
-  if st ~= '' then
-    redis.call('ZREM', base .. ':s:' .. st, npa)
-  end
-  if tz ~= '' then
-    redis.call('ZREM', base .. ':z:' .. tz, zs == '1' and npa .. '@' .. tz or npa)
+  if recorded then
+    local base = K.TIERS .. pool
+    local old_ov, old_st, old_tz = string.match(recorded, '^([^,]*),([^,]*),([^,]*),')
+    if old_ov ~= '' then
+      redis.call('ZREM', base .. ':o:' .. old_ov, npa)
+    end
+    if old_st ~= '' then
+      redis.call('ZREM', base .. ':s:' .. old_st, npa)
+    end
+    if old_tz ~= '' then
+      redis.call('ZREM', base .. ':z:' .. old_tz, npa)
+    end
   end
   local head = redis.call('ZRANGE', K.AVAILABLE .. pool .. ':' .. npa, 0, 0, 'WITHSCORES')
   if head[1] then
-    index_area_code(pool, new[2], new[3], new[4], new[5], new[6], head[2])
+    index_area_code(pool, npa, ov, st, tz, zs, head[2])
   end
+  redis.call('HSET', K.UNITS .. pool, npa, placed)
 end
 
 local count = 0
@@ -167,9 +177,7 @@ for i = 7, #ARGV, 28 do
     redis.call('SADD', K.MEMBERS .. pool, cid)
     restore(cid)
   end
-  if old[1] == pool and old[2] == npa and (old[3] ~= ov or old[4] ~= st or old[5] ~= tz or (old[6] or '') ~= zs) then
-    move_area_code(pool, old, {pool, npa, ov, st, tz, zs})
-  end
+  place_area_code(pool, npa, ov, st, tz, zs)
   count = count + 1
 end
 return count

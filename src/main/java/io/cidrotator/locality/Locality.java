@@ -10,8 +10,10 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a NANP number is: its area code's region (state or province), overlay group and time zones, and its
@@ -29,6 +31,8 @@ public final class Locality {
   private final String[] towns;
   /** The 4- to 6-digit starts whose zones differ from their area code's. */
   private final Map<String, List<ZoneId>> zoneExceptions;
+  /** The area codes whose numbers are not all in one zone: several zones, or starts with zones of their own. */
+  private final Set<String> zonesVary;
 
   private Locality(Map<String, AreaCode> areaCodes, int[] prefixes, String[] towns,
                    Map<String, List<ZoneId>> zoneExceptions) {
@@ -36,6 +40,10 @@ public final class Locality {
     this.prefixes = prefixes;
     this.towns = towns;
     this.zoneExceptions = zoneExceptions;
+    Set<String> vary = new HashSet<>();
+    areaCodes.values().stream().filter(area -> area.zones().size() != 1).forEach(area -> vary.add(area.npa()));
+    zoneExceptions.keySet().forEach(start -> vary.add(start.substring(0, 3)));
+    this.zonesVary = Set.copyOf(vary);
   }
 
   /**
@@ -132,6 +140,14 @@ public final class Locality {
       }
     }
     return area.zones();
+  }
+
+  /**
+   * Whether the numbers of area code {@code npa} are not all in one time zone: it spans zones (907, 208), or the data
+   * gives some of its NPA-NXX a zone of their own (270, 541).
+   */
+  public boolean zonesVary(String npa) {
+    return zonesVary.contains(npa);
   }
 
   /** Whether {@code region} (ISO 3166-2 as {@link AreaCode#region()} names it, e.g. US-TX) is one of the plan's. */

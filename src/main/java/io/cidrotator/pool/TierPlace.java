@@ -33,12 +33,11 @@ public record TierPlace(String number, String areaCode, String overlay, String r
   }
 
   /**
-   * Whether the numbers of its area code are not all in its zone (the area code spans zones): the time_zone tier then
-   * holds them per zone (keys.lua's {@code a:<pool>:<npa>@<zone>}).
+   * Whether the numbers of its area code are not all in one zone ({@link Locality#zonesVary}): the time_zone tier then
+   * holds them per zone (keys.lua's {@code a:<pool>:<npa>@<zone>}). The same for every number of an area code.
    */
   public boolean zoneApart() {
-    AreaCode area = Locality.nanp().areaCode(areaCode);
-    return !zone.isEmpty() && (area == null || area.zones().size() != 1 || !area.zones().get(0).getId().equals(zone));
+    return !zone.isEmpty() && Locality.nanp().zonesVary(areaCode);
   }
 
   /** A destination: {@code number} in its own area code. */

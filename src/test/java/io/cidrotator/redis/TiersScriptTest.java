@@ -136,19 +136,44 @@ class TiersScriptTest {
   @Test
   void aSyncThatPlacesAnAreaCodeElsewhereMovesItBetweenTierIndexes() {
     redis.sync(number("2125550001"), number("2125550002"));
-    // As if an older numbering plan had put 212 in another state: the index and the numbers say so.
+    // As if an older numbering plan had put 212 in New Jersey: its index entry and the record of its place say so.
     redis.send(Request.cmd(Command.ZADD).arg(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NJ")).arg(0).arg("212"));
     redis.send(Request.cmd(Command.ZREM).arg(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NY")).arg("212"));
-    for (String callerId : List.of("2125550001", "2125550002")) {
-      redis.send(Request.cmd(Command.HSET).arg(RedisKeys.number(callerId)).arg("st").arg("US-NJ"));
-    }
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.PREFIX + "u:default").arg("212")
+      .arg("212,US-NJ,America/New_York,"));
 
     redis.sync(number("2125550001"));
 
     assertThat(redis.zscore(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NJ"), "212")).isNull();
     assertThat(redis.zscore(RedisKeys.tier(ScriptFixture.DEFAULT_POOL, "s:US-NY"), "212")).isZero();
-    redis.sync(number("2125550002"));
     redis.assertSetsAndIndexesHold();
+  }
+
+  @Test
+  void aNewPlaceOfAnAreaCodeThatSpansZonesKeepsItsZoneEntries() {
+    redis.sync(number("2082150001"), number("2082150002"), number("2082210001"));
+    // An older plan gave 208 another overlay.
+    redis.send(Request.cmd(Command.HSET).arg(RedisKeys.PREFIX + "u:default").arg("208").arg("999,US-ID,,1"));
+
+    redis.sync(number("2082150001"), number("2082150002"));
+
+    redis.assertSetsAndIndexesHold();
+    Allocated oregon = allocated(redis.allocateTo(T0, "5415551234"));
+    assertThat(List.of(oregon.callerId(), oregon.tier())).containsExactly("2082150001", "time_zone");
+  }
+
+  @Test
+  void anAreaCodeWithAnExchangeOfAnotherZoneHasItsNumbersInTheZoneOfEach() {
+    // Kentucky's 270 is Eastern, but the data puts 270-230 in Central time; the Central number was used longer ago.
+    redis.sync(number("2702340001").usedAt(500), number("2702300001").usedAt(100));
+    redis.assertSetsAndIndexesHold();
+
+    // Miami (Eastern) and Chicago (Central): no number of their area code, overlay or state.
+    Allocated miami = allocated(redis.allocateTo(T0, "3055551234"));
+    Allocated chicago = allocated(redis.allocateTo(T0 + 1, "3125551234"));
+
+    assertThat(List.of(miami.callerId(), miami.tier())).containsExactly("2702340001", "time_zone");
+    assertThat(List.of(chicago.callerId(), chicago.tier())).containsExactly("2702300001", "time_zone");
   }
 
   @Test
