@@ -1,5 +1,6 @@
 -- index: the functions that keep a number in the right set of its pool (available, reserved, capped) and the
--- pool's tier indexes in step (keys.lua's invariant). Shared Lua, not a script: a script names it on its "-- include:" line.
+-- pool's tier indexes in step (keys.lua's invariant). Shared Lua, not a script: a script names it on its
+-- "-- include:" line.
 -- The including script sets the clock (use_clock) before it calls restore() or reclaim().
 -- include: keys
 local NOW, HOUR_ID, HOUR_END, DAY_ID, DAY_END
