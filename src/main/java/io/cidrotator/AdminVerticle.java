@@ -25,6 +25,7 @@ import io.cidrotator.redis.SettingsScript;
 import io.cidrotator.redis.StateScript;
 import io.cidrotator.redis.SyncScript;
 import io.cidrotator.redis.TierAvailableScript;
+import io.cidrotator.reputation.RestLadder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -54,6 +55,7 @@ public final class AdminVerticle extends VerticleBase {
   private Pool pg;
   private ScriptRunner redis;
   private HistoryWriter history;
+  private RestLadder ladder;
 
   public AdminVerticle(AppConfig config, StopOrder stopOrder) {
     this.config = config;
@@ -83,6 +85,7 @@ public final class AdminVerticle extends VerticleBase {
       config.lastUsedFlushSeconds() * 1000L, Metrics.registry());
     InventorySync sync = new InventorySync(pg, redis, config, history::catchUp);
     sync.reloadOnReconnect();
+    ladder = new RestLadder(vertx, pg, redis, sync);
     List<Bus.Handlers> features = List.of(
       new Inventory(pg, sync),
       new CallerIds(pg, redis, sync, config),
@@ -94,6 +97,7 @@ public final class AdminVerticle extends VerticleBase {
       new Explain(pg, redis, config),
       new Audit(pg),
       new DatabasePing(pg, history),
+      ladder,
       history);
     return migrate()
       .compose(v -> redis.connect())
@@ -103,7 +107,8 @@ public final class AdminVerticle extends VerticleBase {
         HistoryStream.READ, HistoryStream.DONE))
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
-      .compose(v -> history.start());
+      .compose(v -> history.start())
+      .onSuccess(v -> ladder.start());
   }
 
   private Future<Void> migrate() {
@@ -140,6 +145,9 @@ public final class AdminVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (ladder != null) {
+      ladder.stop();
+    }
     return stopOrder.frontDoorsClosed(vertx)
       .compose(v -> history.stop())
       .eventually(() -> Future.all(List.of(redis.close(), pg.close())));

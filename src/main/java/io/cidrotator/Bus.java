@@ -53,6 +53,8 @@ public final class Bus {
   public static final String CALLER_ID_UPDATE = "cidrotator.caller-ids.update";
   public static final String CALLER_ID_DELETE = "cidrotator.caller-ids.delete";
   public static final String CALLER_ID_HISTORY = "cidrotator.caller-ids.history";
+  /** One round of the rest ladder now ({@code at}: as of that time, ms; tests simulate a day with it). */
+  public static final String HEALTH_ROUND = "cidrotator.health.round";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
   public static final String AUDIT_RECORD = "cidrotator.audit.record";
 

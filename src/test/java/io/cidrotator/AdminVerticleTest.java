@@ -5,6 +5,7 @@ import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.RedisIndex;
 import io.cidrotator.pool.Tiers;
 import io.cidrotator.redis.RedisKeys;
+import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -138,8 +139,10 @@ class AdminVerticleTest {
 
     JsonObject number = bus.answer(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", "5125550100"));
 
-    assertThat(withoutTimes(number.copy().put("live", "?").put("locality", "?")))
-      .isEqualTo(withServerCaps(seededRow("5125550100")).put("live", "?").put("locality", "?"));
+    assertThat(withoutTimes(number.copy().put("live", "?").put("locality", "?").put("health", "?")))
+      .isEqualTo(withServerCaps(seededRow("5125550100")).put("live", "?").put("locality", "?").put("health", "?"));
+    assertThat(number.getJsonObject("health").getString("state")).isEqualTo("healthy");
+    assertThat(number.getJsonObject("health").getJsonObject("last_24h").getLong("calls")).isZero();
     assertThat(number.getJsonObject("locality").getString("region")).isEqualTo("US-TX");
     assertThat(number.getJsonObject("live")).isEqualTo(new JsonObject()
       .put("state", "available")
@@ -250,7 +253,7 @@ class AdminVerticleTest {
       .put("daily_limit", 50)));
     JsonObject before = bus.answer(Bus.CALLER_ID_GET, new JsonObject().put("caller_id", "5125550100"));
     // The audit records the row; the GET adds what applies of it.
-    List.of("live", "locality", "effective_hourly_limit", "hourly_limit_from", "effective_daily_limit",
+    List.of("live", "locality", "health", "effective_hourly_limit", "hourly_limit_from", "effective_daily_limit",
       "daily_limit_from").forEach(before::remove);
 
     JsonObject updated = bus.answer(Bus.CALLER_ID_UPDATE, numberChange("5125550100", new JsonObject()
@@ -895,7 +898,8 @@ class AdminVerticleTest {
       .put("is_active", true)
       .put("meta", new JsonObject())
       .put("pool", "default")
-      .put("prefixes", new JsonArray());
+      .put("prefixes", new JsonArray())
+      .put("health_state", "healthy");
   }
 
   /** {@code row} as the list and the GET answer it: with the server's default caps, which apply to it. */
@@ -921,7 +925,8 @@ class AdminVerticleTest {
       .put("sticky_days", 0)
       .putNull("description")
       .putNull("calling_window")
-      .put("calling_window_by_region", new JsonObject());
+      .put("calling_window_by_region", new JsonObject())
+      .put("health", HealthSettings.DEFAULTS.toJson());
   }
 
   /** A pools row as the admin answers it, without its times. */

@@ -5,6 +5,7 @@ import io.cidrotator.http.Input;
 import io.cidrotator.http.Routes;
 import io.cidrotator.phone.NanpNumber;
 import io.cidrotator.pool.PoolClient;
+import io.cidrotator.reputation.Health;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -27,7 +28,7 @@ import java.util.Set;
 public final class CallerIdRoutes implements Routes {
 
   private static final Set<String> LIST_PARAMS = Set.of("page", "size", "area_code", "pool", "carrier", "active", "q",
-    "sort");
+    "health", "sort");
   private static final int MAX_PAGE_SIZE = 500;
 
   private final CallerIdClient callerIds;
@@ -66,7 +67,21 @@ public final class CallerIdRoutes implements Routes {
       .put("carrier", Input.shortText("carrier", params.get("carrier")))
       .put("active", Input.bool("active", params.get("active")))
       .put("q", Input.shortText("q", params.get("q")))
+      .put("health", health(params.get("health")))
       .put("sort", sort));
+  }
+
+  /** The health state a list is filtered by (null: any). */
+  private static String health(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    for (Health health : Health.values()) {
+      if (health.label().equals(raw)) {
+        return raw;
+      }
+    }
+    throw new HttpException(400, "health: one of healthy, resting, probation, retired, got '" + raw + "'");
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {
@@ -103,12 +118,21 @@ public final class CallerIdRoutes implements Routes {
   private Future<JsonObject> update(RoutingContext ctx) {
     String callerId = Input.number("caller_id", ctx.pathParam("caller_id")).digits();
     JsonObject body = Input.jsonBody(ctx);
-    Input.onlyFields(body, "carrier", "hourly_limit", "daily_limit", "active", "pool", "meta", "prefixes");
+    Input.onlyFields(body, "carrier", "hourly_limit", "daily_limit", "active", "pool", "meta", "prefixes",
+      "health_state");
     if (body.isEmpty()) {
       throw new HttpException(400, "body: nothing to change (fields: carrier, hourly_limit, daily_limit, active, "
-        + "pool, meta, prefixes)");
+        + "pool, meta, prefixes, health_state)");
     }
     JsonObject changes = new JsonObject();
+    if (body.containsKey("health_state")) {
+      // An admin brings a number back from a rest, probation or retirement; the rest ladder alone rests numbers.
+      if (!"healthy".equals(body.getValue("health_state"))) {
+        throw new HttpException(400, "health_state: only \"healthy\" (back in rotation at its own caps), got "
+          + body.getValue("health_state"));
+      }
+      changes.put("health_state", "healthy");
+    }
     if (body.containsKey("carrier")) {
       changes.put("carrier", Input.text(body, "carrier", Input.MAX_NAME));
     }

@@ -7,15 +7,19 @@ final class CallerIdSql {
 
   private static final String COLUMNS = """
     caller_id, carrier, area_code, hourly_limit, daily_limit, last_used, is_active, meta, pool, prefixes, created_at,
-    updated_at""";
+    updated_at, health, health_since, health_until, health_reason""";
 
-  /** Every filter is optional (NULL): area code, pool, carrier, active, text found in the number or carrier. */
+  /**
+   * Every filter is optional (NULL): area code, pool, carrier, active, text found in the number or carrier, health
+   * state.
+   */
   private static final String FILTER = """
     WHERE ($1::text IS NULL OR area_code = $1)
       AND ($2::text IS NULL OR pool = $2)
       AND ($3::text IS NULL OR carrier = $3)
       AND ($4::bool IS NULL OR is_active = $4)
       AND ($5::text IS NULL OR strpos(caller_id, $5) > 0 OR strpos(lower(coalesce(carrier, '')), lower($5)) > 0)
+      AND ($6::text IS NULL OR health = $6)
     """;
 
   static final String COUNT = "SELECT count(*) AS total FROM caller_ids\n" + FILTER;
@@ -37,10 +41,10 @@ final class CallerIdSql {
     Map.entry("updated_at", "updated_at, caller_id"),
     Map.entry("-updated_at", "updated_at DESC, caller_id"));
 
-  /** One page in the order {@code order} (a key of {@link #ORDERS}); $6 limit, $7 offset. */
+  /** One page in the order {@code order} (a key of {@link #ORDERS}); $7 limit, $8 offset. */
   static String page(String order) {
     return "SELECT " + COLUMNS + " FROM caller_ids\n" + FILTER + "ORDER BY " + ORDERS.get(order)
-      + "\nLIMIT $6 OFFSET $7";
+      + "\nLIMIT $7 OFFSET $8";
   }
 
   static final String ONE = "SELECT " + COLUMNS + " FROM caller_ids WHERE caller_id = $1";
@@ -58,7 +62,8 @@ final class CallerIdSql {
 
   /**
    * A partial update: each settable column has a flag saying whether the request named it, because
-   * a named limit of null means "back to the default", which is not the same as leaving it alone.
+   * a named limit of null means "back to the default", which is not the same as leaving it alone. $12: back to
+   * healthy on the rest ladder (out of a rest, probation or retirement).
    */
   static final String UPDATE = """
     UPDATE caller_ids SET
@@ -69,6 +74,10 @@ final class CallerIdSql {
       pool         = coalesce($9, pool),
       meta         = coalesce($10, meta),
       prefixes     = coalesce($11, prefixes),
+      health        = CASE WHEN $12 THEN 'healthy' ELSE health END,
+      health_since  = CASE WHEN $12 THEN now() ELSE health_since END,
+      health_until  = CASE WHEN $12 THEN NULL ELSE health_until END,
+      health_reason = CASE WHEN $12 THEN '{"rule": "an admin made it healthy"}'::jsonb ELSE health_reason END,
       updated_at   = now()
     WHERE caller_id = $1
     RETURNING\s""" + COLUMNS;

@@ -10,6 +10,7 @@ import io.cidrotator.locality.Place;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.StateScript;
+import io.cidrotator.reputation.HealthReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,9 +61,9 @@ public final class CallerIds implements Bus.Handlers {
     int page = query.getInteger("page");
     int size = query.getInteger("size");
     Tuple filter = Tuple.of(query.getString("area_code"), query.getString("pool"), query.getString("carrier"),
-      query.getBoolean("active"), query.getString("q"));
+      query.getBoolean("active"), query.getString("q"), query.getString("health"));
     Tuple paged = Tuple.of(query.getString("area_code"), query.getString("pool"), query.getString("carrier"),
-      query.getBoolean("active"), query.getString("q"), size, (long) (page - 1) * size);
+      query.getBoolean("active"), query.getString("q"), query.getString("health"), size, (long) (page - 1) * size);
     return Future.all(
         pg.preparedQuery(CallerIdSql.COUNT).execute(filter),
         pg.preparedQuery(CallerIdSql.page(query.getString("sort"))).execute(paged),
@@ -92,10 +93,12 @@ public final class CallerIds implements Bus.Handlers {
         RowSet<Row> rows = all.resultAt(0);
         return rows.size() == 0
           ? notFound(callerId)
-          : StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis()))
-            .map(state -> withEffectiveCaps(toJson(rows.iterator().next()), poolCaps(all.resultAt(1)))
+          : Future.all(StateScript.run(redis, new StateScript.Args(callerId, System.currentTimeMillis())),
+              HealthReport.of(pg, rows.iterator().next()))
+            .map(both -> withEffectiveCaps(toJson(rows.iterator().next()), poolCaps(all.resultAt(1)))
               .put("locality", locality(callerId))
-              .put("live", live(state)));
+              .put("live", live(both.resultAt(0)))
+              .put("health", both.<JsonObject>resultAt(1)));
       });
   }
 
@@ -158,7 +161,7 @@ public final class CallerIds implements Bus.Handlers {
 
   /**
    * {@code {caller_id, changes, actor}}: {@code changes} holds only the fields to change (carrier, hourly_limit,
-   * daily_limit, active, pool, meta, prefixes); a limit of null goes back to the default.
+   * daily_limit, active, pool, meta, prefixes, health_state: healthy); a limit of null goes back to the default.
    */
   private Future<JsonObject> update(JsonObject request) {
     String callerId = request.getString("caller_id");
@@ -168,7 +171,8 @@ public final class CallerIds implements Bus.Handlers {
       c.containsKey("hourly_limit"), c.getInteger("hourly_limit"),
       c.containsKey("daily_limit"), c.getInteger("daily_limit"),
       c.getBoolean("active"), c.getString("pool"), c.getJsonObject("meta"))
-      .addArrayOfString(c.containsKey("prefixes") ? prefixes(c.getJsonArray("prefixes")) : null);
+      .addArrayOfString(c.containsKey("prefixes") ? prefixes(c.getJsonArray("prefixes")) : null)
+      .addBoolean(c.containsKey("health_state"));
     return pg.withTransaction(tx -> tx.preparedQuery(CallerIdSql.LOCK_ONE)
         .execute(Tuple.of(callerId))
         .compose(before -> before.size() == 0
@@ -267,6 +271,7 @@ public final class CallerIds implements Bus.Handlers {
       .put("meta", row.getJsonObject("meta"))
       .put("pool", row.getString("pool"))
       .put("prefixes", new JsonArray(List.of(row.getArrayOfStrings("prefixes"))))
+      .put("health_state", row.getString("health"))
       .put("created_at", text(row.getOffsetDateTime("created_at")))
       .put("updated_at", text(row.getOffsetDateTime("updated_at")));
   }

@@ -26,13 +26,52 @@ final class HistorySql {
     ON CONFLICT (id) DO NOTHING
     """;
 
+  /**
+   * Ends the released allocations and counts their outcomes per number and hour of the allocation (and per pool: its
+   * baseline) in caller_id_hours and pool_hours, in the same statement: a release is counted exactly once, when its
+   * row is ended (a batch written again after a crash finds it ended and counts nothing). Answered: Asterisk's
+   * DIALSTATUS ANSWER, or answered seconds; a release with neither has an unknown outcome, not a failed one.
+   */
   static final String RECORD_RELEASES = """
-    UPDATE allocations a
-    SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome,
-        dial_status = r.dial_status, answered_seconds = r.answered_seconds, hangup_cause = r.hangup_cause
-    FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::int4[], $6::int2[])
-         AS r(id, at_ms, outcome, dial_status, answered_seconds, hangup_cause)
-    WHERE a.id = r.id AND a.released_at IS NULL
+    WITH released AS (
+      UPDATE allocations a
+      SET released_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond', outcome = r.outcome,
+          dial_status = r.dial_status, answered_seconds = r.answered_seconds, hangup_cause = r.hangup_cause
+      FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::text[], $5::int4[], $6::int2[])
+           AS r(id, at_ms, outcome, dial_status, answered_seconds, hangup_cause)
+      WHERE a.id = r.id AND a.released_at IS NULL AND a.outcome IS NULL
+      RETURNING a.caller_id, a.pool, date_trunc('hour', a.allocated_at) AS hour, a.outcome,
+                a.dial_status IS NOT NULL OR a.answered_seconds IS NOT NULL AS known,
+                coalesce(upper(a.dial_status) = 'ANSWER' OR a.answered_seconds > 0, false) AS answered,
+                a.answered_seconds
+    ),
+    counted AS (
+      SELECT r.caller_id, r.pool, r.hour,
+             count(*) FILTER (WHERE r.known) AS calls,
+             count(*) FILTER (WHERE r.answered) AS answered,
+             count(*) FILTER (WHERE r.answered AND coalesce(r.answered_seconds, 0)
+               < coalesce((p.health ->> 'short_call_seconds')::int, 6)) AS short_calls,
+             coalesce(sum(r.answered_seconds) FILTER (WHERE r.answered), 0) AS talk_seconds,
+             count(*) FILTER (WHERE NOT r.known) AS unknown
+      FROM released r LEFT JOIN pools p ON p.name = r.pool
+      WHERE r.outcome = 'released'
+      GROUP BY r.caller_id, r.pool, r.hour
+    ),
+    per_number AS (
+      INSERT INTO caller_id_hours AS h (caller_id, hour, pool, calls, answered, short_calls, talk_seconds, unknown)
+      SELECT caller_id, hour, pool, calls, answered, short_calls, talk_seconds, unknown FROM counted
+      ON CONFLICT (caller_id, hour) DO UPDATE
+      SET calls = h.calls + excluded.calls, answered = h.answered + excluded.answered,
+          short_calls = h.short_calls + excluded.short_calls, talk_seconds = h.talk_seconds + excluded.talk_seconds,
+          unknown = h.unknown + excluded.unknown
+    )
+    INSERT INTO pool_hours AS h (pool, hour, calls, answered, short_calls, talk_seconds, unknown)
+    SELECT pool, hour, sum(calls), sum(answered), sum(short_calls), sum(talk_seconds), sum(unknown)
+    FROM counted GROUP BY pool, hour
+    ON CONFLICT (pool, hour) DO UPDATE
+    SET calls = h.calls + excluded.calls, answered = h.answered + excluded.answered,
+        short_calls = h.short_calls + excluded.short_calls, talk_seconds = h.talk_seconds + excluded.talk_seconds,
+        unknown = h.unknown + excluded.unknown
     """;
 
   /** Allocations taken back before any caller was answered with them (undo.lua): they leave the history. */

@@ -10,7 +10,8 @@ final class InventorySql {
   private static final String SYNC_COLUMNS = """
     SELECT c.caller_id, c.pool, c.area_code, c.carrier,
            COALESCE(c.hourly_limit, p.hourly_limit) AS hourly_limit,
-           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, c.prefixes
+           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, c.prefixes, c.health,
+           p.health AS pool_health
     FROM caller_ids c JOIN pools p ON p.name = c.pool
     """;
 
@@ -55,8 +56,8 @@ final class InventorySql {
   private static final String HISTORY_COLUMNS = """
     SELECT c.caller_id, c.pool, c.area_code, c.carrier,
            COALESCE(c.hourly_limit, p.hourly_limit) AS hourly_limit,
-           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, c.prefixes,
-           p.reservation_ttl,
+           COALESCE(c.daily_limit, p.daily_limit) AS daily_limit, c.is_active, c.last_used, c.prefixes, c.health,
+           p.health AS pool_health, p.reservation_ttl,
            u.uses_this_hour, u.uses_today, u.last_allocated,
            r.id AS rid, r.campaign AS rcampaign, r.agent AS ragent, r.destination AS rdest, r.allocated_at AS rat,
            r.expires_at AS rexp, r.tier AS rtier, r.call_key AS rcall_key, r.uid AS ruid,

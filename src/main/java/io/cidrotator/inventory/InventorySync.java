@@ -11,6 +11,8 @@ import io.cidrotator.redis.RedisKeys;
 import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.SettingsScript;
 import io.cidrotator.redis.SyncScript;
+import io.cidrotator.reputation.Health;
+import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
@@ -322,10 +324,16 @@ public final class InventorySync {
       if (restore != null) {
         lastUsed = Math.max(lastUsed, millis(row.getOffsetDateTime("last_allocated")));
       }
+      // Number health: a resting or retired number is not handed out, one on probation under its lower hourly cap.
+      Health health = Health.of(row.getString("health"));
+      int hourlyLimit = hourly == null ? config.hourlyLimit() : hourly;
+      if (health == Health.PROBATION) {
+        hourlyLimit = Math.min(hourlyLimit, HealthSettings.of(row.getJsonObject("pool_health")).probationHourlyLimit());
+      }
       numbers.add(new SyncScript.Number(row.getString("caller_id"), row.getString("pool"),
-        row.getString("area_code"), row.getString("carrier"),
-        hourly == null ? config.hourlyLimit() : hourly, daily == null ? config.dailyLimit() : daily,
-        row.getBoolean("is_active"), lastUsed, restore, List.of(row.getArrayOfStrings("prefixes"))));
+        row.getString("area_code"), row.getString("carrier"), hourlyLimit,
+        daily == null ? config.dailyLimit() : daily, row.getBoolean("is_active") && health.handedOut(), lastUsed,
+        restore, List.of(row.getArrayOfStrings("prefixes"))));
     }
     return SyncScript.run(redis, new SyncScript.Args(now, windows, numbers, mergeFor));
   }

@@ -5,6 +5,7 @@ import io.cidrotator.http.Input;
 import io.cidrotator.http.Routes;
 import io.cidrotator.locality.CallingWindow;
 import io.cidrotator.locality.Locality;
+import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import io.vertx.ext.web.handler.HttpException;
 public final class PoolRoutes implements Routes {
 
   private static final String POOL_FIELDS = "name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, "
-    + "sticky_days, description, calling_window, calling_window_by_region, fallback";
+    + "sticky_days, description, calling_window, calling_window_by_region, fallback, health";
   private static final int MAX_STICKY_DAYS = 365;
   private static final int MAX_TTL_SECONDS = 86_400;
   private static final int MAX_DESCRIPTION = 500;
@@ -103,6 +104,13 @@ public final class PoolRoutes implements Routes {
   /** The settings fields present in {@code body}, validated (a null value stays: it means the default). */
   private static JsonObject poolSettings(JsonObject body) {
     JsonObject settings = new JsonObject();
+    if (body.containsKey("health")) {
+      try {
+        settings.put("health", HealthSettings.checked(body.getValue("health")));
+      } catch (IllegalArgumentException e) {
+        throw new HttpException(400, e.getMessage());
+      }
+    }
     if (body.containsKey("reservation_ttl")) {
       Integer ttl = Input.positive(body, "reservation_ttl");
       if (ttl != null && ttl > MAX_TTL_SECONDS) {

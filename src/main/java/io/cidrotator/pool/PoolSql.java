@@ -5,14 +5,14 @@ final class PoolSql {
 
   static final String LIST_POOLS = """
     SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
-           calling_window_by_region, created_at, updated_at
+           calling_window_by_region, health, created_at, updated_at
     FROM pools
     ORDER BY name
     """;
 
   static final String POOL = """
     SELECT name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description, calling_window,
-           calling_window_by_region, created_at, updated_at
+           calling_window_by_region, health, created_at, updated_at
     FROM pools
     WHERE name = $1
     """;
@@ -28,21 +28,25 @@ final class PoolSql {
 
   static final String INSERT_POOL = """
     INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, tiers, description, calling_window,
-                       calling_window_by_region, strategy, sticky_days)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                       calling_window_by_region, strategy, sticky_days, health)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, jsonb_strip_nulls($11))
     ON CONFLICT (name) DO NOTHING
     RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description,
-           calling_window, calling_window_by_region, created_at, updated_at
+           calling_window, calling_window_by_region, health, created_at, updated_at
     """;
 
-  /** A rename cascades to caller_ids.pool and campaigns.pool (ON UPDATE CASCADE). */
+  /**
+   * A rename cascades to caller_ids.pool and campaigns.pool (ON UPDATE CASCADE). $12: the health thresholds sent,
+   * merged into those stored (a null one returns to its default).
+   */
   static final String UPDATE_POOL = """
     UPDATE pools
     SET name = $2, reservation_ttl = $3, hourly_limit = $4, daily_limit = $5, tiers = $6, description = $7,
-        calling_window = $8, calling_window_by_region = $9, strategy = $10, sticky_days = $11, updated_at = now()
+        calling_window = $8, calling_window_by_region = $9, strategy = $10, sticky_days = $11,
+        health = jsonb_strip_nulls(health || $12), updated_at = now()
     WHERE name = $1
     RETURNING name, reservation_ttl, hourly_limit, daily_limit, tiers, strategy, sticky_days, description,
-           calling_window, calling_window_by_region, created_at, updated_at
+           calling_window, calling_window_by_region, health, created_at, updated_at
     """;
 
   static final String DELETE_POOL = "DELETE FROM pools WHERE name = $1";

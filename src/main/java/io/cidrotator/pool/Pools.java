@@ -6,6 +6,7 @@ import io.cidrotator.audit.AuditLog;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -100,7 +101,8 @@ public final class Pools implements Bus.Handlers {
       .addString(pool.getString("calling_window"))
       .addJsonObject(pool.getJsonObject("calling_window_by_region", new JsonObject()))
       .addString(pool.getString("strategy"))
-      .addInteger(pool.getInteger("sticky_days"));
+      .addInteger(pool.getInteger("sticky_days"))
+      .addJsonObject(pool.getJsonObject("health", new JsonObject()));
     return pg.withTransaction(tx -> tx.preparedQuery(PoolSql.INSERT_POOL)
         .execute(params)
         .compose(rows -> created(tx, request, rows, "pool", name, Pools::poolJson)))
@@ -121,6 +123,7 @@ public final class Pools implements Bus.Handlers {
             return Future.failedFuture(unknownPool(name));
           }
           JsonObject after = before.copy().mergeIn(changes);
+          JsonObject health = changes.getJsonObject("health", new JsonObject());
           String newName = after.getString("name");
           if (DEFAULT_POOL.equals(name) && !DEFAULT_POOL.equals(newName)) {
             return Future.failedFuture(new Bus.Failure(409, "the default pool cannot be renamed"));
@@ -131,7 +134,8 @@ public final class Pools implements Bus.Handlers {
               .addString(after.getString("calling_window"))
               .addJsonObject(after.getJsonObject("calling_window_by_region"))
               .addString(after.getString("strategy"))
-              .addInteger(after.getInteger("sticky_days")))
+              .addInteger(after.getInteger("sticky_days"))
+              .addJsonObject(health))
             .recover(e -> Future.failedFuture(isViolation(e, UNIQUE_VIOLATION)
               ? new Bus.Failure(409, "pool '" + newName + "' already exists") : e))
             .compose(rows -> audited(tx, request, "pool.update", name, before, poolJson(rows.iterator().next())))
@@ -142,14 +146,16 @@ public final class Pools implements Bus.Handlers {
   }
 
   /**
-   * Every setting is written, then the numbers of a renamed pool, or of one whose caps or strategy changed, are
-   * written again (a number's score follows the strategy Redis holds for its pool: sync.lua).
+   * Every setting is written, then the numbers of a renamed pool, or of one whose caps, strategy or probation cap
+   * changed, are written again (a number's score follows the strategy Redis holds for its pool: sync.lua).
    */
   private Future<Void> toRedis(JsonObject before, JsonObject after) {
     boolean numbersChange = !before.getString("name").equals(after.getString("name"))
       || !Objects.equals(before.getInteger("hourly_limit"), after.getInteger("hourly_limit"))
       || !Objects.equals(before.getInteger("daily_limit"), after.getInteger("daily_limit"))
-      || !before.getString("strategy").equals(after.getString("strategy"));
+      || !before.getString("strategy").equals(after.getString("strategy"))
+      || !before.getJsonObject("health").getInteger("probation_hourly_limit")
+        .equals(after.getJsonObject("health").getInteger("probation_hourly_limit"));
     return sync.writeSettings()
       .compose(v -> numbersChange ? sync.loadPool(after.getString("name")).<Void>mapEmpty() : Future.succeededFuture());
   }
@@ -289,6 +295,7 @@ public final class Pools implements Bus.Handlers {
       .put("description", row.getString("description"))
       .put("calling_window", row.getString("calling_window"))
       .put("calling_window_by_region", row.getJsonObject("calling_window_by_region"))
+      .put("health", HealthSettings.of(row.getJsonObject("health")).toJson())
       .put("created_at", row.getOffsetDateTime("created_at").toString())
       .put("updated_at", row.getOffsetDateTime("updated_at").toString());
   }

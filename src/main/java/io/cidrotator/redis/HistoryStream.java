@@ -130,6 +130,16 @@ public final class HistoryStream {
       });
   }
 
+  /**
+   * When the oldest entry the stream still holds was appended (ms; Long.MAX_VALUE when it holds none): the history
+   * of everything before it is in PostgreSQL, every release included.
+   */
+  public static Future<Long> oldestEntryMs(ScriptRunner redis) {
+    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.HISTORY).arg("-").arg("+").arg("COUNT").arg(1))
+      .map(oldest -> oldest != null && oldest.size() > 0 ? EntryId.parse(oldest.get(0).get(0).toString()).ms()
+        : Long.MAX_VALUE);
+  }
+
   /** The entries waiting in the stream. */
   public static Future<Long> backlog(ScriptRunner redis) {
     return redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.HISTORY)).map(Response::toLong);

@@ -4,6 +4,7 @@ import io.cidrotator.TestServer;
 import io.cidrotator.auth.RoleTokens;
 import io.cidrotator.http.Api;
 import io.cidrotator.redis.RedisKeys;
+import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -94,14 +95,15 @@ class PoolsTest {
       .put("sticky_days", 0)
       .putNull("description")
       .putNull("calling_window")
-      .put("calling_window_by_region", new JsonObject()));
+      .put("calling_window_by_region", new JsonObject())
+      .put("health", HealthSettings.DEFAULTS.toJson()));
   }
 
   @Test
   void createPoolAnswers201WithThePoolAndPutsItsSettingsInRedis() {
     HttpResponse<Buffer> response = createPool(new JsonObject().put("name", "east").put("reservation_ttl", 60)
       .put("hourly_limit", 5).put("daily_limit", 20).put("tiers", "area_code, state").put("strategy", "round_robin")
-      .put("description", "East floor"));
+      .put("description", "East floor").put("health", new JsonObject().put("min_calls", 50)));
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(withoutTimes(response.bodyAsJsonObject())).isEqualTo(new JsonObject()
@@ -114,7 +116,8 @@ class PoolsTest {
       .put("sticky_days", 0)
       .put("description", "East floor")
       .putNull("calling_window")
-      .put("calling_window_by_region", new JsonObject()));
+      .put("calling_window_by_region", new JsonObject())
+      .put("health", HealthSettings.DEFAULTS.toJson().put("min_calls", 50)));
     assertThat(redisHash(RedisKeys.poolSettings("east")))
       .isEqualTo(new JsonObject().put("ttl", "60000").put("tiers", "area_code,state").put("strategy", "round_robin"));
   }
