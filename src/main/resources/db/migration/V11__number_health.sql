@@ -15,8 +15,9 @@ CREATE TABLE caller_id_hours (
   talk_seconds BIGINT NOT NULL DEFAULT 0,   -- of the answered calls
   unknown      INTEGER NOT NULL DEFAULT 0,  -- released without an outcome
   expired      INTEGER NOT NULL DEFAULT 0,  -- never released: the reservation ran out (outcome unknown)
+  updated_at   TIMESTAMPTZ NOT NULL DEFAULT now(),  -- the rest ladder judges the numbers counted since its last round
   PRIMARY KEY (caller_id, hour)
-);
+) WITH (fillfactor = 80);  -- room on each page for the row's next version: a count's update stays off the indexes
 
 CREATE INDEX caller_id_hours_hour ON caller_id_hours (hour);
 

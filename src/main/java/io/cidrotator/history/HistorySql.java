@@ -63,7 +63,7 @@ final class HistorySql {
       ON CONFLICT (caller_id, hour) DO UPDATE
       SET calls = h.calls + excluded.calls, answered = h.answered + excluded.answered,
           short_calls = h.short_calls + excluded.short_calls, talk_seconds = h.talk_seconds + excluded.talk_seconds,
-          unknown = h.unknown + excluded.unknown
+          unknown = h.unknown + excluded.unknown, updated_at = now()
     )
     INSERT INTO pool_hours AS h (pool, hour, calls, answered, short_calls, talk_seconds, unknown)
     SELECT pool, hour, sum(calls), sum(answered), sum(short_calls), sum(talk_seconds), sum(unknown)

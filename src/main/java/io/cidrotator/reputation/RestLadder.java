@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -55,6 +54,8 @@ public final class RestLadder implements Bus.Handlers {
   private final InventorySync sync;
   private long timer = -1;
   private Future<JsonObject> running;
+  /** When this node's last round in turn began (real time): the next judges the numbers counted since. */
+  private Instant lastRound;
 
   public RestLadder(Vertx vertx, Pool pg, ScriptRunner redis, InventorySync sync) {
     this.vertx = vertx;
@@ -95,12 +96,14 @@ public final class RestLadder implements Bus.Handlers {
       .map(oldest -> oldest == Long.MAX_VALUE ? expiredBefore
         : Collections.min(List.of(expiredBefore, Instant.ofEpochMilli(oldest).minus(EXPIRY_MARGIN))))
       .otherwise(e -> null)
-      .compose(before -> pg.withTransaction(conn -> conn.query(HealthSql.TAKE_TURN).execute()
+      .compose(before -> pg.withTransaction(conn -> conn.query(HealthSql.NO_JIT).execute()
+        .compose(off -> conn.query(HealthSql.TAKE_TURN).execute())
         .compose(turn -> !turn.iterator().next().getBoolean("mine")
           ? Future.succeededFuture(new Round())
           : roundInTurn(conn, now, before))))
       .compose(round -> round.moved.isEmpty() ? Future.succeededFuture(round)
         : sync.writeNumbers(round.moved).map(round))
+      .onSuccess(round -> lastRound = round.started == null ? lastRound : round.started)
       .map(Round::toJson)
       .onComplete(done -> running = null);
     return running;
@@ -109,7 +112,10 @@ public final class RestLadder implements Bus.Handlers {
   /** {@code expiredBefore}: reservations that ended before it are marked expired; null: none this round. */
   private Future<Round> roundInTurn(SqlConnection conn, Instant now, Instant expiredBefore) {
     Round round = new Round();
-    Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+    // The numbers counted since this node's last round (a minute of margin: a count committing as it began), or in
+    // the last hour on its first.
+    round.started = Instant.now();
+    Instant countedSince = lastRound == null ? round.started.minus(Duration.ofHours(1)) : lastRound.minusSeconds(60);
     return (expiredBefore == null ? Future.succeededFuture(0)
         : conn.preparedQuery(HealthSql.MARK_EXPIRED).execute(Tuple.of(utc(expiredBefore))).map(rows -> rows.rowCount()))
       .compose(expired -> {
@@ -124,7 +130,7 @@ public final class RestLadder implements Bus.Handlers {
           HealthSettings.of(row.getJsonObject("settings")), row.getLong("calls"), row.getLong("answered"))));
         return comeBack(conn, now, round)
           .compose(v -> conn.preparedQuery(HealthSql.CANDIDATES)
-            .execute(Tuple.of(utc(hour.minus(Duration.ofHours(1))), utc(now.minus(Duration.ofHours(24))))))
+            .execute(Tuple.of(utc(countedSince), utc(now.minus(Duration.ofHours(24))))))
           .compose(candidates -> rest(conn, now, candidates, pools, round));
       })
       .map(round);
@@ -221,6 +227,8 @@ public final class RestLadder implements Bus.Handlers {
 
   /** What one round did. */
   private static final class Round {
+    /** When it began in turn (null: another node's turn). */
+    Instant started;
     int expired;
     final List<String> moved = new ArrayList<>();
     final Map<Health, Integer> counts = new HashMap<>();

@@ -94,7 +94,11 @@ class RestLadderTest {
     assertThat(detail("5125550001").getJsonObject("live").getInteger("hourly_limit"))
       .isGreaterThan(PROBATION_CAP);
 
-    // Rested again within retire_days (2 rests): retired until an admin acts.
+    // Called again, still unanswered, and rested again within retire_days (2 rests): retired until an admin acts.
+    // A number back from a rest is judged on the hours after the one it came back in: as if it came back two hours
+    // ago (this test's calls all fall in the current hour).
+    api.server().sql.query("UPDATE caller_ids SET health_since = now() - interval '2 hours'").execute().await();
+    feedCalls(150);
     JsonObject again = round(Instant.now());
     assertThat(again.getInteger("retired")).isEqualTo(2);
     assertThat(numbersIn("retired")).containsExactlyInAnyOrderElementsOf(BURNED);
