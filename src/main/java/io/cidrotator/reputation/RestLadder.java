@@ -7,10 +7,12 @@ import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -92,7 +94,9 @@ public final class RestLadder implements Bus.Handlers {
     // the history stream (PostgreSQL was away, the writer is catching up) must not find its row marked expired.
     // Without Redis nothing is marked this round.
     Instant expiredBefore = now.minus(EXPIRY_MARGIN);
-    running = HistoryStream.oldestEntryMs(redis)
+    Promise<JsonObject> done = Promise.promise();
+    running = done.future();
+    HistoryStream.oldestEntryMs(redis)
       .map(oldest -> oldest == Long.MAX_VALUE ? expiredBefore
         : Collections.min(List.of(expiredBefore, Instant.ofEpochMilli(oldest).minus(EXPIRY_MARGIN))))
       .otherwise(e -> null)
@@ -105,8 +109,12 @@ public final class RestLadder implements Bus.Handlers {
         : sync.writeNumbers(round.moved).map(round))
       .onSuccess(round -> lastRound = round.started == null ? lastRound : round.started)
       .map(Round::toJson)
-      .onComplete(done -> running = null);
-    return running;
+      .onComplete(result -> {
+        // Before the answer: a round that failed at once must not stay the answer to every next one.
+        running = null;
+        done.handle(result);
+      });
+    return done.future();
   }
 
   /** {@code expiredBefore}: reservations that ended before it are marked expired; null: none this round. */
@@ -117,7 +125,7 @@ public final class RestLadder implements Bus.Handlers {
     round.started = Instant.now();
     Instant countedSince = lastRound == null ? round.started.minus(Duration.ofHours(1)) : lastRound.minusSeconds(60);
     return (expiredBefore == null ? Future.succeededFuture(0)
-        : conn.preparedQuery(HealthSql.MARK_EXPIRED).execute(Tuple.of(utc(expiredBefore))).map(rows -> rows.rowCount()))
+        : conn.preparedQuery(HealthSql.MARK_EXPIRED).execute(Tuple.of(utc(expiredBefore))).map(RowSet::rowCount))
       .compose(expired -> {
         round.expired = expired;
         return conn.preparedQuery(HealthSql.PRUNE_HOURS).execute(Tuple.of(utc(now.minus(HOURS_KEPT))));
