@@ -23,7 +23,11 @@ final class PoolSql {
   static final String POOL_COUNTS = """
     SELECT (SELECT count(*) FROM caller_ids WHERE pool = $1) AS numbers,
            (SELECT count(*) FROM caller_ids WHERE pool = $1 AND is_active) AS active,
-           (SELECT count(*) FROM campaigns WHERE pool = $1) AS campaigns
+           (SELECT count(*) FROM campaigns WHERE pool = $1) AS campaigns,
+           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'healthy') AS healthy,
+           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'resting') AS resting,
+           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'probation') AS probation,
+           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'retired') AS retired
     """;
 
   static final String INSERT_POOL = """

@@ -85,7 +85,12 @@ public final class Pools implements Bus.Handlers {
       .put("campaigns", pg.getLong("campaigns"))
       .put("available", redis.getLong(0))
       .put("reserved", redis.getLong(1))
-      .put("capped", redis.getLong(2));
+      .put("capped", redis.getLong(2))
+      .put("health", new JsonObject()
+        .put("healthy", pg.getLong("healthy"))
+        .put("resting", pg.getLong("resting"))
+        .put("probation", pg.getLong("probation"))
+        .put("retired", pg.getLong("retired")));
   }
 
   /**
