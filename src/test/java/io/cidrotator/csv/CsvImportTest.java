@@ -39,9 +39,13 @@ class CsvImportTest {
   @RegisterExtension
   static final Api api = new Api(new JsonObject().put("SECRET_KEY", RoleTokens.SECRET_KEY));
 
+  /** The import temp files on disk before the test: another test class's server may have left one. */
+  private List<Path> tempFilesBefore;
+
   @BeforeEach
-  void emptyInventory() {
+  void emptyInventory() throws IOException {
     api.reset();
+    tempFilesBefore = allTempFiles();
   }
 
   @Test
@@ -542,8 +546,12 @@ class CsvImportTest {
       .toList();
   }
 
-  /** The import's temp files still on disk. */
-  private static List<Path> tempFiles() throws IOException {
+  /** The temp files of this test's imports still on disk. */
+  private List<Path> tempFiles() throws IOException {
+    return allTempFiles().stream().filter(file -> !tempFilesBefore.contains(file)).toList();
+  }
+
+  private static List<Path> allTempFiles() throws IOException {
     try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return files.filter(f -> f.getFileName().toString().startsWith("cid-rotator-import-")).toList();
     }
