@@ -30,7 +30,8 @@ final class HistorySql {
    * Ends the released allocations and counts their outcomes per number and hour of the allocation (and per pool: its
    * baseline) in caller_id_hours and pool_hours, in the same statement: a release is counted exactly once, when its
    * row is ended (a batch written again after a crash finds it ended and counts nothing). Answered: Asterisk's
-   * DIALSTATUS ANSWER, or answered seconds; a release with neither has an unknown outcome, not a failed one.
+   * DIALSTATUS ANSWER, or answered seconds; a release with neither has an unknown outcome, not a failed one. $7: the
+   * short-call threshold of a pool that sets none (HealthSettings.DEFAULTS).
    */
   static final String RECORD_RELEASES = """
     WITH released AS (
@@ -50,7 +51,7 @@ final class HistorySql {
              count(*) FILTER (WHERE r.known) AS calls,
              count(*) FILTER (WHERE r.answered) AS answered,
              count(*) FILTER (WHERE r.answered AND coalesce(r.answered_seconds, 0)
-               < coalesce((p.health ->> 'short_call_seconds')::int, 6)) AS short_calls,
+               < coalesce((p.health ->> 'short_call_seconds')::int, $7)) AS short_calls,
              coalesce(sum(r.answered_seconds) FILTER (WHERE r.answered), 0) AS talk_seconds,
              count(*) FILTER (WHERE NOT r.known) AS unknown
       FROM released r LEFT JOIN pools p ON p.name = r.pool

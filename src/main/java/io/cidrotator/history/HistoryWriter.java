@@ -3,6 +3,7 @@ package io.cidrotator.history;
 import io.cidrotator.Bus;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.reputation.HealthSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -521,7 +522,8 @@ public final class HistoryWriter implements Bus.Handlers {
         .addArrayOfString(outcomes.toArray(new String[0]))
         .addArrayOfString(dialStatuses.toArray(new String[0]))
         .addArrayOfInteger(answered.toArray(new Integer[0]))
-        .addArrayOfShort(causes.toArray(new Short[0]));
+        .addArrayOfShort(causes.toArray(new Short[0]))
+        .addInteger(HealthSettings.DEFAULTS.shortCallSeconds());
     }
   }
 }
