@@ -25,6 +25,7 @@ import io.cidrotator.redis.SettingsScript;
 import io.cidrotator.redis.StateScript;
 import io.cidrotator.redis.SyncScript;
 import io.cidrotator.redis.TierAvailableScript;
+import io.cidrotator.reputation.Flags;
 import io.cidrotator.reputation.RestLadder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -97,6 +98,7 @@ public final class AdminVerticle extends VerticleBase {
       new Explain(pg, redis, config),
       new Audit(pg),
       new DatabasePing(pg, history),
+      new Flags(pg, sync),
       ladder,
       history);
     return migrate()

@@ -55,6 +55,10 @@ public final class Bus {
   public static final String CALLER_ID_HISTORY = "cidrotator.caller-ids.history";
   /** One round of the rest ladder now ({@code at}: as of that time, ms; tests simulate a day with it). */
   public static final String HEALTH_ROUND = "cidrotator.health.round";
+  /** Records spam flags ({@code {flags, actor}}); ends a number's open flags; a number's flags. */
+  public static final String FLAG = "cidrotator.flags.flag";
+  public static final String UNFLAG = "cidrotator.flags.unflag";
+  public static final String FLAG_LIST = "cidrotator.flags.list";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
   public static final String AUDIT_RECORD = "cidrotator.audit.record";
 

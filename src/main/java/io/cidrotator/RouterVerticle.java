@@ -26,6 +26,7 @@ import io.cidrotator.http.Routes;
 import io.cidrotator.inventory.InventoryRoutes;
 import io.cidrotator.metrics.MetricsRoutes;
 import io.cidrotator.pool.PoolRoutes;
+import io.cidrotator.reputation.FlagRoutes;
 import io.cidrotator.stats.RequestStats;
 import io.cidrotator.stats.StatsRoutes;
 import io.vertx.core.Future;
@@ -91,6 +92,7 @@ public final class RouterVerticle extends VerticleBase {
       // Before the caller-ID routes: /api/caller-ids/export and /import are not caller-IDs.
       new CsvRoutes(vertx, access),
       new CallerIdRoutes(vertx, access),
+      new FlagRoutes(vertx, access),
       new ChartRoutes(vertx, access),
       new HistoryExportRoutes(vertx, access),
       new CoverageRoutes(vertx, access),

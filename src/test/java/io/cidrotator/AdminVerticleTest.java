@@ -341,7 +341,8 @@ class AdminVerticleTest {
       .put("available", 1)
       .put("reserved", 1)
       .put("capped", 0)
-      .put("health", new JsonObject().put("healthy", 3).put("resting", 0).put("probation", 0).put("retired", 0))));
+      .put("health", new JsonObject().put("healthy", 3).put("resting", 0).put("probation", 0).put("retired", 0)
+        .put("flagged", 0))));
   }
 
   @Test

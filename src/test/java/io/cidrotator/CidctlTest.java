@@ -80,9 +80,13 @@ class CidctlTest {
   @Test
   void backupThenRestoreBringsBackTheInventoryAndRedisFollows() throws Exception {
     server.seed(TestServer.numbers("512", 3));
+    Path flags = temp.resolve("flags.csv");
+    Files.writeString(flags, "caller_id,source,label\n5125550102,T-Mobile,Scam Likely\n");
+    assertThat(cidctl("flag", flags.toString()).exit()).isZero();
     Path backup = temp.resolve("backup.tar.gz");
     assertThat(cidctl("backup", backup.toString()).exit()).isZero();
     server.sql.query("DELETE FROM caller_ids WHERE caller_id = '5125550100'").execute().await();
+    server.sql.query("DELETE FROM caller_id_flags").execute().await();
     server.sql.query("UPDATE caller_ids SET is_active = false WHERE caller_id = '5125550101'").execute().await();
 
     Run run = cidctl("restore", backup.toString(), "--yes");
@@ -92,8 +96,42 @@ class CidctlTest {
     assertThat(server.sql.query("SELECT caller_id FROM caller_ids WHERE is_active ORDER BY caller_id").execute()
       .await()).extracting(row -> row.getString("caller_id"))
       .containsExactly("5125550100", "5125550101", "5125550102");
+    assertThat(server.sql.query("SELECT caller_id, label FROM caller_id_flags").execute().await())
+      .extracting(row -> row.getString("caller_id") + " " + row.getString("label"))
+      .containsExactly("5125550102 Scam Likely");
     assertThat(server.http.get("/next-cid").addQueryParam("to", "5125559999").send().await().statusCode())
       .isEqualTo(200);
+  }
+
+  @Test
+  void aBackupHoldsEveryTableOfTheSchema() throws Exception {
+    String line = Files.readAllLines(Path.of("scripts/cidctl")).stream().filter(l -> l.startsWith("TABLES=("))
+      .findFirst().orElseThrow();
+    List<String> backedUp = List.of(line.substring("TABLES=(".length(), line.length() - 1).split(" "));
+
+    List<String> tables = new ArrayList<>();
+    server.sql.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+      + "AND table_type = 'BASE TABLE' AND table_name <> 'flyway_schema_history'").execute().await()
+      .forEach(row -> tables.add(row.getString("table_name")));
+
+    assertThat(backedUp).containsExactlyInAnyOrderElementsOf(tables);
+  }
+
+  @Test
+  void flagRecordsACsvOfFlagsOrSaysWhichLineIsWrong() throws Exception {
+    server.seed(TestServer.numbers("512", 2));
+    Path bad = temp.resolve("bad.csv");
+    Files.writeString(bad, "caller_id,source\n5125550100,Hiya\n5125550101,\n");
+    Path good = temp.resolve("good.csv");
+    Files.writeString(good, "caller_id,source\n5125550100,Hiya\n");
+
+    Run refused = cidctl("flag", bad.toString());
+    Run recorded = cidctl("flag", good.toString());
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("line 3: source: required");
+    assertThat(recorded.exit()).as(recorded.err()).isZero();
+    assertThat(recorded.out()).contains("\"flagged\":1");
   }
 
   @Test
@@ -156,7 +194,7 @@ class CidctlTest {
 
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("count", "reservations", "import-sample", "export", "reload", "backup", "restore",
-      "hash-password");
+      "hash-password", "flag");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown command 'frobnicate'");
   }

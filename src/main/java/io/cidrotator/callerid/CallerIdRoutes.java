@@ -81,7 +81,7 @@ public final class CallerIdRoutes implements Routes {
         return raw;
       }
     }
-    throw new HttpException(400, "health: one of healthy, resting, probation, retired, got '" + raw + "'");
+    throw new HttpException(400, "health: one of " + Health.labels() + ", got '" + raw + "'");
   }
 
   private Future<JsonObject> get(RoutingContext ctx) {

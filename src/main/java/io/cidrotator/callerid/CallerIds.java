@@ -10,6 +10,7 @@ import io.cidrotator.locality.Place;
 import io.cidrotator.redis.CapWindows;
 import io.cidrotator.redis.ScriptRunner;
 import io.cidrotator.redis.StateScript;
+import io.cidrotator.reputation.Flags;
 import io.cidrotator.reputation.HealthReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -179,10 +180,19 @@ public final class CallerIds implements Bus.Handlers {
           ? notFound(callerId)
           : tx.preparedQuery(CallerIdSql.UPDATE)
             .execute(params)
+            .compose(after -> endFlagsIfMadeHealthy(tx, request).map(after))
             .compose(after -> audit(tx, request, "caller_id.update", toJson(before.iterator().next()),
               toJson(after.iterator().next())))))
       .recover(CallerIds::constraintFailure)
       .compose(updated -> sync.writeNumber(callerId).map(updated));
+  }
+
+  /** A number an admin made healthy has no open spam flag left: they end, kept in its flag history. */
+  private static Future<Void> endFlagsIfMadeHealthy(SqlConnection tx, JsonObject request) {
+    if (!request.getJsonObject("changes").containsKey("health_state")) {
+      return Future.succeededFuture();
+    }
+    return Flags.endOpen(tx, request.getString("caller_id"), Actor.of(request).subject(), "made healthy").mapEmpty();
   }
 
   /** {@code {caller_id, purge, actor}}: deactivates, or with purge deletes the row (history keeps it). */

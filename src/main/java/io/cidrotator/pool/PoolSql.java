@@ -24,10 +24,8 @@ final class PoolSql {
     SELECT (SELECT count(*) FROM caller_ids WHERE pool = $1) AS numbers,
            (SELECT count(*) FROM caller_ids WHERE pool = $1 AND is_active) AS active,
            (SELECT count(*) FROM campaigns WHERE pool = $1) AS campaigns,
-           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'healthy') AS healthy,
-           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'resting') AS resting,
-           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'probation') AS probation,
-           (SELECT count(*) FROM caller_ids WHERE pool = $1 AND health = 'retired') AS retired
+           (SELECT coalesce(jsonb_object_agg(health, n), '{}') FROM
+              (SELECT health, count(*) AS n FROM caller_ids WHERE pool = $1 GROUP BY health) s) AS health
     """;
 
   static final String INSERT_POOL = """

@@ -6,6 +6,7 @@ import io.cidrotator.audit.AuditLog;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.ScriptRunner;
+import io.cidrotator.reputation.Health;
 import io.cidrotator.reputation.HealthSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -86,11 +87,16 @@ public final class Pools implements Bus.Handlers {
       .put("available", redis.getLong(0))
       .put("reserved", redis.getLong(1))
       .put("capped", redis.getLong(2))
-      .put("health", new JsonObject()
-        .put("healthy", pg.getLong("healthy"))
-        .put("resting", pg.getLong("resting"))
-        .put("probation", pg.getLong("probation"))
-        .put("retired", pg.getLong("retired")));
+      .put("health", healthCounts(pg.getJsonObject("health")));
+  }
+
+  /** The pool's numbers in each state of the rest ladder, every state named (0 when none). */
+  private static JsonObject healthCounts(JsonObject counted) {
+    JsonObject counts = new JsonObject();
+    for (Health state : Health.values()) {
+      counts.put(state.label(), counted.getLong(state.label(), 0L));
+    }
+    return counts;
   }
 
   /**

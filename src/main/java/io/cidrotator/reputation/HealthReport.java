@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -16,10 +17,13 @@ import java.util.TreeMap;
 
 /**
  * A number's health as the admin API shows it ({@code health} of GET /api/caller-ids/{caller_id}): its state on the
- * rest ladder and why, its outcomes over the last 24 hours and 7 days, its pool's over 7 days (the baseline), and its
- * trend, day by day (UTC days).
+ * rest ladder and why, its outcomes over the last 24 hours and 7 days, its pool's over 7 days (the baseline), its
+ * trend, day by day (UTC days), and its latest spam flags.
  */
 public final class HealthReport {
+
+  /** The number's latest flags shown (GET /api/caller-ids/{caller_id}/flags has up to 200). */
+  private static final int FLAGS_SHOWN = 20;
 
   private HealthReport() {
   }
@@ -29,9 +33,11 @@ public final class HealthReport {
     Instant now = Instant.now();
     Instant dayAgo = now.minus(Duration.ofHours(24));
     Instant weekAgo = now.minus(Duration.ofDays(7));
-    return pg.preparedQuery(HealthSql.NUMBER_DAYS)
-      .execute(Tuple.of(row.getString("caller_id"), weekAgo.atOffset(ZoneOffset.UTC), row.getString("pool")))
-      .map(rows -> {
+    return Future.all(pg.preparedQuery(HealthSql.NUMBER_DAYS)
+        .execute(Tuple.of(row.getString("caller_id"), weekAgo.atOffset(ZoneOffset.UTC), row.getString("pool"))),
+        Flags.flagsOf(pg, row.getString("caller_id"), FLAGS_SHOWN))
+      .map(both -> {
+        RowSet<Row> rows = both.resultAt(0);
         Outcomes day = new Outcomes();
         Outcomes week = new Outcomes();
         Outcomes pool = new Outcomes();
@@ -59,7 +65,8 @@ public final class HealthReport {
           .put("last_24h", day.toJson())
           .put("last_7d", week.toJson())
           .put("pool_7d", pool.toJson())
-          .put("trend", days);
+          .put("trend", days)
+          .put("flags", both.<JsonArray>resultAt(1));
       });
   }
 

@@ -85,11 +85,11 @@ final class HealthSql {
     RETURNING old.health AS old_health, old.health_until AS old_until, c.pool
     """;
 
-  /** Numbers whose rest or probation is over by $1, with their pool's thresholds. */
+  /** Numbers whose rest, flag's rest or probation is over by $1, with their pool's thresholds. */
   static final String DUE = """
     SELECT c.caller_id, c.health, p.health AS settings
     FROM caller_ids c JOIN pools p ON p.name = c.pool
-    WHERE c.health IN ('resting', 'probation') AND c.health_until <= $1
+    WHERE c.health IN ('resting', 'flagged', 'probation') AND c.health_until <= $1
     ORDER BY c.health_until
     LIMIT 1000
     """;

@@ -144,7 +144,10 @@ public final class RestLadder implements Bus.Handlers {
       .map(round);
   }
 
-  /** Resting numbers whose rest is over go on probation (or healthy without one), probation ones healthy. */
+  /**
+   * Resting and flagged numbers whose rest is over go on probation (or healthy without one; a flag's rest ends its
+   * open flags), probation ones healthy.
+   */
   private Future<Void> comeBack(SqlConnection conn, Instant now, Round round) {
     return conn.preparedQuery(HealthSql.DUE).execute(Tuple.of(utc(now)))
       .compose(rows -> {
@@ -152,11 +155,17 @@ public final class RestLadder implements Bus.Handlers {
         for (Row row : rows) {
           Health from = Health.of(row.getString("health"));
           HealthSettings settings = HealthSettings.of(row.getJsonObject("settings"));
-          Health to = from == Health.RESTING && settings.probationHours() > 0 ? Health.PROBATION : Health.HEALTHY;
+          Health to = from != Health.PROBATION && settings.probationHours() > 0 ? Health.PROBATION : Health.HEALTHY;
           Instant until = to == Health.PROBATION ? now.plus(Duration.ofHours(settings.probationHours())) : null;
-          JsonObject why = new JsonObject().put("rule", from == Health.RESTING ? "rest over" : "probation over");
+          JsonObject why = new JsonObject().put("rule", switch (from) {
+            case RESTING -> "rest over";
+            case FLAGGED -> "flag's rest over";
+            default -> "probation over";
+          });
           String cid = row.getString("caller_id");
-          moves = moves.compose(v -> move(conn, cid, from, to, until, why, round));
+          moves = moves.compose(v -> move(conn, cid, from, to, until, why, round))
+            .compose(v -> from == Health.FLAGGED ? Flags.endOpen(conn, cid, Actor.SYSTEM.subject(), "rest over")
+              .<Void>mapEmpty() : Future.succeededFuture());
         }
         return moves;
       });
@@ -223,6 +232,7 @@ public final class RestLadder implements Bus.Handlers {
       case RETIRED -> "retire";
       case PROBATION -> "probation";
       case HEALTHY -> "healthy";
+      case FLAGGED -> "flag";
     };
   }
 

@@ -218,7 +218,8 @@ class PoolsTest {
       .put("available", 1)
       .put("reserved", 1)
       .put("capped", 1)
-      .put("health", new JsonObject().put("healthy", 3).put("resting", 0).put("probation", 0).put("retired", 1)));
+      .put("health", new JsonObject().put("healthy", 3).put("resting", 0).put("probation", 0).put("retired", 1)
+        .put("flagged", 0)));
   }
 
   @Test

@@ -1,12 +1,8 @@
 package io.cidrotator.reputation;
 
-import io.cidrotator.Bus;
-import io.cidrotator.BusCalls;
 import io.cidrotator.http.Api;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
@@ -19,9 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +32,7 @@ class RestLadderTest {
 
   @RegisterExtension
   static final Api api = new Api();
+  private static final HealthCalls calls = new HealthCalls(api);
 
   private static final List<String> NUMBERS = IntStream.rangeClosed(1, 6)
     .mapToObj(i -> String.format("512555%04d", i)).toList();
@@ -63,11 +58,11 @@ class RestLadderTest {
     feedCalls(180);
     Instant now = Instant.now();
 
-    JsonObject first = round(now);
+    JsonObject first = calls.round(now);
 
     assertThat(first.getInteger("resting")).isEqualTo(2);
-    assertThat(numbersIn("resting")).containsExactlyInAnyOrderElementsOf(BURNED);
-    JsonObject rested = detail("5125550001");
+    assertThat(calls.numbersIn("resting")).containsExactlyInAnyOrderElementsOf(BURNED);
+    JsonObject rested = calls.detail("5125550001");
     assertThat(rested.getString("health_state")).isEqualTo("resting");
     assertThat(rested.getJsonObject("live").getString("state")).as("out of Redis's available sets")
       .isEqualTo("inactive");
@@ -75,23 +70,23 @@ class RestLadderTest {
     assertThat(reason.getString("rule")).isEqualTo(HealthRule.NAME);
     assertThat(reason.getLong("calls_24h")).isGreaterThanOrEqualTo(20);
     assertThat(reason.getDouble("upper_bound")).isLessThan(reason.getDouble("pool_answer_rate_7d") * 0.5);
-    assertThat(audited("caller_id.rest", "5125550001")).hasSize(1);
-    assertThat(audited("caller_id.rest", "5125550003")).isEmpty();
+    assertThat(calls.audited("caller_id.rest", "5125550001")).hasSize(1);
+    assertThat(calls.audited("caller_id.rest", "5125550003")).isEmpty();
 
     // Under concurrent load, a resting number is never handed out.
-    assertThat(handedOutUnderLoad(240, 12)).doesNotContainAnyElementsOf(BURNED).isNotEmpty();
+    assertThat(calls.handedOutUnderLoad(240, 12)).doesNotContainAnyElementsOf(BURNED).isNotEmpty();
 
     // The rest is over: probation, under the lower hourly cap, handed out again.
-    JsonObject later = round(now.plus(Duration.ofHours(REST_HOURS)).plusSeconds(60));
+    JsonObject later = calls.round(now.plus(Duration.ofHours(REST_HOURS)).plusSeconds(60));
     assertThat(later.getInteger("probation")).isEqualTo(2);
-    JsonObject onProbation = detail("5125550001");
+    JsonObject onProbation = calls.detail("5125550001");
     assertThat(onProbation.getString("health_state")).isEqualTo("probation");
     assertThat(onProbation.getJsonObject("live").getInteger("hourly_limit")).isEqualTo(PROBATION_CAP);
 
-    JsonObject healthy = round(now.plus(Duration.ofHours(REST_HOURS + PROBATION_HOURS)).plusSeconds(120));
+    JsonObject healthy = calls.round(now.plus(Duration.ofHours(REST_HOURS + PROBATION_HOURS)).plusSeconds(120));
     assertThat(healthy.getInteger("healthy")).isEqualTo(2);
-    assertThat(numbersIn("healthy")).containsExactlyInAnyOrderElementsOf(NUMBERS);
-    assertThat(detail("5125550001").getJsonObject("live").getInteger("hourly_limit"))
+    assertThat(calls.numbersIn("healthy")).containsExactlyInAnyOrderElementsOf(NUMBERS);
+    assertThat(calls.detail("5125550001").getJsonObject("live").getInteger("hourly_limit"))
       .isGreaterThan(PROBATION_CAP);
 
     // Called again, still unanswered, and rested again within retire_days (2 rests): retired until an admin acts.
@@ -99,11 +94,11 @@ class RestLadderTest {
     // ago (this test's calls all fall in the current hour).
     api.server().sql.query("UPDATE caller_ids SET health_since = now() - interval '2 hours'").execute().await();
     feedCalls(150);
-    JsonObject again = round(Instant.now());
+    JsonObject again = calls.round(Instant.now());
     assertThat(again.getInteger("retired")).isEqualTo(2);
-    assertThat(numbersIn("retired")).containsExactlyInAnyOrderElementsOf(BURNED);
-    assertThat(round(Instant.now().plus(Duration.ofDays(3))).getInteger("healthy")).as("retired stays").isZero();
-    assertThat(detail("5125550002").getJsonObject("live").getString("state")).isEqualTo("inactive");
+    assertThat(calls.numbersIn("retired")).containsExactlyInAnyOrderElementsOf(BURNED);
+    assertThat(calls.round(Instant.now().plus(Duration.ofDays(3))).getInteger("healthy")).as("retired stays").isZero();
+    assertThat(calls.detail("5125550002").getJsonObject("live").getString("state")).isEqualTo("inactive");
 
     // Until an admin acts: back to healthy, in rotation at its own caps, audited.
     HttpResponse<Buffer> refused = api.admin(HttpMethod.PATCH, "/api/caller-ids/5125550002")
@@ -113,17 +108,17 @@ class RestLadderTest {
     HttpResponse<Buffer> back = api.admin(HttpMethod.PATCH, "/api/caller-ids/5125550002")
       .sendJsonObject(new JsonObject().put("health_state", "healthy")).await();
     assertThat(back.statusCode()).as(back.bodyAsString()).isEqualTo(200);
-    JsonObject healed = detail("5125550002");
+    JsonObject healed = calls.detail("5125550002");
     assertThat(healed.getString("health_state")).isEqualTo("healthy");
     assertThat(healed.getJsonObject("live").getString("state")).isEqualTo("available");
-    assertThat(audited("caller_id.update", "5125550002").get(0).getJsonObject("after").getString("health_state"))
+    assertThat(calls.audited("caller_id.update", "5125550002").get(0).getJsonObject("after").getString("health_state"))
       .isEqualTo("healthy");
   }
 
   @Test
   void aRedisRestartedEmptyKeepsRestingNumbersOutOfRotation() {
     feedCalls(180);
-    assertThat(round(Instant.now()).getInteger("resting")).isEqualTo(2);
+    assertThat(calls.round(Instant.now()).getInteger("resting")).isEqualTo(2);
 
     api.redis(Request.cmd(Command.FLUSHDB));
     HttpResponse<Buffer> after = api.poll(() -> api.nextCid("to", "5125551234"), r -> r.statusCode() != 503,
@@ -131,8 +126,8 @@ class RestLadderTest {
 
     assertThat(after.statusCode()).isEqualTo(200);
     api.release(after.bodyAsJsonObject().getString("caller_id"));
-    assertThat(detail("5125550001").getJsonObject("live").getString("state")).isEqualTo("inactive");
-    assertThat(handedOutUnderLoad(120, 12)).doesNotContainAnyElementsOf(BURNED).isNotEmpty();
+    assertThat(calls.detail("5125550001").getJsonObject("live").getString("state")).isEqualTo("inactive");
+    assertThat(calls.handedOutUnderLoad(120, 12)).doesNotContainAnyElementsOf(BURNED).isNotEmpty();
   }
 
   @Test
@@ -141,16 +136,16 @@ class RestLadderTest {
     String cid = allocated.bodyAsJsonObject().getString("caller_id");
     api.awaitHistoryWritten();
 
-    JsonObject later = round(Instant.now().plus(Duration.ofHours(1)));
+    JsonObject later = calls.round(Instant.now().plus(Duration.ofHours(1)));
 
     assertThat(later.getInteger("expired")).isEqualTo(1);
-    JsonObject day = detail(cid).getJsonObject("health").getJsonObject("last_24h");
+    JsonObject day = calls.detail(cid).getJsonObject("health").getJsonObject("last_24h");
     assertThat(day.getLong("expired")).isEqualTo(1);
     assertThat(day.getLong("calls")).as("not a failed call").isZero();
     Row row = api.server().sql.preparedQuery("SELECT outcome FROM allocations WHERE caller_id = $1")
       .execute(Tuple.of(cid)).await().iterator().next();
     assertThat(row.getString("outcome")).isEqualTo("expired");
-    assertThat(round(Instant.now().plus(Duration.ofHours(2))).getInteger("expired")).as("counted once").isZero();
+    assertThat(calls.round(Instant.now().plus(Duration.ofHours(2))).getInteger("expired")).as("counted once").isZero();
   }
 
   @Test
@@ -190,47 +185,4 @@ class RestLadderTest {
     api.awaitHistoryWritten();
   }
 
-  private static JsonObject round(Instant at) {
-    return new BusCalls(api.server().vertx).answer(Bus.HEALTH_ROUND, new JsonObject().put("at", at.toEpochMilli()));
-  }
-
-  private static JsonObject detail(String cid) {
-    HttpResponse<Buffer> response = api.admin(HttpMethod.GET, "/api/caller-ids/" + cid).send().await();
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    return response.bodyAsJsonObject();
-  }
-
-  private static List<String> numbersIn(String health) {
-    JsonArray items = api.admin(HttpMethod.GET, "/api/caller-ids?size=100&health=" + health).send().await()
-      .bodyAsJsonObject().getJsonArray("items");
-    return items.stream().map(item -> ((JsonObject) item).getString("caller_id")).toList();
-  }
-
-  private static List<JsonObject> audited(String action, String target) {
-    JsonArray items = api.admin(HttpMethod.GET, "/api/audit?action=" + action + "&target=" + target).send().await()
-      .bodyAsJsonObject().getJsonArray("items");
-    return items.stream().map(JsonObject.class::cast).toList();
-  }
-
-  /** The numbers handed out by {@code calls} allocations, {@code inFlight} at a time, each released after. */
-  private static Set<String> handedOutUnderLoad(int calls, int inFlight) {
-    Set<String> handed = new HashSet<>();
-    for (int done = 0; done < calls; done += inFlight) {
-      List<Future<HttpResponse<Buffer>>> batch = new ArrayList<>();
-      for (int i = 0; i < inFlight; i++) {
-        batch.add(api.server().http.get("/next-cid").addQueryParam("to", "5125551234")
-          .addQueryParam("agent", "load" + i).send());
-      }
-      List<String> cids = new ArrayList<>();
-      for (Future<HttpResponse<Buffer>> answer : batch) {
-        HttpResponse<Buffer> response = answer.await();
-        if (response.statusCode() == 200) {
-          cids.add(response.bodyAsJsonObject().getString("caller_id"));
-        }
-      }
-      handed.addAll(cids);
-      cids.forEach(api::release);
-    }
-    return handed;
-  }
 }
