@@ -88,7 +88,7 @@ public final class AdminVerticle extends VerticleBase {
     sync.reloadOnReconnect();
     ladder = new RestLadder(vertx, pg, redis, sync);
     List<Bus.Handlers> features = List.of(
-      new Inventory(pg, sync),
+      new Inventory(pg, sync, config.timezone()),
       new CallerIds(pg, redis, sync, config),
       new Pools(pg, redis, sync),
       new CsvTransfer(vertx, pg, sync),

@@ -106,8 +106,19 @@ final class InventorySql {
   /** The longest reservation TTL of any pool, in seconds; NULL when every pool takes the server's default. */
   static final String LONGEST_TTL = "SELECT max(reservation_ttl) AS ttl FROM pools";
 
+  /**
+   * The numbers in all, active, per state of the rest ladder, and the numbers rested (retirements included) and
+   * flagged since $1 (the start of today in the server's time zone).
+   */
   static final String COUNTS = """
-    SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active
+    SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active,
+           count(*) FILTER (WHERE health = 'healthy') AS healthy,
+           count(*) FILTER (WHERE health = 'resting') AS resting,
+           count(*) FILTER (WHERE health = 'probation') AS probation,
+           count(*) FILTER (WHERE health = 'retired') AS retired,
+           count(*) FILTER (WHERE health = 'flagged') AS flagged,
+           (SELECT count(*) FROM audit_log WHERE at >= $1 AND action = 'caller_id.rest') AS rested_today,
+           (SELECT count(DISTINCT target) FROM audit_log WHERE at >= $1 AND action = 'caller_id.flag') AS flagged_today
     FROM caller_ids
     """;
 

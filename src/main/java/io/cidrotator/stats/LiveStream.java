@@ -83,7 +83,8 @@ final class LiveStream {
         JsonObject numbers = new JsonObject()
           .put("total", counts == null ? null : counts.getLong("total"))
           .put("active", counts == null ? null : counts.getLong("active"))
-          .put("reserved", reserved);
+          .put("reserved", reserved)
+          .put("health", counts == null ? null : counts.getJsonObject("health"));
         JsonObject event = new JsonObject()
           .put("at", Instant.now().toString())
           .put("timezone", sources.timezone().getId())

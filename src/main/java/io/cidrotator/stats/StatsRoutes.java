@@ -56,6 +56,7 @@ public final class StatsRoutes implements Routes {
           .put("total_caller_ids", counts.getLong("total"))
           .put("active_caller_ids", counts.getLong("active"))
           .put("active_reservations", reservations)
+          .put("number_health", counts.getJsonObject("health"))
           .mergeIn(stats.lastHour())
           .put("timezone", timezone.getId())
           .put("timestamp", Instant.now().toString());

@@ -69,6 +69,10 @@ class FlagsTest {
     assertThat(calls.audited("caller_id.flag", FLAGGED)).hasSize(1);
     assertThat(calls.numbersIn("flagged")).containsExactly(FLAGGED);
     assertThat(poolHealthCounts().getLong("flagged")).isEqualTo(1);
+    JsonObject numberHealth = api.admin(HttpMethod.GET, "/api/stats").send().await().bodyAsJsonObject()
+      .getJsonObject("number_health");
+    assertThat(numberHealth.getLong("flagged")).isEqualTo(1);
+    assertThat(numberHealth.getLong("flagged_today")).isEqualTo(1);
     assertThat(calls.handedOutUnderLoad(80, 8)).doesNotContain(FLAGGED).isNotEmpty();
 
     // A second source: recorded too; the number stays flagged.

@@ -72,6 +72,11 @@ class RestLadderTest {
     assertThat(reason.getDouble("upper_bound")).isLessThan(reason.getDouble("pool_answer_rate_7d") * 0.5);
     assertThat(calls.audited("caller_id.rest", "5125550001")).hasSize(1);
     assertThat(calls.audited("caller_id.rest", "5125550003")).isEmpty();
+    JsonObject numberHealth = api.admin(HttpMethod.GET, "/api/stats").send().await().bodyAsJsonObject()
+      .getJsonObject("number_health");
+    assertThat(numberHealth.getLong("rested_today")).isEqualTo(2);
+    assertThat(numberHealth.getLong("resting")).isEqualTo(2);
+    assertThat(numberHealth.getLong("healthy")).isEqualTo(4);
 
     // Under concurrent load, a resting number is never handed out.
     assertThat(calls.handedOutUnderLoad(240, 12)).doesNotContainAnyElementsOf(BURNED).isNotEmpty();

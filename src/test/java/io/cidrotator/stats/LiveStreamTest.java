@@ -118,7 +118,9 @@ class LiveStreamTest {
     JsonObject stats = api.poll(() -> stream.find("stats", null), Optional::isPresent, Duration.ofSeconds(5))
       .orElseThrow();
     assertThat(stats.getJsonObject("numbers"))
-      .isEqualTo(new JsonObject().put("total", 3).put("active", 3).put("reserved", 1));
+      .isEqualTo(new JsonObject().put("total", 3).put("active", 3).put("reserved", 1).put("health", new JsonObject()
+        .put("healthy", 3).put("resting", 0).put("probation", 0).put("retired", 0).put("flagged", 0)
+        .put("rested_today", 0).put("flagged_today", 0)));
     assertThat(stats.getJsonObject("health"))
       .isEqualTo(new JsonObject().put("database", "up").put("redis", "up"));
     assertThat(stats.getJsonObject("outcomes_last_minute").fieldNames())
