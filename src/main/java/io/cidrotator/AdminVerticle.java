@@ -12,6 +12,7 @@ import io.cidrotator.history.HistoryWriter;
 import io.cidrotator.inventory.Inventory;
 import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.metrics.Metrics;
+import io.cidrotator.pool.PoolGauges;
 import io.cidrotator.pool.Pools;
 import io.cidrotator.redis.CampaignReservationsScript;
 import io.cidrotator.redis.EvictionPolicy;
@@ -87,6 +88,7 @@ public final class AdminVerticle extends VerticleBase {
     InventorySync sync = new InventorySync(pg, redis, config, history::catchUp);
     sync.reloadOnReconnect();
     ladder = new RestLadder(vertx, pg, redis, sync);
+    PoolGauges gauges = new PoolGauges(pg, redis);
     List<Bus.Handlers> features = List.of(
       new Inventory(pg, sync, config.timezone()),
       new CallerIds(pg, redis, sync, config),
@@ -99,6 +101,7 @@ public final class AdminVerticle extends VerticleBase {
       new Audit(pg),
       new DatabasePing(pg, history),
       new Flags(pg, sync),
+      gauges,
       ladder,
       history);
     return migrate()

@@ -59,6 +59,8 @@ public final class Bus {
   public static final String FLAG = "cidrotator.flags.flag";
   public static final String UNFLAG = "cidrotator.flags.unflag";
   public static final String FLAG_LIST = "cidrotator.flags.list";
+  /** Reads the pool gauges afresh (before a /metrics scrape); answers {} once done. */
+  public static final String POOL_GAUGES = "cidrotator.pools.gauges";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
   public static final String AUDIT_RECORD = "cidrotator.audit.record";
 

@@ -85,7 +85,7 @@ public final class RouterVerticle extends VerticleBase {
     List<Routes> routes = List.of(
       new DialerRoutes(config.dialPrefixes(), new DialerAccess(config.auth()), stats, allocation),
       new HealthRoutes(health),
-      new MetricsRoutes(),
+      new MetricsRoutes(vertx),
       new OpenApiRoutes(),
       access,
       new ReservationRoutes(vertx, access, allocation),

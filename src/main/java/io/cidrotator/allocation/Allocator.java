@@ -69,6 +69,7 @@ public final class Allocator implements Bus.Handlers {
   private final KeptReleases kept;
   private final InventoryClient inventory;
   private final LiveReservations reservations;
+  private final AllocationMeters meters = new AllocationMeters();
   private final Counter releasedCount = releaseCounter("released");
   private final Counter nothingLiveCount = releaseCounter("nothing_live");
   private final Counter unknownCount = releaseCounter("unknown");
@@ -150,8 +151,10 @@ public final class Allocator implements Bus.Handlers {
     return AllocateScript.run(redis, args)
       .compose(reply -> {
         if (!(reply instanceof AllocateScript.Allocated allocated)) {
+          meters.refused((AllocateScript.Refused) reply, request.destination().areaCode());
           return Future.failedFuture(failure((AllocateScript.Refused) reply, request));
         }
+        meters.allocated(allocated, request.destination().areaCode());
         // A retry's reservation belongs to the first request: a late answer to the retry must not end it.
         JsonObject undo = allocated.repeat() ? null : undoOf(allocated, request.agent(), w);
         if (!Deadline.passed(body, System.currentTimeMillis())) {
@@ -301,6 +304,7 @@ public final class Allocator implements Bus.Handlers {
       .map(reply -> switch (reply.result()) {
         case RELEASED -> {
           releasedCount.increment();
+          meters.released(request.end());
           history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), askedAt, "released",
             request.end()), reply.historyEntry());
           yield KeptReleases.Applied.DONE;
@@ -320,6 +324,7 @@ public final class Allocator implements Bus.Handlers {
     switch (reply.result()) {
       case RELEASED -> {
         releasedCount.increment();
+        meters.released(request.end());
         history.add(HistoryEvent.released(reply.allocationId(), reply.callerId(), now, "released", request.end()),
           reply.historyEntry());
       }

@@ -28,6 +28,13 @@ final class PoolSql {
               (SELECT health, count(*) AS n FROM caller_ids WHERE pool = $1 GROUP BY health) s) AS health
     """;
 
+  /** Every pool's numbers per state of the rest ladder (a pool without numbers: one row, health NULL). */
+  static final String HEALTH_COUNTS = """
+    SELECT p.name AS pool, c.health, count(c.caller_id) AS numbers
+    FROM pools p LEFT JOIN caller_ids c ON c.pool = p.name
+    GROUP BY p.name, c.health
+    """;
+
   static final String INSERT_POOL = """
     INSERT INTO pools (name, reservation_ttl, hourly_limit, daily_limit, tiers, description, calling_window,
                        calling_window_by_region, strategy, sticky_days, health)

@@ -8,7 +8,7 @@ final class FlagSql {
    * (two writes flagging the same numbers wait for each other instead of deadlocking).
    */
   static final String LOCK_NUMBERS = """
-    SELECT c.caller_id, c.health, c.health_until, p.health AS settings
+    SELECT c.caller_id, c.pool, c.health, c.health_until, p.health AS settings
     FROM caller_ids c JOIN pools p ON p.name = c.pool
     WHERE c.caller_id = ANY($1)
     ORDER BY c.caller_id

@@ -77,6 +77,12 @@ public final class Flags implements Bus.Handlers {
           return insert(tx, flags, actor)
             .compose(inserted -> flagNumbers(tx, states, inserted, actor, now, answer));
         }))
+      .onSuccess(v -> answer.getJsonArray("items").forEach(item -> {
+        JsonObject number = (JsonObject) item;
+        if (Health.FLAGGED.label().equals(number.getString("health_state"))) {
+          HealthMeters.moved(number.getString("pool"), Health.FLAGGED);
+        }
+      }))
       .compose(v -> writeToRedis(numbers, 0))
       .map(answer);
   }
@@ -141,8 +147,8 @@ public final class Flags implements Bus.Handlers {
       if (from == Health.RETIRED) {
         keptRetired++;
         writes.add(AuditLog.record(tx, actor, "caller_id.flag", cid, before, before.copy().put("flags", recorded)));
-        items.add(new JsonObject().put("caller_id", cid).put("flags", recorded).put("health_state", from.label())
-          .put("health_until", (String) null));
+        items.add(new JsonObject().put("caller_id", cid).put("pool", state.getString("pool")).put("flags", recorded)
+          .put("health_state", from.label()).put("health_until", (String) null));
         continue;
       }
       OffsetDateTime until = utc(now.plus(Duration.ofDays(settings.flagRestDays())));
@@ -158,7 +164,7 @@ public final class Flags implements Bus.Handlers {
       flagged++;
       writes.add(tx.preparedQuery(FlagSql.FLAG_NUMBER).execute(Tuple.of(cid, until, why))
         .compose(v -> AuditLog.record(tx, actor, "caller_id.flag", cid, before, after)));
-      items.add(new JsonObject().put("caller_id", cid).put("flags", recorded)
+      items.add(new JsonObject().put("caller_id", cid).put("pool", state.getString("pool")).put("flags", recorded)
         .put("health_state", Health.FLAGGED.label()).put("health_until", until.toString()));
     }
     answer.put("items", items).put("numbers", flagsOf.size()).put("flagged", flagged)
@@ -195,6 +201,13 @@ public final class Flags implements Bus.Handlers {
               ? Future.failedFuture(new Bus.Failure(409, "caller_id " + cid + " has no open flag"))
               : unflagged(tx, state, ended, actor));
         }))
+      .onSuccess(answer -> {
+        if (answer.getBoolean("was_flagged")) {
+          HealthMeters.moved(answer.getString("pool"), Health.HEALTHY);
+        }
+        answer.remove("was_flagged");
+        answer.remove("pool");
+      })
       .compose(answer -> sync.writeNumber(cid).map(answer));
   }
 
@@ -211,7 +224,8 @@ public final class Flags implements Bus.Handlers {
     return (from == Health.FLAGGED ? tx.preparedQuery(FlagSql.UNFLAG_NUMBER).execute(Tuple.of(cid, why)).mapEmpty()
         : Future.<Void>succeededFuture())
       .compose(v -> AuditLog.record(tx, actor, "caller_id.unflag", cid, before, after))
-      .map(v -> new JsonObject().put("caller_id", cid).put("ended", flags).put("health_state", to.label()));
+      .map(v -> new JsonObject().put("caller_id", cid).put("ended", flags).put("health_state", to.label())
+        .put("pool", state.getString("pool")).put("was_flagged", from == Health.FLAGGED));
   }
 
   /** {@code {caller_id}}: the number's flags, newest first (at most 200), open or ended. */

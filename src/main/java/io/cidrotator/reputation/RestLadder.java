@@ -107,7 +107,10 @@ public final class RestLadder implements Bus.Handlers {
           : roundInTurn(conn, now, before))))
       .compose(round -> round.moved.isEmpty() ? Future.succeededFuture(round)
         : sync.writeNumbers(round.moved).map(round))
-      .onSuccess(round -> lastRound = round.started == null ? lastRound : round.started)
+      .onSuccess(round -> {
+        lastRound = round.started == null ? lastRound : round.started;
+        round.meter();
+      })
       .map(Round::toJson)
       .onComplete(result -> {
         // Before the answer: a round that failed at once must not stay the answer to every next one.
@@ -215,6 +218,7 @@ public final class RestLadder implements Bus.Handlers {
         }
         round.moved.add(cid);
         round.count(to);
+        round.pools.add(rows.iterator().next().getString("pool"));
         JsonObject before = new JsonObject().put("health", from.label());
         JsonObject after = new JsonObject().put("health", to.label())
           .put("until", until == null ? null : until.toString()).put("evidence", why);
@@ -249,10 +253,21 @@ public final class RestLadder implements Bus.Handlers {
     Instant started;
     int expired;
     final List<String> moved = new ArrayList<>();
+    /** The pool of each number moved, and the state it moved to, in the order of {@link #moved}. */
+    final List<String> pools = new ArrayList<>();
+    final List<Health> states = new ArrayList<>();
     final Map<Health, Integer> counts = new HashMap<>();
 
     void count(Health to) {
       counts.merge(to, 1, Integer::sum);
+      states.add(to);
+    }
+
+    /** Counts the round's moves (once committed). */
+    void meter() {
+      for (int i = 0; i < states.size(); i++) {
+        HealthMeters.moved(pools.get(i), states.get(i));
+      }
     }
 
     JsonObject toJson() {
