@@ -25,6 +25,7 @@ import io.cidrotator.http.OpenApiRoutes;
 import io.cidrotator.http.Routes;
 import io.cidrotator.inventory.InventoryRoutes;
 import io.cidrotator.metrics.MetricsRoutes;
+import io.cidrotator.pool.PoolClient;
 import io.cidrotator.pool.PoolRoutes;
 import io.cidrotator.reputation.FlagRoutes;
 import io.cidrotator.stats.RequestStats;
@@ -45,6 +46,9 @@ import java.util.concurrent.TimeUnit;
  * the allocator and admin verticles over the event bus. Several instances share the port.
  */
 public final class RouterVerticle extends VerticleBase {
+
+  /** How long a /metrics scrape waits for the pool gauges to be read afresh before it answers with the last ones. */
+  static final long GAUGES_TIMEOUT_MS = 1_000;
 
   private final AppConfig config;
   private final RequestStats stats;
@@ -73,6 +77,7 @@ public final class RouterVerticle extends VerticleBase {
   public Future<?> start() {
     AllocationClient allocation = new AllocationClient(vertx, config.allocationTimeoutMs());
     DependencyHealth health = new DependencyHealth(vertx, allocation, version);
+    PoolClient pools = new PoolClient(vertx, GAUGES_TIMEOUT_MS);
     Access access = new Access(new Authenticator(vertx, config.adminToken(), config.auth()), users, throttle);
 
     router = Router.router(vertx);
@@ -85,7 +90,7 @@ public final class RouterVerticle extends VerticleBase {
     List<Routes> routes = List.of(
       new DialerRoutes(config.dialPrefixes(), new DialerAccess(config.auth()), stats, allocation),
       new HealthRoutes(health),
-      new MetricsRoutes(vertx),
+      new MetricsRoutes(() -> Future.join(pools.refreshGauges(), health.check())),
       new OpenApiRoutes(),
       access,
       new ReservationRoutes(vertx, access, allocation),

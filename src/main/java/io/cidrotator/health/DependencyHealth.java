@@ -2,6 +2,8 @@ package io.cidrotator.health;
 
 import io.cidrotator.Bus;
 import io.cidrotator.allocation.AllocationClient;
+import io.cidrotator.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +12,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Health of the two dependencies, through the verticles that own them (so a check proves the whole
@@ -19,6 +22,9 @@ import java.time.Instant;
 public final class DependencyHealth {
 
   static final long CHECK_TIMEOUT_MS = 1000;
+  /** What the last check of this JVM found: 1 up, 0 down, -1 not checked yet. */
+  private static final AtomicInteger DATABASE_UP = upGauge("postgresql");
+  private static final AtomicInteger REDIS_UP = upGauge("redis");
 
   private final HealthChecks checks;
   private final String version;
@@ -54,6 +60,8 @@ public final class DependencyHealth {
     JsonObject redis = detail(result, "redis");
     boolean databaseUp = "UP".equals(database.getString("status"));
     boolean up = "UP".equals(redis.getString("status"));
+    DATABASE_UP.set(databaseUp ? 1 : 0);
+    REDIS_UP.set(up ? 1 : 0);
     JsonObject body = new JsonObject()
       .put("status", !up ? "unhealthy" : databaseUp ? "healthy" : "degraded")
       .put("timestamp", Instant.now().toString())
@@ -64,6 +72,16 @@ public final class DependencyHealth {
       .put("version", version)
       .put("checks", result.toJson().getJsonArray("checks"));
     return new Report(up, body);
+  }
+
+  private static AtomicInteger upGauge(String dependency) {
+    AtomicInteger up = new AtomicInteger(-1);
+    Gauge.builder("cidrotator_dependency_up", up, AtomicInteger::get)
+      .description("Whether this server reached the dependency at its last check (a /health request or a /metrics "
+        + "scrape, each through the verticle that owns it): 1 yes, 0 no, -1 not checked yet")
+      .tag("dependency", dependency)
+      .register(Metrics.registry());
+    return up;
   }
 
   private static JsonObject detail(CheckResult result, String id) {

@@ -22,6 +22,11 @@ public final class PoolClient {
     this.bus = new Bus.Sender(vertx, timeoutMs);
   }
 
+  /** Reads the pool gauges of /metrics afresh (from PostgreSQL and Redis); succeeds once read. */
+  public Future<JsonObject> refreshGauges() {
+    return bus.request(Bus.POOL_GAUGES, new JsonObject());
+  }
+
   /** Every pool: {@code {items}}. */
   public Future<JsonObject> pools() {
     return bus.request(Bus.POOL_LIST, new JsonObject());

@@ -48,8 +48,10 @@ class HealthMetricsTest {
     assertThat(metrics.value("cidrotator_pool_numbers{pool=\"default\",state=\"capped\"}")).isZero();
     assertThat(metrics.value("cidrotator_pool_gauges_updated_seconds{source=\"postgresql\"}"))
       .isGreaterThan(System.currentTimeMillis() / 1000.0 - 5);
+    assertThat(metrics.value("cidrotator_dependency_up{dependency=\"redis\"}")).isEqualTo(1);
+    assertThat(metrics.value("cidrotator_dependency_up{dependency=\"postgresql\"}")).isEqualTo(1);
     assertThat(metrics.helped()).contains("cidrotator_pool_numbers", "cidrotator_pool_health_numbers",
-      "cidrotator_pool_gauges_updated_seconds");
+      "cidrotator_pool_gauges_updated_seconds", "cidrotator_dependency_up");
   }
 
   @Test
