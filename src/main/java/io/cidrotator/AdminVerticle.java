@@ -1,5 +1,6 @@
 package io.cidrotator;
 
+import io.cidrotator.alert.Alerts;
 import io.cidrotator.audit.Audit;
 import io.cidrotator.callerid.CallerIds;
 import io.cidrotator.coverage.Coverage;
@@ -58,6 +59,7 @@ public final class AdminVerticle extends VerticleBase {
   private ScriptRunner redis;
   private HistoryWriter history;
   private RestLadder ladder;
+  private Alerts alerts;
 
   public AdminVerticle(AppConfig config, StopOrder stopOrder) {
     this.config = config;
@@ -89,6 +91,7 @@ public final class AdminVerticle extends VerticleBase {
     sync.reloadOnReconnect();
     ladder = new RestLadder(vertx, pg, redis, sync);
     PoolGauges gauges = new PoolGauges(pg, redis);
+    alerts = new Alerts(vertx, pg, redis);
     List<Bus.Handlers> features = List.of(
       new Inventory(pg, sync, config.timezone()),
       new CallerIds(pg, redis, sync, config),
@@ -100,7 +103,8 @@ public final class AdminVerticle extends VerticleBase {
       new Explain(pg, redis, config),
       new Audit(pg),
       new DatabasePing(pg, history),
-      new Flags(pg, sync),
+      new Flags(vertx, pg, sync),
+      alerts,
       gauges,
       ladder,
       history);
@@ -113,6 +117,7 @@ public final class AdminVerticle extends VerticleBase {
       .compose(v -> sync.loadAll())
       .compose(v -> Bus.consumeAll(vertx, features, AdminVerticle::unavailableUnlessSqlError))
       .compose(v -> history.start())
+      .compose(v -> alerts.start())
       .onSuccess(v -> ladder.start());
   }
 
@@ -153,8 +158,9 @@ public final class AdminVerticle extends VerticleBase {
     if (ladder != null) {
       ladder.stop();
     }
+    Future<Void> alertsStopped = alerts == null ? Future.succeededFuture() : alerts.stop();
     return stopOrder.frontDoorsClosed(vertx)
       .compose(v -> history.stop())
-      .eventually(() -> Future.all(List.of(redis.close(), pg.close())));
+      .eventually(() -> Future.all(List.of(redis.close(), pg.close(), alertsStopped)));
   }
 }

@@ -61,6 +61,20 @@ public final class Bus {
   public static final String FLAG_LIST = "cidrotator.flags.list";
   /** Reads the pool gauges afresh (before a /metrics scrape); answers {} once done. */
   public static final String POOL_GAUGES = "cidrotator.pools.gauges";
+  /** Webhook targets: list, read, create, change, delete, their delivery log, the test button. */
+  public static final String WEBHOOK_LIST = "cidrotator.webhooks.list";
+  public static final String WEBHOOK_GET = "cidrotator.webhooks.get";
+  public static final String WEBHOOK_CREATE = "cidrotator.webhooks.create";
+  public static final String WEBHOOK_UPDATE = "cidrotator.webhooks.update";
+  public static final String WEBHOOK_DELETE = "cidrotator.webhooks.delete";
+  public static final String WEBHOOK_DELIVERIES = "cidrotator.webhooks.deliveries";
+  public static final String WEBHOOK_TEST = "cidrotator.webhooks.test";
+  /** Sends the deliveries due ({@code at}: as of that time, ms; tests use it for the retries). */
+  public static final String WEBHOOK_SEND_DUE = "cidrotator.webhooks.send-due";
+  /** An event for the webhooks ({@code {event, subject, summary, data}}; sent, not requested, by the features). */
+  public static final String ALERT = "cidrotator.alerts.fire";
+  /** One watch of the alert conditions ({@code at}: as of that time, ms). */
+  public static final String ALERT_WATCH = "cidrotator.alerts.watch";
   public static final String AUDIT_PAGE = "cidrotator.audit.page";
   public static final String AUDIT_RECORD = "cidrotator.audit.record";
 

@@ -1,5 +1,6 @@
 package io.cidrotator;
 
+import io.cidrotator.alert.WebhookRoutes;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.allocation.ReservationRoutes;
 import io.cidrotator.audit.AuditRoutes;
@@ -98,6 +99,7 @@ public final class RouterVerticle extends VerticleBase {
       new CsvRoutes(vertx, access),
       new CallerIdRoutes(vertx, access),
       new FlagRoutes(vertx, access),
+      new WebhookRoutes(vertx, access),
       new ChartRoutes(vertx, access),
       new HistoryExportRoutes(vertx, access),
       new CoverageRoutes(vertx, access),

@@ -109,7 +109,8 @@ public final class TestServer implements AutoCloseable {
 
   private TestServer resetOnce() {
     // The history writer locks allocations before caller_ids: the same order avoids a deadlock.
-    sql.query("TRUNCATE allocations, caller_ids, campaigns, audit_log, caller_id_hours, pool_hours, caller_id_flags").execute().await();
+    sql.query("TRUNCATE allocations, caller_ids, campaigns, audit_log, caller_id_hours, pool_hours, caller_id_flags, "
+      + "webhooks CASCADE").execute().await();
     sql.query("DELETE FROM pools WHERE name <> 'default'").execute().await();
     sql.query("UPDATE pools SET reservation_ttl = NULL, hourly_limit = NULL, daily_limit = NULL, "
       + "tiers = DEFAULT, strategy = DEFAULT, sticky_days = DEFAULT, description = NULL, calling_window = NULL, "

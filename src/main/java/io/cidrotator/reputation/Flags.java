@@ -1,10 +1,13 @@
 package io.cidrotator.reputation;
 
 import io.cidrotator.Bus;
+import io.cidrotator.alert.AlertEvent;
+import io.cidrotator.alert.WebhookClient;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
 import io.cidrotator.inventory.InventorySync;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -39,10 +42,12 @@ public final class Flags implements Bus.Handlers {
   private static final int SYNC_PAGE = 2_000;
   private static final int LIST_LIMIT = 200;
 
+  private final Vertx vertx;
   private final Pool pg;
   private final InventorySync sync;
 
-  public Flags(Pool pg, InventorySync sync) {
+  public Flags(Vertx vertx, Pool pg, InventorySync sync) {
+    this.vertx = vertx;
     this.pg = pg;
     this.sync = sync;
   }
@@ -77,12 +82,16 @@ public final class Flags implements Bus.Handlers {
           return insert(tx, flags, actor)
             .compose(inserted -> flagNumbers(tx, states, inserted, actor, now, answer));
         }))
-      .onSuccess(v -> answer.getJsonArray("items").forEach(item -> {
-        JsonObject number = (JsonObject) item;
-        if (Health.FLAGGED.label().equals(number.getString("health_state"))) {
-          HealthMeters.moved(number.getString("pool"), Health.FLAGGED);
-        }
-      }))
+      .onSuccess(v -> {
+        JsonArray items = answer.getJsonArray("items");
+        items.forEach(item -> {
+          JsonObject number = (JsonObject) item;
+          if (Health.FLAGGED.label().equals(number.getString("health_state"))) {
+            HealthMeters.moved(number.getString("pool"), Health.FLAGGED);
+          }
+        });
+        alertFlagged(items);
+      })
       .compose(v -> writeToRedis(numbers, 0))
       .map(answer);
   }
@@ -170,6 +179,29 @@ public final class Flags implements Bus.Handlers {
     answer.put("items", items).put("numbers", flagsOf.size()).put("flagged", flagged)
       .put("kept_retired", keptRetired);
     return Future.all(writes).mapEmpty();
+  }
+
+  /**
+   * The webhooks' number.flagged event: one per number flagged through the API; one for a whole CSV (its subject
+   * "import", its data the count and the first 100 numbers), so a report of a thousand flags is one alert.
+   */
+  private void alertFlagged(JsonArray numbers) {
+    if (numbers.size() > 1) {
+      JsonArray first = new JsonArray();
+      numbers.stream().limit(100).forEach(item -> first.add(((JsonObject) item).getString("caller_id")));
+      WebhookClient.fire(vertx, AlertEvent.NUMBER_FLAGGED, "import", numbers.size() + " numbers flagged from a CSV",
+        new JsonObject().put("count", numbers.size()).put("caller_ids", first));
+      return;
+    }
+    JsonObject number = numbers.getJsonObject(0);
+    JsonObject flag = number.getJsonArray("flags").getJsonObject(number.getJsonArray("flags").size() - 1);
+    String cid = number.getString("caller_id");
+    WebhookClient.fire(vertx, AlertEvent.NUMBER_FLAGGED, cid, "Number " + cid + " of pool " + number.getString("pool")
+        + " flagged by " + flag.getString("source") + (flag.getString("label") == null ? ""
+        : " (" + flag.getString("label") + ")"),
+      new JsonObject().put("caller_id", cid).put("pool", number.getString("pool"))
+        .put("health_state", number.getString("health_state")).put("health_until", number.getString("health_until"))
+        .put("flag", flag));
   }
 
   /** The changed numbers to Redis, a page at a time. */

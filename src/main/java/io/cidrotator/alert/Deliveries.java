@@ -1,0 +1,198 @@
+package io.cidrotator.alert;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sends webhook deliveries: a JSON body signed with the webhook's secret ({@link Signature}), POSTed with a 5 s
+ * timeout; a 2xx answer delivers it. A failed attempt is tried again after 10 s, 30 s, 2 min, 10 min and 30 min, then
+ * the delivery is marked failed. The deliveries are rows of PostgreSQL (the log, and the queue any node's sender
+ * claims from), so a retry survives a restart; one that cannot be written (PostgreSQL is down: the alert may be about
+ * that) is sent from memory with the same retries, and is not in the log.
+ */
+final class Deliveries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+  /** The waits after each failed attempt; after the last one the delivery has failed. */
+  static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2),
+    Duration.ofMinutes(10), Duration.ofMinutes(30));
+  static final long TIMEOUT_MS = 5_000;
+  private static final int ERROR_LENGTH = 300;
+
+  private final Vertx vertx;
+  private final Pool pg;
+  private final HttpClientAgent http;
+  private final String server;
+  private Future<Integer> sending;
+
+  Deliveries(Vertx vertx, Pool pg) {
+    this.vertx = vertx;
+    this.pg = pg;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS)
+      .setIdleTimeout(30));
+    String host = System.getenv("HOSTNAME");
+    this.server = host == null || host.isBlank() ? "cid-rotator" : host;
+  }
+
+  /** The body of a delivery: its id, the event, when, which server, its subject, a sentence and the details. */
+  JsonObject payload(UUID id, AlertEvent event, String subject, String summary, JsonObject data, Instant at) {
+    return new JsonObject()
+      .put("id", id.toString())
+      .put("event", event.label())
+      .put("at", at.toString())
+      .put("server", server)
+      .put("subject", subject)
+      .put("summary", summary)
+      .put("data", data);
+  }
+
+  /** Queues a delivery to {@code target} (sent at once by the caller's next {@link #sendDue}). */
+  Future<Void> queue(WebhookTarget target, AlertEvent event, String subject, String summary, JsonObject data,
+                     Instant now) {
+    UUID id = UUID.randomUUID();
+    JsonObject payload = payload(id, event, subject, summary, data, now);
+    String body = payload.encode();
+    return pg.preparedQuery(WebhookSql.INSERT_DELIVERY)
+      .execute(Tuple.of(id, target.id(), event.label(), subject, payload, body).addValue(utc(now)))
+      .<Void>mapEmpty()
+      .recover(e -> {
+        if (e instanceof PgException) {
+          // The webhook was deleted meanwhile (the copy the alerts use is refreshed every 30 s): nothing to send.
+          return Future.succeededFuture();
+        }
+        LOG.warn("Webhook {}: the {} alert is sent without being logged (PostgreSQL: {})", target.id(), event.label(),
+          e.getMessage());
+        sendFromMemory(target, id, body, 0);
+        return Future.succeededFuture();
+      });
+  }
+
+  private void sendFromMemory(WebhookTarget target, UUID id, String body, int failed) {
+    post(target.url(), target.secret(), id, AlertEvent.of(new JsonObject(body).getString("event")), body)
+      .onSuccess(status -> {
+        if (!ok(status) && failed < BACKOFF.size()) {
+          vertx.setTimer(BACKOFF.get(failed).toMillis(), t -> sendFromMemory(target, id, body, failed + 1));
+        }
+      })
+      .onFailure(e -> {
+        if (failed < BACKOFF.size()) {
+          vertx.setTimer(BACKOFF.get(failed).toMillis(), t -> sendFromMemory(target, id, body, failed + 1));
+        }
+      });
+  }
+
+  /**
+   * Sends every delivery due by {@code now} (claimed, so no other node sends it meanwhile); answers how many were
+   * tried. One round at a time: a round asked during one answers that one's count.
+   */
+  Future<Integer> sendDue(Instant now) {
+    if (sending != null) {
+      return sending;
+    }
+    sending = pg.preparedQuery(WebhookSql.CLAIM_DUE).execute(Tuple.of(utc(now)))
+      .compose(rows -> {
+        List<Future<Void>> attempts = new ArrayList<>();
+        for (Row row : rows) {
+          attempts.add(attempt(row, now));
+        }
+        return Future.join(attempts).transform(done -> Future.succeededFuture(rows.size()));
+      })
+      .onComplete(done -> sending = null);
+    return sending;
+  }
+
+  private Future<Void> attempt(Row row, Instant now) {
+    UUID id = row.getUUID("id");
+    int attempts = row.getInteger("attempts");
+    return post(row.getString("url"), row.getString("secret"), id, AlertEvent.of(row.getString("event")),
+        row.getString("body_text"))
+      .transform(answer -> {
+        Integer status = answer.succeeded() ? answer.result() : null;
+        if (status != null && ok(status)) {
+          return pg.preparedQuery(WebhookSql.DELIVERED).execute(Tuple.of(id, status)).<Void>mapEmpty();
+        }
+        String error = answer.succeeded() ? "HTTP " + status : String.valueOf(answer.cause().getMessage());
+        OffsetDateTime next = attempts > BACKOFF.size() ? null : utc(now.plus(BACKOFF.get(attempts - 1)));
+        return pg.preparedQuery(WebhookSql.ATTEMPT_FAILED)
+          .execute(Tuple.of(id, next, status, error.length() > ERROR_LENGTH ? error.substring(0, ERROR_LENGTH) : error))
+          .<Void>mapEmpty();
+      });
+  }
+
+  /** One attempt of a test delivery, logged with its outcome (no retry): {@code {id, status, status_code, error}}. */
+  Future<JsonObject> test(WebhookTarget target, Instant now) {
+    UUID id = UUID.randomUUID();
+    JsonObject payload = payload(id, AlertEvent.TEST, null, "A test of this webhook from cid-rotator",
+      new JsonObject(), now);
+    String body = payload.encode();
+    return pg.preparedQuery(WebhookSql.INSERT_DELIVERY)
+      .execute(Tuple.of(id, target.id(), AlertEvent.TEST.label(), null, payload, body).addValue(utc(now)))
+      .compose(v -> post(target.url(), target.secret(), id, AlertEvent.TEST, body)
+        .transform(answer -> {
+          Integer status = answer.succeeded() ? answer.result() : null;
+          boolean delivered = status != null && ok(status);
+          String error = delivered ? null : answer.succeeded() ? "HTTP " + status : answer.cause().getMessage();
+          Future<?> logged = delivered
+            ? pg.preparedQuery(WebhookSql.DELIVERED).execute(Tuple.of(id, status))
+            : pg.preparedQuery(WebhookSql.ATTEMPT_FAILED).execute(Tuple.of(id, null, status, error));
+          return logged.map(done -> new JsonObject().put("id", id.toString())
+            .put("status", delivered ? "delivered" : "failed").put("status_code", status).put("error", error));
+        }));
+  }
+
+  /** POSTs {@code body}; succeeds with the receiver's status code (the answer's body read and dropped). */
+  private Future<Integer> post(String url, String secret, UUID id, AlertEvent event, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    RequestOptions options = new RequestOptions()
+      .setMethod(HttpMethod.POST)
+      .setAbsoluteURI(url)
+      .setTimeout(TIMEOUT_MS)
+      .setFollowRedirects(false)
+      .putHeader("Content-Type", "application/json")
+      .putHeader("User-Agent", "cid-rotator-webhook")
+      .putHeader("X-CidRotator-Event", event == null ? "unknown" : event.label())
+      .putHeader("X-CidRotator-Delivery", id.toString())
+      .putHeader(Signature.HEADER, Signature.of(secret, bytes));
+    return http.request(options)
+      .compose(request -> request.send(Buffer.buffer(bytes)))
+      .compose(response -> response.body().map(ignored -> response.statusCode()));
+  }
+
+  private static boolean ok(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  /** This server's name in the payloads (the HOSTNAME of its container or host). */
+  String server() {
+    return server;
+  }
+
+  Future<Void> close() {
+    return http.close();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}
