@@ -114,6 +114,16 @@ export async function call(method, path, body) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  return send(path, init);
+}
+
+/** POSTs {@code file} as text/csv with the token; answers the JSON answer, or throws an ApiError. */
+export async function sendCsv(path, file) {
+  return (await send(path, { method: 'POST', headers: { ...authHeader(), 'Content-Type': 'text/csv' }, body: file }))
+    .json();
+}
+
+async function send(path, init) {
   let response;
   try {
     response = await fetch(path, init);

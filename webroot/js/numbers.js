@@ -1,7 +1,9 @@
-// Numbers: server-side paged table, filters, inline activate/deactivate, caps, detail, CSV import/export.
+// Numbers: server-side paged table, filters, inline activate/deactivate, caps, detail, CSV import/export; each
+// number's health (health.js).
 
 import { $, el, fill, time, orDash, download } from './dom.js';
 import { getJson, sendJson, call, query, isAdmin, authHeader, ApiError } from './api.js';
+import { initHealth, healthBadge, showHealth } from './health.js';
 
 const SIZE = 25;
 let page = 1;
@@ -23,6 +25,12 @@ export function initNumbers(notice) {
   $('prefixes-form').addEventListener('submit', savePrefixes);
   $('import-form').addEventListener('submit', importCsv);
   $('export').addEventListener('click', exportCsv);
+  initHealth(notice, healthChanged);
+}
+
+/** After a health action: the list, and the detail when it shows {@code cid} (null: the list only). */
+async function healthChanged(cid) {
+  await Promise.all([loadNumbers(), cid !== null && current === cid ? openDetail(cid) : null]);
 }
 
 function filters() {
@@ -33,6 +41,7 @@ function filters() {
     pool: $('f-pool').value.trim(),
     carrier: $('f-carrier').value.trim(),
     active: $('f-active').value,
+    health: $('f-health').value,
     sort: $('f-sort').value,
   };
 }
@@ -66,6 +75,7 @@ function row(n) {
   return el('tr', { 'data-cid': n.caller_id },
     el('td', {}, n.caller_id), el('td', {}, orDash(n.area_code)), el('td', {}, orDash(n.pool)),
     el('td', {}, orDash(n.carrier)), el('td', { class: 'state' }, n.is_active ? 'yes' : 'no'),
+    el('td', { class: 'health' }, healthBadge(n.health_state)),
     el('td', { class: 'cap' }, cap(n, 'hourly_limit')), el('td', { class: 'cap' }, cap(n, 'daily_limit')),
     el('td', {}, time(n.last_used)), actions);
 }
@@ -132,6 +142,7 @@ async function openDetail(cid) {
         orDash(h.tier), orDash(h.outcome), orDash(h.dial_status), orDash(h.answered_seconds)]
         .map((c) => el('td', {}, c)))));
     $('detail-history-empty').hidden = history.items.length > 0;
+    showHealth(n.caller_id, n.health);
     box.hidden = false;
     box.focus();
   } catch (e) {

@@ -15,6 +15,7 @@ export function showStats(s) {
   $('stat-total').textContent = orDash(n.total);
   $('stat-active').textContent = orDash(n.active);
   $('stat-reserved').textContent = orDash(n.reserved);
+  showNumberHealth(n.health);
   $('stat-apm').textContent = orDash(s.allocations_per_minute);
   const o = s.outcomes_last_minute || {};
   $('stat-outcomes').textContent = `${o.ok ?? 0} / ${o.unavailable ?? 0} / ${o.rate_limited ?? 0}`;
@@ -25,6 +26,19 @@ export function showStats(s) {
   }
   health($('stat-db'), s.health && s.health.database);
   health($('stat-redis'), s.health && s.health.redis);
+}
+
+/**
+ * The rest ladder's counts ({healthy, resting, probation, retired, flagged, rested_today, flagged_today}): the
+ * numbers out of rotation for their health are the resting, retired and flagged ones.
+ */
+function showNumberHealth(h) {
+  const known = h !== null && h !== undefined;
+  $('stat-out').textContent = known ? String(h.resting + h.retired + h.flagged) : '-';
+  $('stat-out-parts').textContent = known ? `${h.resting} resting · ${h.retired} retired · ${h.flagged} flagged` : '';
+  $('stat-probation').textContent = orDash(known ? h.probation : null);
+  $('stat-rested').textContent = orDash(known ? h.rested_today : null);
+  $('stat-flagged').textContent = orDash(known ? h.flagged_today : null);
 }
 
 function health(node, value) {
@@ -144,6 +158,7 @@ export async function loadStatsFallback() {
     $('stat-total').textContent = orDash(s.total_caller_ids);
     $('stat-active').textContent = orDash(s.active_caller_ids);
     $('stat-reserved').textContent = orDash(s.active_reservations);
+    showNumberHealth(s.number_health);
     return s;
   } catch {
     // the tiles keep their dashes; the stream status says what is wrong

@@ -1,7 +1,9 @@
-// Pools and campaign mappings: view for everyone, create / edit / delete for admins.
+// Pools and campaign mappings: view for everyone, create / edit / delete for admins; each pool's numbers per state
+// of the rest ladder, and its health thresholds (edited by admins).
 
 import { $, el, fill, orDash } from './dom.js';
 import { getJson, sendJson, isAdmin } from './api.js';
+import { STATES } from './health.js';
 
 let notify = () => {};
 
@@ -15,6 +17,11 @@ const DEFAULT_TIERS = 'prefix, area_code, overlay, state, time_zone, pool';
 const TIERS_HINT = "Nearest first: prefix = the callee's town (NPA-NXX), area_code, overlay, state, time_zone, "
   + 'pool = any number; a pool stops at its last tier (503 no_local_number beyond). Empty: all six.';
 const STICKY_HINT = 'A lead called again within N days gets the number it got last, if free. Empty or 0: off.';
+/** A pool's health thresholds that are numbers, as the API names them; auto_rest is the form's checkbox. */
+const THRESHOLDS = ['min_calls', 'ratio', 'short_call_seconds', 'rest_hours', 'probation_hours',
+  'probation_hourly_limit', 'retire_after', 'retire_days', 'flag_rest_days'];
+/** The pool whose thresholds the form edits: {name, health} as loaded. */
+let editing = null;
 
 export function initPools(notice) {
   notify = notice;
@@ -24,6 +31,8 @@ export function initPools(notice) {
   fill($('pool-strategy'), strategyOptions('lru'));
   $('pool-form').addEventListener('submit', createPool);
   $('campaign-form').addEventListener('submit', saveCampaign);
+  $('health-form').addEventListener('submit', saveThresholds);
+  $('health-cancel').addEventListener('click', closeThresholds);
 }
 
 export async function loadPools() {
@@ -33,8 +42,81 @@ export async function loadPools() {
       : el('tr', {}, el('td', { colspan: 10, class: 'empty' }, 'No pools.')));
     fill($('campaigns-body'), campaigns.items.length ? campaigns.items.map(campaignRow)
       : el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No campaign is mapped: every campaign uses the pool default.')));
+    await loadPoolHealth(pools.items);
   } catch (e) {
     notify(`Pools could not be loaded: ${e.message}`, true);
+  }
+}
+
+/** Each pool's numbers per state come with the pool alone (GET /api/pools/{name}); a pool that fails says why. */
+async function loadPoolHealth(pools) {
+  const details = await Promise.all(pools.map((p) => getJson(`/api/pools/${encodeURIComponent(p.name)}`)
+    .catch((e) => ({ ...p, error: e.message }))));
+  fill($('pool-health-body'), details.map(poolHealthRow));
+}
+
+function poolHealthRow(p) {
+  const counts = p.counts && p.counts.health;
+  const cells = counts ? STATES.map((state) => el('td', { 'data-state': state }, String(counts[state] ?? 0)))
+    : el('td', { colspan: 5, class: 'error' }, `Counts unavailable: ${orDash(p.error)}`);
+  const actions = el('td', { class: 'actions' });
+  if (isAdmin()) {
+    actions.append(el('button', { type: 'button', class: 'secondary',
+      'aria-label': `Edit health thresholds of ${p.name}`, onclick: () => openThresholds(p) }, 'Edit thresholds'));
+  }
+  return el('tr', { 'data-pool': p.name }, el('td', {}, p.name), cells,
+    el('td', {}, el('span', { class: 'thresholds' }, thresholdsText(p.health))), actions);
+}
+
+/** A pool's thresholds in a sentence. */
+function thresholdsText(h) {
+  if (!h) return '-';
+  const rule = h.auto_rest ? `rests a number below ${h.ratio} × the pool's 7-day answer rate (at least ${h.min_calls}`
+    + ' calls in 24 h)' : 'automatic rests off';
+  return `${rule}; rest ${h.rest_hours} h, then probation ${h.probation_hours} h at ${h.probation_hourly_limit} an`
+    + ` hour; retired after ${h.retire_after} rests in ${h.retire_days} days; a flag rests it ${h.flag_rest_days} days;`
+    + ` short calls under ${h.short_call_seconds} s`;
+}
+
+function openThresholds(p) {
+  editing = { name: p.name, health: p.health || {} };
+  $('health-form-title').textContent = `Health thresholds of pool ${p.name}`;
+  $('health-auto_rest').checked = editing.health.auto_rest !== false;
+  for (const name of THRESHOLDS) $(`health-${name}`).value = editing.health[name] ?? '';
+  $('health-form').hidden = false;
+  $('health-min_calls').focus();
+}
+
+function closeThresholds() {
+  $('health-form').hidden = true;
+  editing = null;
+}
+
+/** Only the thresholds changed are sent (the others keep following their defaults); empty returns to the default. */
+async function saveThresholds(e) {
+  e.preventDefault();
+  if (!editing) return;
+  const { name, health } = editing;
+  const changes = {};
+  const autoRest = $('health-auto_rest').checked;
+  if (autoRest !== (health.auto_rest !== false)) changes.auto_rest = autoRest;
+  for (const field of THRESHOLDS) {
+    const text = $(`health-${field}`).value.trim();
+    // Something that is no number goes as it is: the server names it.
+    const value = text === '' ? null : Number.isNaN(Number(text)) ? text : Number(text);
+    if (value !== (health[field] ?? null)) changes[field] = value;
+  }
+  if (Object.keys(changes).length === 0) {
+    notify(`No threshold of ${name} changed.`);
+    return;
+  }
+  try {
+    await sendJson('PATCH', `/api/pools/${encodeURIComponent(name)}`, { health: changes });
+    notify(`Health thresholds of ${name} saved.`);
+    closeThresholds();
+    loadPools();
+  } catch (err) {
+    notify(`Health thresholds of ${name} not saved: ${err.message}`, true);
   }
 }
 

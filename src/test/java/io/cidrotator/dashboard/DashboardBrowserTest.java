@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +53,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in webroot/, driven in Debian's headless Chromium against a real server: login, CSV import,
- * the live feed, releasing a reservation, deactivating a number, the viewer's read-only view. Every wait is
+ * the live feed, releasing a reservation, deactivating a number, number health (the list's states and filter, a
+ * number's why and trend, flagging and unflagging, a pool's counts and thresholds, the overview's counts, a CSV of
+ * flags), the viewer's read-only view. Every wait is
  * an explicit WebDriverWait; screenshots of the views land in target/screenshots.
  */
 class DashboardBrowserTest {
@@ -810,6 +818,319 @@ class DashboardBrowserTest {
     assertThat(readString(exported)).startsWith("allocation_id,allocated_at,released_at,caller_id,destination,")
       .contains(",5125550100,5125559876,512,default,export-test,");
     screenshot("history-export");
+  }
+
+  @Test
+  void theNumbersListShowsEachNumbersHealthAndFiltersByIt() {
+    server.seed(TestServer.numbers("512", 5));
+    setHealth("5125550101", "resting");
+    setHealth("5125550102", "retired");
+    setHealth("5125550103", "flagged");
+    setHealth("5125550104", "probation");
+    login(ADMIN, ADMIN_PASSWORD);
+    open("numbers");
+    wait.until(d -> rowCids("numbers-body").size() == 5);
+
+    assertThat(cells("#numbers-body td.health"))
+      .containsExactly("healthy", "resting", "retired", "flagged", "probation");
+    assertThat(driver.findElement(By.cssSelector("#numbers-body tr[data-cid='5125550101'] td.health .badge"))
+      .getAttribute("class")).isEqualTo("badge health-resting");
+    // The three states out of rotation do not look alike, nor like a healthy number.
+    assertThat(Stream.of("5125550100", "5125550101", "5125550102", "5125550103")
+      .map(cid -> driver.executeScript("return getComputedStyle(document.querySelector("
+        + "\"#numbers-body tr[data-cid='" + cid + "'] .badge\")).backgroundColor;"))
+      .distinct()).hasSize(4);
+    screenshot("numbers-health");
+
+    Select health = new Select(driver.findElement(By.id("f-health")));
+    health.selectByValue("resting");
+    driver.findElement(By.cssSelector("#numbers-filter button[type=submit]")).click();
+    wait.until(d -> rowCids("numbers-body").equals(List.of("5125550101")));
+    assertThat(driver.findElement(By.id("numbers-page")).getText()).isEqualTo("Page 1 of 1 · 1 numbers");
+
+    health.selectByValue("flagged");
+    driver.findElement(By.cssSelector("#numbers-filter button[type=submit]")).click();
+    wait.until(d -> rowCids("numbers-body").equals(List.of("5125550103")));
+    health.selectByVisibleText("any");
+    driver.findElement(By.cssSelector("#numbers-filter button[type=submit]")).click();
+    wait.until(d -> rowCids("numbers-body").size() == 5);
+  }
+
+  @Test
+  void aRestingNumbersDetailSaysWhyAndShowsItsTrendAgainstThePoolUntilAnAdminMakesItHealthy() {
+    server.seed(TestServer.numbers("512", 2));
+    server.sql.query("""
+        UPDATE caller_ids SET health = 'resting', health_since = now() - interval '1 hour',
+          health_until = now() + interval '4 hours',
+          health_reason = '{"rule": "wilson_upper_95 < ratio * pool_7d_rate", "calls_24h": 60, "answered_24h": 6,
+            "answer_rate_24h": 0.1, "upper_bound": 0.2015, "pool_calls_7d": 1000, "pool_answer_rate_7d": 0.45,
+            "ratio": 0.5, "min_calls": 40, "rests_in_window": 1, "retire_after": 3, "retire_days": 7}'
+        WHERE caller_id = '5125550100'""").execute().await();
+    // Three hours of calls two UTC days apart (the last one within 24 hours), and the pool's 7 days.
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Instant[] hours = Stream.of(97, 49, 1).map(h -> hour.minus(h, ChronoUnit.HOURS)).toArray(Instant[]::new);
+    server.sql.preparedQuery("""
+        INSERT INTO caller_id_hours
+          (caller_id, hour, pool, calls, answered, short_calls, talk_seconds, unknown, expired)
+        VALUES ('5125550100', $1, 'default', $2, $3, $4, $5, $6, $7)""")
+      .executeBatch(List.of(Tuple.of(utc(hours[0]), 20, 10, 0, 750, 2, 0),
+        Tuple.of(utc(hours[1]), 40, 16, 1, 720, 0, 0), Tuple.of(utc(hours[2]), 60, 6, 2, 180, 3, 1)))
+      .await();
+    server.sql.preparedQuery("""
+        INSERT INTO pool_hours (pool, hour, calls, answered, short_calls, talk_seconds, unknown, expired)
+        VALUES ('default', $1, 1000, 450, 40, 22500, 10, 5)""").execute(Tuple.of(utc(hours[2]))).await();
+    login(ADMIN, ADMIN_PASSWORD);
+    openNumberDetail("5125550100");
+
+    wait.until(d -> "resting".equals(healthFact("State")));
+    assertThat(healthFact("Why")).isEqualTo("Answered 6 of 60 calls in 24 hours (10 %): even the upper end of its 95%"
+      + " interval, 20.2 %, is below 0.5 × its pool's 7-day answer rate of 45 % (22.5 %); at least 40 calls are"
+      + " needed to judge. Rested 1 time within 7 days; 3 retire it.");
+    String until = healthOf("5125550100").getJsonObject("health").getString("until");
+    assertThat(healthFact("Until")).isEqualTo(driver.executeScript("return new Date(arguments[0]).toLocaleString("
+      + "undefined, {dateStyle: 'short', timeStyle: 'medium', timeZone: arguments[1]});", until,
+      server.config.timezone().getId()));
+    assertThat(cells("#detail-outcomes tr:nth-child(1) > *"))
+      .containsExactly("Last 24 h", "60", "6", "10 %", "2", "30 s", "4 (1 expired)");
+    assertThat(cells("#detail-outcomes tr:nth-child(2) > *"))
+      .containsExactly("Last 7 days", "120", "32", "26.7 %", "3", "51.6 s", "6 (1 expired)");
+    assertThat(cells("#detail-outcomes tr:nth-child(3) > *"))
+      .containsExactly("Pool's last 7 days", "1000", "450", "45 %", "40", "50 s", "15 (5 expired)");
+    String[] days = Stream.of(hours).map(h -> LocalDate.ofInstant(h, ZoneOffset.UTC).toString()).toArray(String[]::new);
+    assertThat(cells("#detail-trend tr > th")).containsExactly(days);
+    assertThat(cells("#detail-trend tr[data-day='" + days[0] + "'] > *"))
+      .containsExactly(days[0], "20", "10", "50 %", "0", "1 min 15 s");
+    assertThat(cells("#detail-trend tr[data-day='" + days[2] + "'] > *"))
+      .containsExactly(days[2], "60", "6", "10 %", "2", "30 s");
+    assertThat(driver.findElements(By.cssSelector("#detail-trend meter"))).hasSize(3);
+    assertThat(driver.findElement(By.id("detail-flags-empty")).getText()).isEqualTo("Never flagged as spam.");
+    assertThat(driver.findElement(By.id("unflag")).isDisplayed()).isFalse();
+    driver.executeScript("arguments[0].scrollIntoView();", driver.findElement(By.id("detail-health")));
+    screenshot("number-health");
+
+    driver.findElement(By.id("make-healthy")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "5125550100 made healthy."));
+    assertThat(healthOf("5125550100").getString("health_state")).isEqualTo("healthy");
+    wait.until(d -> "healthy".equals(healthFact("State")));
+    assertThat(healthFact("Why")).isEqualTo("An admin made it healthy.");
+    assertThat(driver.findElement(By.id("make-healthy")).isDisplayed()).isFalse();
+    assertThat(cells("#numbers-body tr[data-cid='5125550100'] td.health")).containsExactly("healthy");
+  }
+
+  @Test
+  void aNumberFlaggedAsSpamOnThePageIsFlaggedUntilUnflagged() {
+    server.seed(TestServer.numbers("512", 1));
+    login(ADMIN, ADMIN_PASSWORD);
+    openNumberDetail("5125550100");
+    wait.until(d -> "healthy".equals(healthFact("State")));
+    assertThat(driver.findElement(By.id("make-healthy")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("unflag")).isDisplayed()).isFalse();
+
+    // A day to come is refused, with the server's reason.
+    driver.findElement(By.id("flag-source")).sendKeys("T-Mobile");
+    driver.executeScript("arguments[0].value = '2999-01-01';", driver.findElement(By.id("flag-date")));
+    driver.findElement(By.id("flag-submit")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("notice"),
+      "5125550100 not flagged: flagged_on: 2999-01-01 is in the future"));
+    assertThat(driver.findElement(By.id("notice")).getAttribute("class")).contains("error");
+    assertThat(healthOf("5125550100").getString("health_state")).isEqualTo("healthy");
+
+    driver.executeScript("arguments[0].value = '';", driver.findElement(By.id("flag-date")));
+    driver.findElement(By.id("flag-label")).sendKeys("Scam Likely");
+    driver.findElement(By.id("flag-note")).sendKeys("weekly report");
+    driver.findElement(By.id("flag-submit")).click();
+
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"),
+      "5125550100 flagged as spam: out of rotation until "));
+    assertThat(healthOf("5125550100").getString("health_state")).isEqualTo("flagged");
+    wait.until(d -> "flagged".equals(healthFact("State")));
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    assertThat(healthFact("Why")).isEqualTo("Flagged as spam by T-Mobile (“Scam Likely”), reported on " + today
+      + ": out of rotation for up to 14 days unless unflagged.");
+    List<String> flag = cells("#detail-flags tr td");
+    assertThat(flag.subList(0, 4)).containsExactly(today, "T-Mobile", "Scam Likely", "weekly report");
+    assertThat(flag.subList(5, 8)).containsExactly(ADMIN, "open", "-");
+    assertThat(driver.findElement(By.id("flag-source")).getAttribute("value")).isEmpty();
+    assertThat(cells("#numbers-body tr[data-cid='5125550100'] td.health")).containsExactly("flagged");
+    driver.executeScript("arguments[0].scrollIntoView();", driver.findElement(By.id("detail-health")));
+    screenshot("number-flagged");
+
+    driver.findElement(By.id("unflag")).click();
+
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "5125550100 unflagged; it is healthy now."));
+    assertThat(healthOf("5125550100").getString("health_state")).isEqualTo("healthy");
+    wait.until(d -> "healthy".equals(healthFact("State")));
+    assertThat(healthFact("Why")).isEqualTo("Unflagged by " + ADMIN + ".");
+    assertThat(cells("#detail-flags tr td").get(6)).isEqualTo("unflagged by " + ADMIN);
+    assertThat(driver.findElement(By.id("unflag")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void aPoolsNumbersAreCountedPerHealthStateAndItsThresholdsEditedShowingTheServersReason() {
+    createPool(new JsonObject().put("name", "east"));
+    server.seed(Stream.concat(TestServer.numbers("512", 5).stream().map(n -> n.put("pool", "east")),
+      TestServer.numbers("212", 1).stream()).toList());
+    setHealth("5125550101", "resting");
+    setHealth("5125550102", "resting");
+    setHealth("5125550103", "flagged");
+    setHealth("2125550100", "retired");
+    login(ADMIN, ADMIN_PASSWORD);
+    open("pools");
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#pool-health-body tr[data-pool='east']")));
+    String defaults = "rests a number below 0.5 × the pool's 7-day answer rate (at least 40 calls in 24 h); rest 24 h,"
+      + " then probation 24 h at 3 an hour; retired after 3 rests in 7 days; a flag rests it 14 days; short calls"
+      + " under 6 s";
+    assertThat(cells("#pool-health-body tr[data-pool='east'] td"))
+      .containsExactly("east", "2", "2", "0", "0", "1", defaults, "Edit thresholds");
+    assertThat(cells("#pool-health-body tr[data-pool='default'] td"))
+      .containsExactly("default", "0", "0", "0", "1", "0", defaults, "Edit thresholds");
+    assertThat(driver.findElement(By.id("health-form")).isDisplayed()).isFalse();
+
+    driver.findElement(By.cssSelector("button[aria-label='Edit health thresholds of east']")).click();
+    WebElement minCalls = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("health-min_calls")));
+    assertThat(driver.findElement(By.id("health-form-title")).getText()).isEqualTo("Health thresholds of pool east");
+    assertThat(minCalls.getAttribute("value")).isEqualTo("40");
+    assertThat(driver.findElement(By.id("health-auto_rest")).isSelected()).isTrue();
+    minCalls.clear();
+    minCalls.sendKeys("5");
+    driver.findElement(By.id("health-save")).click();
+
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Health thresholds of east not saved: "
+      + "health.min_calls: a whole number from 10 to 100000, got 5"));
+    assertThat(driver.findElement(By.id("health-form")).isDisplayed()).isTrue();
+    assertThat(poolOf("east").getJsonObject("health").getInteger("min_calls")).isEqualTo(40);
+    screenshot("pools-health");
+
+    minCalls.clear();
+    minCalls.sendKeys("60");
+    driver.findElement(By.id("health-save")).click();
+
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Health thresholds of east saved."));
+    wait.until(d -> cells("#pool-health-body tr[data-pool='east'] td").get(6).contains("(at least 60 calls in 24 h)"));
+    assertThat(driver.findElement(By.id("health-form")).isDisplayed()).isFalse();
+    assertThat(poolOf("east").getJsonObject("health").getInteger("min_calls")).isEqualTo(60);
+    // Only the threshold changed was sent: the others still follow their defaults.
+    JsonObject stored = server.sql.query("SELECT health FROM pools WHERE name = 'east'").execute().await()
+      .iterator().next().getJsonObject("health");
+    assertThat(stored).isEqualTo(new JsonObject().put("min_calls", 60));
+  }
+
+  @Test
+  void theOverviewCountsTheNumbersRestedAndFlaggedTodayAndThoseOutOfRotation() {
+    server.seed(TestServer.numbers("512", 5));
+    setHealth("5125550100", "resting");
+    setHealth("5125550101", "retired");
+    setHealth("5125550103", "probation");
+    // The rest ladder audits each rest (a retirement as a rest too), and the overview counts today's.
+    server.sql.query("""
+        INSERT INTO audit_log (actor, role, action, target, before, after)
+        VALUES ('system', 'system', 'caller_id.rest', '5125550100', '{"health": "healthy"}', '{"health": "resting"}'),
+               ('system', 'system', 'caller_id.rest', '5125550101', '{"health": "healthy"}', '{"health": "retired"}'),
+               ('system', 'system', 'caller_id.rest', '5125550101', '{"health": "healthy"}', '{"health": "resting"}')
+               """).execute().await();
+    flag("5125550102");
+    login(ADMIN, ADMIN_PASSWORD);
+
+    wait.until(ExpectedConditions.textToBe(By.id("stat-out"), "3"));
+    assertThat(driver.findElement(By.id("stat-out-parts")).getText()).isEqualTo("1 resting · 1 retired · 1 flagged");
+    assertThat(driver.findElement(By.id("stat-probation")).getText()).isEqualTo("1");
+    assertThat(driver.findElement(By.id("stat-rested")).getText()).isEqualTo("3");
+    assertThat(driver.findElement(By.id("stat-flagged")).getText()).isEqualTo("1");
+    screenshot("overview-health");
+
+    // The live stream's counts follow: another number flagged shows within a stats event (every 2 s).
+    flag("5125550104");
+    wait.until(ExpectedConditions.textToBe(By.id("stat-flagged"), "2"));
+    assertThat(driver.findElement(By.id("stat-out")).getText()).isEqualTo("4");
+  }
+
+  @Test
+  void aFlagCsvWithABadLineIsRefusedNamingItAndAGoodOneFlagsItsNumbers() throws IOException {
+    server.seed(TestServer.numbers("512", 2));
+    login(ADMIN, ADMIN_PASSWORD);
+    open("numbers");
+    wait.until(d -> rowCids("numbers-body").size() == 2);
+
+    uploadFlags("caller_id,source,label\n5125550100,Hiya,Spam Risk\n5125550101,,Spam Risk\n");
+
+    wait.until(ExpectedConditions.textToBe(By.id("flag-import-error"), "Flags not imported: line 3: source: required"
+      + " (who labelled the number: a carrier, a service); nothing was flagged"));
+    assertThat(healthOf("5125550100").getString("health_state")).isEqualTo("healthy");
+
+    uploadFlags("caller_id,source,label,flagged_on,note\n5125550100,Hiya,Spam Risk,2025-11-30,\n"
+      + "5125550101,T-Mobile,Scam Likely,2025-11-30,weekly report\n");
+
+    wait.until(ExpectedConditions.textToBe(By.id("flag-import-summary"),
+      "Recorded 2 flags on 2 numbers: 2 flagged now (out of rotation), 0 kept retired."));
+    wait.until(d -> cells("#numbers-body td.health").equals(List.of("flagged", "flagged")));
+    assertThat(healthOf("5125550101").getString("health_state")).isEqualTo("flagged");
+    screenshot("flag-import");
+  }
+
+  @Test
+  void aViewerSeesNumberHealthButNoHealthControls() {
+    server.seed(TestServer.numbers("512", 1));
+    flag("5125550100");
+    login(VIEWER, VIEWER_PASSWORD);
+    open("numbers");
+    wait.until(d -> rowCids("numbers-body").size() == 1);
+    assertThat(driver.findElement(By.id("flag-import")).isDisplayed()).isFalse();
+
+    openNumberDetail("5125550100");
+    wait.until(d -> "flagged".equals(healthFact("State")));
+    assertThat(cells("#detail-flags tr td").get(6)).isEqualTo("open");
+    assertThat(driver.findElement(By.id("health-actions")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("unflag")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("flag-form")).isDisplayed()).isFalse();
+
+    open("pools");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(
+      By.cssSelector("#pool-health-body tr[data-pool='default']")));
+    assertThat(cells("#pool-health-body tr[data-pool='default'] td").subList(0, 6))
+      .containsExactly("default", "0", "0", "0", "0", "1");
+    assertThat(driver.findElements(By.cssSelector("#pool-health-body button"))).isEmpty();
+  }
+
+  /** Puts a number in a state of the rest ladder straight in PostgreSQL (the list and the counts read it there). */
+  private static void setHealth(String callerId, String state) {
+    server.sql.preparedQuery("""
+        UPDATE caller_ids SET health = $2, health_since = now(),
+          health_until = CASE WHEN $2 IN ('resting', 'probation', 'flagged') THEN now() + interval '4 hours' END
+        WHERE caller_id = $1""").execute(Tuple.of(callerId, state)).await();
+  }
+
+  /** Flags a number through the API, as an admin. */
+  private static void flag(String callerId) {
+    assertThat(server.http.post("/api/caller-ids/" + callerId + "/flags").putHeader("Authorization", server.bearer())
+      .sendJsonObject(new JsonObject().put("source", "Hiya").put("label", "Spam Risk")).await().statusCode())
+      .isEqualTo(201);
+  }
+
+  private static JsonObject healthOf(String callerId) {
+    return server.http.get("/api/caller-ids/" + callerId).putHeader("Authorization", server.bearer())
+      .send().await().bodyAsJsonObject();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** What the detail's health section says for {@code name}, or null while it says nothing of it. */
+  private String healthFact(String name) {
+    return (String) driver.executeScript("const dt = Array.from(document.querySelectorAll('#detail-health-facts dt'))"
+      + ".find((t) => t.textContent === arguments[0]); return dt ? dt.nextElementSibling.textContent : null;", name);
+  }
+
+  private void uploadFlags(String csv) throws IOException {
+    Path file = Files.createTempFile("dashboard-flags", ".csv");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, csv);
+    WebElement input = driver.findElement(By.id("flag-import-file"));
+    driver.executeScript("arguments[0].value = '';", input);
+    input.sendKeys(file.toAbsolutePath().toString());
+    driver.findElement(By.id("flag-import-submit")).click();
   }
 
   private static void createPool(JsonObject pool) {
