@@ -3,7 +3,8 @@ package io.cidrotator.alert;
 /** Every SQL statement of webhooks and their deliveries. */
 final class WebhookSql {
 
-  private static final String COLUMNS = "id, url, secret, events, conditions, description, active, created_at, updated_at";
+  private static final String COLUMNS =
+    "id, url, secret, events, conditions, description, active, created_at, updated_at";
 
   static final String LIST = "SELECT " + COLUMNS + " FROM webhooks ORDER BY id";
 

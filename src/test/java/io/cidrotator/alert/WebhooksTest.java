@@ -60,7 +60,8 @@ class WebhooksTest {
     assertThat(body.getString("event")).isEqualTo("number.flagged");
     assertThat(body.getString("subject")).isEqualTo("5125550001");
     assertThat(body.getString("id")).isEqualTo(got.delivery());
-    assertThat(body.getString("summary")).isEqualTo("Number 5125550001 of pool default flagged by T-Mobile (Scam Likely)");
+    assertThat(body.getString("summary"))
+      .isEqualTo("Number 5125550001 of pool default flagged by T-Mobile (Scam Likely)");
     assertThat(body.getJsonObject("data").getString("health_state")).isEqualTo("flagged");
     JsonObject logged = api.poll(() -> deliveries(id).getJsonObject(0), d -> d.getString("status").equals("delivered"),
       Duration.ofSeconds(5));
