@@ -89,10 +89,13 @@ public final class Alerts implements Bus.Handlers {
   }
 
   public Future<Void> start() {
-    timers.add(vertx.setPeriodic(WATCH_EVERY_MS, id -> watch(Instant.now())
-      .onFailure(e -> LOG.warn("Alerts: the watch failed, the next one retries: {}", e.getMessage()))));
-    timers.add(vertx.setPeriodic(SEND_EVERY_MS, id -> deliveries.sendDue(Instant.now())
-      .onFailure(e -> LOG.debug("Webhook deliveries not sent now: {}", e.getMessage()))));
+    timers.add(vertx.setPeriodic(WATCH_EVERY_MS, id -> {
+      if (watching == null) {
+        watch(Instant.now()).onFailure(e -> LOG.warn("Alerts: the watch failed, the next one retries: {}",
+          e.getMessage()));
+      }
+    }));
+    timers.add(vertx.setPeriodic(SEND_EVERY_MS, id -> deliveries.sendDueIfIdle()));
     timers.add(vertx.setPeriodic(TARGETS_EVERY_MS, id -> webhooks.targets().onSuccess(fresh -> targets = fresh)));
     return webhooks.targets().onSuccess(fresh -> targets = fresh).<Void>mapEmpty().otherwiseEmpty();
   }
@@ -116,20 +119,27 @@ public final class Alerts implements Bus.Handlers {
 
   /**
    * One watch as of {@code now} (tests pass a later time): checks each condition for every webhook that wants it.
-   * Answers how many deliveries it queued, per event.
+   * Answers how many deliveries it queued, per event. One at a time: one asked during another runs after it.
    */
   Future<JsonObject> watch(Instant now) {
-    if (watching != null) {
-      return watching;
-    }
+    Future<JsonObject> previous = watching == null ? Future.succeededFuture() : watching;
+    Future<JsonObject> round = previous.transform(done -> watchNow(now));
+    watching = round;
+    round.onComplete(done -> {
+      if (watching == round) {
+        watching = null;
+      }
+    });
+    return round;
+  }
+
+  private Future<JsonObject> watchNow(Instant now) {
     JsonObject queued = new JsonObject();
-    watching = Future.join(dependencies(now, queued), poolsLow(now, queued), noLocalNumber(now, queued),
+    return Future.join(dependencies(now, queued), poolsLow(now, queued), noLocalNumber(now, queued),
         rested(now, queued))
       .transform(done -> kick(now))
       .compose(v -> prune(now))
-      .map(queued)
-      .onComplete(done -> watching = null);
-    return watching;
+      .map(queued);
   }
 
   /** dependency.down: Redis or PostgreSQL unreachable for the webhook's down_seconds. */

@@ -102,24 +102,38 @@ final class Deliveries {
       });
   }
 
+  /** The timer's round: none while one runs (the next tick tries again). */
+  void sendDueIfIdle() {
+    if (sending == null) {
+      sendDue(Instant.now()).onFailure(e -> LOG.debug("Webhook deliveries not sent now: {}", e.getMessage()));
+    }
+  }
+
   /**
    * Sends every delivery due by {@code now} (claimed, so no other node sends it meanwhile); answers how many were
-   * tried. One round at a time: a round asked during one answers that one's count.
+   * tried. One round at a time: one asked during another runs after it.
    */
   Future<Integer> sendDue(Instant now) {
-    if (sending != null) {
-      return sending;
-    }
-    sending = pg.preparedQuery(WebhookSql.CLAIM_DUE).execute(Tuple.of(utc(now)))
+    Future<Integer> previous = sending == null ? Future.succeededFuture(0) : sending;
+    Future<Integer> round = previous.transform(done -> sendDueNow(now));
+    sending = round;
+    round.onComplete(done -> {
+      if (sending == round) {
+        sending = null;
+      }
+    });
+    return round;
+  }
+
+  private Future<Integer> sendDueNow(Instant now) {
+    return pg.preparedQuery(WebhookSql.CLAIM_DUE).execute(Tuple.of(utc(now)))
       .compose(rows -> {
         List<Future<Void>> attempts = new ArrayList<>();
         for (Row row : rows) {
           attempts.add(attempt(row, now));
         }
         return Future.join(attempts).transform(done -> Future.succeededFuture(rows.size()));
-      })
-      .onComplete(done -> sending = null);
-    return sending;
+      });
   }
 
   private Future<Void> attempt(Row row, Instant now) {
