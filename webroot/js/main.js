@@ -12,11 +12,14 @@ import { initPools, loadPools } from './pools.js';
 import { initCoverage, loadCoverage } from './coverage.js';
 import { initHistory } from './history.js';
 import { initExplain, loadExplain } from './explain.js';
+import { initAlerts, loadAlerts, forgetAlerts } from './alerts.js';
 
-const VIEWS = ['overview', 'numbers', 'reservations', 'pools', 'coverage', 'explain'];
+const VIEWS = ['overview', 'numbers', 'reservations', 'pools', 'coverage', 'explain', 'alerts'];
+/** Views of admins only: the API refuses viewers their data, so the page neither links nor opens them. */
+const ADMIN_VIEWS = ['alerts'];
 const LOADERS = {
   overview: loadCharts, numbers: loadNumbers, reservations: loadReservations, pools: loadPools, coverage: loadCoverage,
-  explain: loadExplain,
+  explain: loadExplain, alerts: loadAlerts,
 };
 
 let stopLive = null;
@@ -35,15 +38,23 @@ function notice(text, isError = false) {
 
 let activeView = 'overview';
 
-/** The view the #hash names (#explain?to=... names explain); null for another hash (the skip link's #main). */
-function hashView() {
-  const name = location.hash.replace('#', '').split('?')[0];
-  return VIEWS.includes(name) ? name : null;
+/** Whether this session may open the view {@code name}. */
+function allowed(name) {
+  return VIEWS.includes(name) && (!ADMIN_VIEWS.includes(name) || isAdmin());
 }
 
-/** The view the #hash names; another hash keeps the view that is open. */
+/**
+ * The view the #hash names (#explain?to=... names explain); null for another hash (the skip link's #main) or a view
+ * this session may not open.
+ */
+function hashView() {
+  const name = location.hash.replace('#', '').split('?')[0];
+  return allowed(name) ? name : null;
+}
+
+/** The view the #hash names; another hash keeps the view that is open (the overview when that is not allowed). */
 function currentView() {
-  return hashView() || activeView;
+  return hashView() || (allowed(activeView) ? activeView : 'overview');
 }
 
 function showView() {
@@ -120,6 +131,7 @@ function leave(message) {
   $('login-admin-token').value = '';
   $('feed').replaceChildren();
   $('feed-empty').hidden = false;
+  forgetAlerts();
   $('login-username').focus();
 }
 
@@ -158,6 +170,7 @@ function start() {
   initCoverage(notice);
   initHistory(notice);
   initExplain(notice);
+  initAlerts(notice);
   whenExpired((message) => leave(message));
   $('login-form').addEventListener('submit', submitLogin);
   $('logout').addEventListener('click', () => { logout(); leave('You are signed out.'); });
