@@ -74,7 +74,7 @@ final class Deliveries {
     JsonObject payload = payload(id, event, subject, summary, data, now);
     String body = payload.encode();
     return pg.preparedQuery(WebhookSql.INSERT_DELIVERY)
-      .execute(Tuple.of(id, target.id(), event.label(), subject, payload, body).addValue(utc(now)))
+      .execute(Tuple.of(id, target.id(), event.label(), subject, payload, body).addValue(utc(now)).addInteger(0))
       .<Void>mapEmpty()
       .recover(e -> {
         if (e instanceof PgException) {
@@ -161,7 +161,8 @@ final class Deliveries {
       new JsonObject(), now);
     String body = payload.encode();
     return pg.preparedQuery(WebhookSql.INSERT_DELIVERY)
-      .execute(Tuple.of(id, target.id(), AlertEvent.TEST.label(), null, payload, body).addValue(utc(now)))
+      .execute(Tuple.of(id, target.id(), AlertEvent.TEST.label(), null, payload, body)
+        .addValue(utc(now.plus(Duration.ofDays(1)))).addInteger(1))
       .compose(v -> post(target.url(), target.secret(), id, AlertEvent.TEST, body)
         .transform(answer -> {
           Integer status = answer.succeeded() ? answer.result() : null;

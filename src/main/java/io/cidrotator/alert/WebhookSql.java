@@ -29,10 +29,13 @@ final class WebhookSql {
 
   static final String DELETE = "DELETE FROM webhooks WHERE id = $1 RETURNING " + COLUMNS;
 
-  /** A delivery to send: $1 id, $2 webhook, $3 event, $4 subject, $5 payload, $6 the body's text, $7 due. */
+  /**
+   * A delivery to send: $1 id, $2 webhook, $3 event, $4 subject, $5 payload, $6 the body's text, $7 due, $8 attempts
+   * made (a test's one attempt is made by its request: it is due only long after, never picked up by a sender).
+   */
   static final String INSERT_DELIVERY = """
-    INSERT INTO webhook_deliveries (id, webhook_id, event, subject, payload, body_text, next_attempt_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    INSERT INTO webhook_deliveries (id, webhook_id, event, subject, payload, body_text, next_attempt_at, attempts)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     """;
 
   /**

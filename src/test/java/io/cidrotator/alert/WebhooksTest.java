@@ -133,6 +133,10 @@ class WebhooksTest {
     assertThat(tested.bodyAsJsonObject().getInteger("status_code")).isEqualTo(200);
     WebhookReceiver.Received got = receiver.await("test");
     assertThat(got.signature()).isEqualTo(Signature.of(SECRET, got.body()));
+    assertThat(sendDue(Instant.now().plusSeconds(60)).getInteger("tried")).as("a sender never sends a test again")
+      .isZero();
+    assertThat(receiver.received()).hasSize(1);
+    assertThat(deliveries(id).getJsonObject(0).getInteger("attempts")).isEqualTo(1);
 
     receiver.answer(404);
     JsonObject refused = api.admin(HttpMethod.POST, "/api/webhooks/" + id + "/test").send().await().bodyAsJsonObject();
