@@ -76,7 +76,9 @@ class AdminVerticleTest {
       new JsonObject().put("caller_id", "5125550102").put("is_active", false)));
 
     assertThat(bus.answer(Bus.INVENTORY_COUNTS, new JsonObject()))
-      .isEqualTo(new JsonObject().put("total", 3).put("active", 2));
+      .isEqualTo(new JsonObject().put("total", 3).put("active", 2).put("health", new JsonObject().put("healthy", 3)
+        .put("resting", 0).put("probation", 0).put("retired", 0).put("flagged", 0).put("rested_today", 0)
+        .put("flagged_today", 0)));
   }
 
   @Test

@@ -42,9 +42,12 @@ final class KeptReleases {
   KeptReleases(Vertx vertx, MeterRegistry registry, BiFunction<ReleaseRequest, Long, Future<Applied>> apply) {
     this.vertx = vertx;
     this.apply = apply;
-    Gauge.builder("cidrotator_releases_kept", WAITING, AtomicInteger::get)
-      .description("Releases received while Redis was unreachable, waiting to be applied when it is back")
-      .register(registry);
+    // Once per registry: every allocator shares the count (a second registration would only log a warning).
+    if (registry.find("cidrotator_releases_kept").gauge() == null) {
+      Gauge.builder("cidrotator_releases_kept", WAITING, AtomicInteger::get)
+        .description("Releases received while Redis was unreachable, waiting to be applied when it is back")
+        .register(registry);
+    }
   }
 
   /** Keeps {@code release}, asked at {@code askedAt}; false when {@value #CAPACITY} already wait. */

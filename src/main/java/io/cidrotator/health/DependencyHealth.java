@@ -4,6 +4,7 @@ import io.cidrotator.Bus;
 import io.cidrotator.allocation.AllocationClient;
 import io.cidrotator.metrics.Metrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,14 +24,17 @@ public final class DependencyHealth {
 
   static final long CHECK_TIMEOUT_MS = 1000;
   /** What the last check of this JVM found: 1 up, 0 down, -1 not checked yet. */
-  private static final AtomicInteger DATABASE_UP = upGauge("postgresql");
-  private static final AtomicInteger REDIS_UP = upGauge("redis");
+  private static final AtomicInteger DATABASE_UP = new AtomicInteger(-1);
+  private static final AtomicInteger REDIS_UP = new AtomicInteger(-1);
 
   private final HealthChecks checks;
   private final String version;
 
   public DependencyHealth(Vertx vertx, AllocationClient allocation, String version) {
     this.version = version;
+    // In the registry of this Vert.x (a test JVM makes several one after the other), once.
+    upGauge(Metrics.registry(), "postgresql", DATABASE_UP);
+    upGauge(Metrics.registry(), "redis", REDIS_UP);
     Bus.Sender bus = new Bus.Sender(vertx, CHECK_TIMEOUT_MS);
     this.checks = HealthChecks.create(vertx)
       .register("database", CHECK_TIMEOUT_MS, promise -> bus.request(Bus.DATABASE_PING, new JsonObject())
@@ -74,14 +78,15 @@ public final class DependencyHealth {
     return new Report(up, body);
   }
 
-  private static AtomicInteger upGauge(String dependency) {
-    AtomicInteger up = new AtomicInteger(-1);
+  private static void upGauge(MeterRegistry registry, String dependency, AtomicInteger up) {
+    if (registry.find("cidrotator_dependency_up").tag("dependency", dependency).gauge() != null) {
+      return;
+    }
     Gauge.builder("cidrotator_dependency_up", up, AtomicInteger::get)
       .description("Whether this server reached the dependency at its last check (a /health request or a /metrics "
         + "scrape, each through the verticle that owns it): 1 yes, 0 no, -1 not checked yet")
       .tag("dependency", dependency)
-      .register(Metrics.registry());
-    return up;
+      .register(registry);
   }
 
   private static JsonObject detail(CheckResult result, String id) {
