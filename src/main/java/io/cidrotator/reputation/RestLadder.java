@@ -7,7 +7,6 @@ import io.cidrotator.inventory.InventorySync;
 import io.cidrotator.redis.HistoryStream;
 import io.cidrotator.redis.ScriptRunner;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -73,8 +72,12 @@ public final class RestLadder implements Bus.Handlers {
   }
 
   public void start() {
-    timer = vertx.setPeriodic(EVERY_MS, id -> round(Instant.now())
-      .onFailure(e -> LOG.warn("Number health: the round failed, the next one retries: {}", e.getMessage())));
+    timer = vertx.setPeriodic(EVERY_MS, id -> {
+      if (running == null) {
+        round(Instant.now())
+          .onFailure(e -> LOG.warn("Number health: the round failed, the next one retries: {}", e.getMessage()));
+      }
+    });
   }
 
   public void stop() {
@@ -83,20 +86,27 @@ public final class RestLadder implements Bus.Handlers {
 
   /**
    * One round as of {@code now}: answers how many reservations it marked expired and how many numbers it moved to
-   * each state ({@code {expired, resting, retired, probation, healthy}}); a round while another runs answers that
-   * one's result.
+   * each state ({@code {expired, resting, retired, probation, healthy, flagged}}). One at a time: a round asked while
+   * another runs runs after it (the minute's timer skips instead).
    */
   Future<JsonObject> round(Instant now) {
-    if (running != null) {
-      return running;
-    }
+    Future<JsonObject> previous = running == null ? Future.succeededFuture() : running;
+    Future<JsonObject> round = previous.transform(done -> roundNow(now));
+    running = round;
+    round.onComplete(done -> {
+      if (running == round) {
+        running = null;
+      }
+    });
+    return round;
+  }
+
+  private Future<JsonObject> roundNow(Instant now) {
     // A reservation is expired only once the history holds whatever happened before it ended: a release still in
     // the history stream (PostgreSQL was away, the writer is catching up) must not find its row marked expired.
     // Without Redis nothing is marked this round.
     Instant expiredBefore = now.minus(EXPIRY_MARGIN);
-    Promise<JsonObject> done = Promise.promise();
-    running = done.future();
-    HistoryStream.oldestEntryMs(redis)
+    return HistoryStream.oldestEntryMs(redis)
       .map(oldest -> oldest == Long.MAX_VALUE ? expiredBefore
         : Collections.min(List.of(expiredBefore, Instant.ofEpochMilli(oldest).minus(EXPIRY_MARGIN))))
       .otherwise(e -> null)
@@ -111,13 +121,7 @@ public final class RestLadder implements Bus.Handlers {
         lastRound = round.started == null ? lastRound : round.started;
         round.meter();
       })
-      .map(Round::toJson)
-      .onComplete(result -> {
-        // Before the answer: a round that failed at once must not stay the answer to every next one.
-        running = null;
-        done.handle(result);
-      });
-    return done.future();
+      .map(Round::toJson);
   }
 
   /** {@code expiredBefore}: reservations that ended before it are marked expired; null: none this round. */
