@@ -14,8 +14,8 @@ export const EVENTS = [
       + ' for this many minutes.',
     thresholds: [['pool_free_percent', 'Free under (%)', 1, 99], ['pool_free_minutes', 'For (minutes)', 1, 1440]] },
   { name: 'area_code.no_local_number', title: 'No free local number',
-    text: 'This many calls to one area code within 15 minutes found no free number of that area code (counted on'
-      + ' each server).',
+    text: 'This many calls to one area code within 15 minutes found no free number of that area code (every'
+      + " server's calls together).",
     thresholds: [['no_local_calls', 'Calls in 15 minutes', 1, 100000]] },
   { name: 'numbers.rested', title: 'Numbers rested',
     text: "More than this many of a pool's numbers were rested (or retired) for their answer rate in the last hour.",

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -21,9 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,8 @@ public final class Alerts implements Bus.Handlers {
   static final long TARGETS_EVERY_MS = 30_000;
   /** The window of area_code.no_local_number. */
   static final Duration DEMAND_WINDOW = Duration.ofMinutes(15);
+  /** How long a minute of demand stays in Redis: the window and a margin. */
+  static final long DEMAND_KEPT_SECONDS = 20 * 60;
   static final Duration LOG_KEPT = Duration.ofDays(30);
 
   private final Vertx vertx;
@@ -58,8 +59,8 @@ public final class Alerts implements Bus.Handlers {
   private final Map<String, Instant> downSince = new HashMap<>();
   /** Since when each webhook has seen each pool's free numbers under its threshold ("id|pool"). */
   private final Map<String, Instant> lowSince = new HashMap<>();
-  /** This node's not-local counts ("pool|area code"), a snapshot per watch, for the last 15 minutes. */
-  private final Deque<Snapshot> demand = new ArrayDeque<>();
+  /** This node's not-local counts ("pool|area code") at its last watch: the next adds what came since to Redis. */
+  private Map<String, Double> lastDemand;
   /** The cooldowns this node keeps itself while Redis is away (key -> until). */
   private final Map<String, Instant> localCooldowns = new HashMap<>();
   private final List<Long> timers = new ArrayList<>();
@@ -225,8 +226,9 @@ public final class Alerts implements Bus.Handlers {
   }
 
   /**
-   * area_code.no_local_number: calls to an area code that got no number of it, counted by this node's allocators
-   * (cidrotator_not_local_total), over the last 15 minutes.
+   * area_code.no_local_number: calls to an area code that got no number of it, over the last 15 minutes, every node's.
+   * Each node adds what its allocators counted since its last watch (cidrotator_not_local_total) to Redis, a hash per
+   * minute kept 20 minutes, then sums the last 15 minutes' hashes: the threshold applies to the cluster's calls.
    */
   private Future<Void> noLocalNumber(Instant now, JsonObject queued) {
     Map<String, Double> counts = new HashMap<>();
@@ -235,26 +237,64 @@ public final class Alerts implements Bus.Handlers {
         counts.put(counter.getId().getTag("pool") + "|" + counter.getId().getTag("area_code"), counter.count());
       }
     }
-    demand.addLast(new Snapshot(now, counts));
-    while (demand.size() > 1 && demand.peekFirst().at.isBefore(now.minus(DEMAND_WINDOW))) {
-      demand.removeFirst();
+    // The first watch only takes the counts as they are: what came before it is not known by minute.
+    Map<String, Double> before = lastDemand;
+    lastDemand = counts;
+    if (before == null) {
+      return Future.succeededFuture();
     }
-    Map<String, Double> before = demand.peekFirst().counts;
+    long minute = now.getEpochSecond() / 60;
+    List<Future<?>> added = new ArrayList<>();
+    counts.forEach((key, count) -> {
+      long calls = Math.round(count - before.getOrDefault(key, 0.0));
+      if (calls > 0) {
+        added.add(redis.send(Request.cmd(Command.HINCRBY).arg(demandKey(minute)).arg(key).arg(calls)));
+      }
+    });
+    if (!added.isEmpty()) {
+      added.add(redis.send(Request.cmd(Command.EXPIRE).arg(demandKey(minute)).arg(DEMAND_KEPT_SECONDS)));
+    }
+    return Future.join(added)
+      .compose(v -> {
+        List<Future<Response>> reads = new ArrayList<>();
+        for (long m = minute - DEMAND_WINDOW.toMinutes() + 1; m <= minute; m++) {
+          reads.add(redis.send(Request.cmd(Command.HGETALL).arg(demandKey(m))));
+        }
+        return Future.all(reads);
+      })
+      .compose(all -> {
+        Map<String, Long> window = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+          Response hash = all.resultAt(i);
+          if (hash != null) {
+            for (String key : hash.getKeys()) {
+              window.merge(key, hash.get(key).toLong(), Long::sum);
+            }
+          }
+        }
+        return count(queued, AlertEvent.NO_LOCAL_NUMBER, demandAlerts(window, now));
+      });
+  }
+
+  private List<Future<Boolean>> demandAlerts(Map<String, Long> window, Instant now) {
     List<Future<Boolean>> sent = new ArrayList<>();
     for (WebhookTarget target : wanting(AlertEvent.NO_LOCAL_NUMBER)) {
-      counts.forEach((key, count) -> {
-        double calls = count - before.getOrDefault(key, demand.size() == 1 ? count : 0.0);
+      window.forEach((key, calls) -> {
         if (calls >= target.conditions().noLocalCalls()) {
           String pool = key.substring(0, key.indexOf('|'));
           String areaCode = key.substring(key.indexOf('|') + 1);
-          sent.add(notify(target, AlertEvent.NO_LOCAL_NUMBER, pool + "/" + areaCode, "Pool " + pool + ": "
-              + Math.round(calls) + " calls to area code " + areaCode + " in 15 minutes found no free number of it",
-            new JsonObject().put("pool", pool).put("area_code", areaCode).put("calls", Math.round(calls))
+          sent.add(notify(target, AlertEvent.NO_LOCAL_NUMBER, pool + "/" + areaCode, "Pool " + pool + ": " + calls
+              + " calls to area code " + areaCode + " in 15 minutes found no free number of it",
+            new JsonObject().put("pool", pool).put("area_code", areaCode).put("calls", calls)
               .put("minutes", DEMAND_WINDOW.toMinutes()), now));
         }
       });
     }
-    return count(queued, AlertEvent.NO_LOCAL_NUMBER, sent);
+    return sent;
+  }
+
+  private static String demandKey(long minute) {
+    return RedisKeys.PREFIX + "demand:" + minute;
   }
 
   /** numbers.rested: more numbers of a pool rested (retirements included) in the last hour than the threshold. */
@@ -331,6 +371,4 @@ public final class Alerts implements Bus.Handlers {
     return (int) sent.stream().filter(f -> f.succeeded() && f.result()).count();
   }
 
-  private record Snapshot(Instant at, Map<String, Double> counts) {
-  }
 }

@@ -3,11 +3,14 @@ package io.cidrotator.alert;
 import io.cidrotator.Bus;
 import io.cidrotator.BusCalls;
 import io.cidrotator.http.Api;
+import io.cidrotator.redis.RedisKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,19 +183,30 @@ class WebhooksTest {
   }
 
   @Test
-  void callsToAnAreaCodeWithoutAFreeLocalNumberAlert() {
-    webhook(List.of("area_code.no_local_number"), new JsonObject().put("no_local_calls", 3));
+  void callsToAnAreaCodeWithoutAFreeLocalNumberAlertCountingEveryNodesCalls() {
+    webhook(List.of("area_code.no_local_number"), new JsonObject().put("no_local_calls", 5));
     Instant now = Instant.now();
     watch(now);
     for (int i = 0; i < 3; i++) {
       api.release(api.allocate("20255500" + (10 + i)));
     }
+    assertThat(watch(now.plusSeconds(15)).getInteger("area_code.no_local_number", 0)).as("3 of 5").isZero();
 
-    assertThat(watch(now.plusSeconds(15)).getInteger("area_code.no_local_number")).isEqualTo(1);
+    // Another node's allocators counted 2 more calls to 202 in this minute.
+    long minute = now.plusSeconds(30).getEpochSecond() / 60;
+    api.redis(Request.cmd(Command.HINCRBY).arg(RedisKeys.PREFIX + "demand:" + minute).arg("default|202").arg(2));
+
+    assertThat(watch(now.plusSeconds(30)).getInteger("area_code.no_local_number")).isEqualTo(1);
 
     JsonObject body = receiver.await("area_code.no_local_number").json();
     assertThat(body.getString("subject")).isEqualTo("default/202");
-    assertThat(body.getJsonObject("data").getLong("calls")).isEqualTo(3);
+    assertThat(body.getJsonObject("data").getLong("calls")).isEqualTo(5);
+    api.redisKeys(RedisKeys.PREFIX + "alert:*").forEach(key -> api.redis(Request.cmd(Command.DEL).arg(key)));
+    assertThat(watch(now.plusSeconds(45)).getInteger("area_code.no_local_number")).as("cooldown over")
+      .isEqualTo(1);
+    api.redisKeys(RedisKeys.PREFIX + "alert:*").forEach(key -> api.redis(Request.cmd(Command.DEL).arg(key)));
+    assertThat(watch(now.plus(Duration.ofMinutes(16))).getInteger("area_code.no_local_number", 0))
+      .as("out of the 15-minute window").isZero();
   }
 
   @Test

@@ -167,7 +167,7 @@ class DashboardAlertsBrowserTest {
     assertThat(eventText("pool.free_low")).isEqualTo("A pool's free numbers (neither reserved nor at their cap) stay"
       + " under this share of its numbers in rotation for this many minutes.");
     assertThat(eventText("area_code.no_local_number")).isEqualTo("This many calls to one area code within 15 minutes"
-      + " found no free number of that area code (counted on each server).");
+      + " found no free number of that area code (every server's calls together).");
     assertThat(eventText("numbers.rested")).isEqualTo("More than this many of a pool's numbers were rested (or"
       + " retired) for their answer rate in the last hour.");
     assertThat(eventText("number.flagged")).isEqualTo("A number was flagged as spam (one alert per flag, or per CSV of"
