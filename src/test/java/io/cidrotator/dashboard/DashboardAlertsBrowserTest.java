@@ -1,6 +1,5 @@
 package io.cidrotator.dashboard;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.cidrotator.TestServer;
 import io.cidrotator.alert.Signature;
 import io.cidrotator.alert.WebhookReceiver;
@@ -16,29 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,19 +34,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DashboardAlertsBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  private static final String ADMIN = "olivia";
-  private static final String ADMIN_PASSWORD = "olivia-password";
-  private static final String VIEWER = "victor";
-  private static final String VIEWER_PASSWORD = "victor-password";
+  private static final String ADMIN = DashboardBrowser.ADMIN;
+  private static final String ADMIN_PASSWORD = DashboardBrowser.ADMIN_PASSWORD;
+  private static final String VIEWER = DashboardBrowser.VIEWER;
+  private static final String VIEWER_PASSWORD = DashboardBrowser.VIEWER_PASSWORD;
   private static final String SECRET = "s3cret-s3cret-s3cret";
 
+  private static DashboardBrowser browser;
   private static TestServer server;
-  private static ChromeDriverService service;
   private static ChromeDriver driver;
-  private static Path profile;
   private static String base;
 
   private WebDriverWait wait;
@@ -71,70 +50,29 @@ class DashboardAlertsBrowserTest {
 
   @BeforeAll
   static void startServerAndBrowser() throws IOException {
-    if (!browserInstalled()) {
+    if (!DashboardBrowser.installed()) {
       return;
     }
-    Path users = Files.createTempFile("dashboard-users", null);
-    users.toFile().deleteOnExit();
-    Files.writeString(users, String.join("\n",
-      ADMIN + ":admin:" + BCrypt.withDefaults().hashToString(4, ADMIN_PASSWORD.toCharArray()),
-      VIEWER + ":viewer:" + BCrypt.withDefaults().hashToString(4, VIEWER_PASSWORD.toCharArray())));
-    server = TestServer.start(new JsonObject().put("USERS_FILE", users.toString()));
-    base = "http://127.0.0.1:" + server.config.apiPort();
-
-    profile = Files.createTempDirectory("dashboard-chromium");
-    // The driver and the browser are named explicitly, so Selenium Manager never looks for (or downloads) one.
-    service = new ChromeDriverService.Builder()
-      .usingDriverExecutable(CHROMEDRIVER.toFile())
-      .usingAnyFreePort()
-      .build();
-    ChromeOptions options = new ChromeOptions()
-      .setBinary(CHROMIUM.toString())
-      .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,900", "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1280, 900));
-    Files.createDirectories(SCREENSHOTS);
+    browser = DashboardBrowser.start();
+    server = browser.server;
+    driver = browser.driver;
+    base = browser.base;
   }
 
   @AfterAll
   static void stopBrowserAndServer() throws IOException {
-    if (driver != null) {
-      driver.quit();
+    if (browser != null) {
+      browser.close();
     }
-    if (service != null) {
-      service.stop();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (profile != null) {
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
-  }
-
-  private static boolean browserInstalled() {
-    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
   /** No webhooks (TestServer.reset truncates them), a receiver answering 200, and the login form. */
   @BeforeEach
   void signedOutWithoutWebhooksAndAReceiver() {
-    assumeTrue(browserInstalled(),
-      "browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    assumeTrue(DashboardBrowser.installed(), DashboardBrowser.MISSING);
     server.reset();
     receiver = new WebhookReceiver(server.vertx);
-    wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-    driver.get(base + "/");
-    driver.executeScript("sessionStorage.clear()");
-    driver.get(base + "/#overview");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+    wait = browser.signedOut();
   }
 
   /** A script error or a Content-Security-Policy refusal fails the test (refused requests are the API's answers). */
@@ -146,13 +84,7 @@ class DashboardAlertsBrowserTest {
     if (driver == null) {
       return;
     }
-    List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-      .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-      .map(LogEntry::getMessage)
-      .filter(message -> !message.contains("Failed to load resource"))
-      .toList();
-    driver.executeScript("sessionStorage.clear()");
-    assertThat(errors).as("browser console errors").isEmpty();
+    assertThat(browser.consoleErrorsThenSignOut()).as("browser console errors").isEmpty();
   }
 
   @Test
@@ -553,17 +485,11 @@ class DashboardAlertsBrowserTest {
   }
 
   private void login(String username, String password) {
-    driver.findElement(By.id("login-username")).sendKeys(username);
-    driver.findElement(By.id("login-password")).sendKeys(password);
-    driver.findElement(By.id("login-submit")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
+    browser.login(wait, username, password);
   }
 
-  /** Follows the navigation link to a view, as a user would. */
   private void open(String view) {
-    driver.findElement(By.cssSelector("nav a[data-view='" + view + "']")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+    browser.open(wait, view);
   }
 
   /** Sets the address's #hash, once the page's own hashchange listener has run. */
@@ -572,18 +498,11 @@ class DashboardAlertsBrowserTest {
       + "window.addEventListener('hashchange', () => done(), { once: true }); location.hash = arguments[0];", hash);
   }
 
-  /** The token the page keeps for the tab, or null. */
   private String token() {
-    return (String) driver.executeScript(
-      "const s = sessionStorage.getItem('cidrotator.session'); return s ? JSON.parse(s).token : null;");
+    return browser.token();
   }
 
   private void screenshot(String name) {
-    try {
-      Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
-        SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    browser.screenshot(name);
   }
 }

@@ -1,6 +1,5 @@
 package io.cidrotator.dashboard;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.cidrotator.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -15,37 +14,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,92 +46,43 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DashboardBrowserTest {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  private static final String ADMIN = "olivia";
-  private static final String ADMIN_PASSWORD = "olivia-password";
-  private static final String VIEWER = "victor";
-  private static final String VIEWER_PASSWORD = "victor-password";
+  private static final String ADMIN = DashboardBrowser.ADMIN;
+  private static final String ADMIN_PASSWORD = DashboardBrowser.ADMIN_PASSWORD;
+  private static final String VIEWER = DashboardBrowser.VIEWER;
+  private static final String VIEWER_PASSWORD = DashboardBrowser.VIEWER_PASSWORD;
 
+  private static DashboardBrowser browser;
   private static TestServer server;
-  private static ChromeDriverService service;
   private static ChromeDriver driver;
-  private static Path profile;
-  private static Path downloads;
   private static String base;
+  private static Path downloads;
 
   private WebDriverWait wait;
 
   @BeforeAll
   static void startServerAndBrowser() throws IOException {
-    if (!browserInstalled()) {
+    if (!DashboardBrowser.installed()) {
       return;
     }
-    Path users = Files.createTempFile("dashboard-users", null);
-    users.toFile().deleteOnExit();
-    Files.writeString(users, String.join("\n",
-      ADMIN + ":admin:" + BCrypt.withDefaults().hashToString(4, ADMIN_PASSWORD.toCharArray()),
-      VIEWER + ":viewer:" + BCrypt.withDefaults().hashToString(4, VIEWER_PASSWORD.toCharArray())));
-    server = TestServer.start(new JsonObject().put("USERS_FILE", users.toString()));
-    base = "http://127.0.0.1:" + server.config.apiPort();
-
-    profile = Files.createTempDirectory("dashboard-chromium");
-    // The driver and the browser are named explicitly, so Selenium Manager never looks for (or downloads) one.
-    service = new ChromeDriverService.Builder()
-      .usingDriverExecutable(CHROMEDRIVER.toFile())
-      .usingAnyFreePort()
-      .build();
-    ChromeOptions options = new ChromeOptions()
-      .setBinary(CHROMIUM.toString())
-      .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,900", "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    downloads = Files.createDirectories(profile.resolve("downloads"));
-    options.setExperimentalOption("prefs", Map.of(
-      "download.default_directory", downloads.toString(),
-      "download.prompt_for_download", false));
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1280, 900));
-    Files.createDirectories(SCREENSHOTS);
+    browser = DashboardBrowser.start();
+    server = browser.server;
+    driver = browser.driver;
+    base = browser.base;
+    downloads = browser.downloads;
   }
 
   @AfterAll
   static void stopBrowserAndServer() throws IOException {
-    if (driver != null) {
-      driver.quit();
+    if (browser != null) {
+      browser.close();
     }
-    if (service != null) {
-      service.stop();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (profile != null) {
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
-  }
-
-  /** Every test is skipped, saying why, where Debian's browser is missing (a machine with only a JDK and Maven). */
-  private static boolean browserInstalled() {
-    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
   @BeforeEach
   void signedOutWithAnEmptyInventory() {
-    assumeTrue(browserInstalled(),
-      "browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+    assumeTrue(DashboardBrowser.installed(), DashboardBrowser.MISSING);
     server.reset();
-    wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-    driver.get(base + "/");
-    driver.executeScript("sessionStorage.clear()");
-    driver.get(base + "/#overview");
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-username")));
+    wait = browser.signedOut();
   }
 
   /** A script error or a Content-Security-Policy refusal fails the test (refused requests are the API's answers). */
@@ -154,13 +91,7 @@ class DashboardBrowserTest {
     if (driver == null) {
       return;
     }
-    List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-      .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-      .map(LogEntry::getMessage)
-      .filter(message -> !message.contains("Failed to load resource"))
-      .toList();
-    driver.executeScript("sessionStorage.clear()");
-    assertThat(errors).as("browser console errors").isEmpty();
+    assertThat(browser.consoleErrorsThenSignOut()).as("browser console errors").isEmpty();
   }
 
   @Test
@@ -1193,21 +1124,15 @@ class DashboardBrowserTest {
   }
 
   private void fillLogin(String username, String password) {
-    driver.findElement(By.id("login-username")).sendKeys(username);
-    driver.findElement(By.id("login-password")).sendKeys(password);
-    driver.findElement(By.id("login-submit")).click();
+    browser.fillLogin(username, password);
   }
 
   private void login(String username, String password) {
-    fillLogin(username, password);
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
-    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
+    browser.login(wait, username, password);
   }
 
-  /** Follows the navigation link to a view, as a user would. */
   private void open(String view) {
-    driver.findElement(By.cssSelector("nav a[data-view='" + view + "']")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-" + view)));
+    browser.open(wait, view);
   }
 
   /** Opens the numbers view and a number's detail, as a user would, once the detail shows that number. */
@@ -1225,11 +1150,8 @@ class DashboardBrowserTest {
       + ".map((row) => row.dataset.cid);", "#" + tbody + " tr[data-cid]");
   }
 
-  /** The token the page keeps for the tab, or null. */
   private String token() {
-    Object session = ((JavascriptExecutor) driver).executeScript(
-      "const s = sessionStorage.getItem('cidrotator.session'); return s ? JSON.parse(s).token : null;");
-    return (String) session;
+    return browser.token();
   }
 
   private static String readString(Path file) {
@@ -1241,11 +1163,6 @@ class DashboardBrowserTest {
   }
 
   private void screenshot(String name) {
-    try {
-      Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
-        SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    browser.screenshot(name);
   }
 }
