@@ -1,6 +1,7 @@
 package io.cidrotator.alert;
 
 import io.cidrotator.Bus;
+import io.cidrotator.InTurn;
 import io.cidrotator.metrics.Metrics;
 import io.cidrotator.redis.PoolCountsScript;
 import io.cidrotator.redis.RedisKeys;
@@ -64,7 +65,7 @@ public final class Alerts implements Bus.Handlers {
   /** The cooldowns this node keeps itself while Redis is away (key -> until). */
   private final Map<String, Instant> localCooldowns = new HashMap<>();
   private final List<Long> timers = new ArrayList<>();
-  private Future<JsonObject> watching;
+  private final InTurn watches = new InTurn();
   private Instant pruned = Instant.EPOCH;
 
   public Alerts(Vertx vertx, Pool pg, ScriptRunner redis) {
@@ -91,7 +92,7 @@ public final class Alerts implements Bus.Handlers {
 
   public Future<Void> start() {
     timers.add(vertx.setPeriodic(WATCH_EVERY_MS, id -> {
-      if (watching == null) {
+      if (!watches.busy()) {
         watch(Instant.now()).onFailure(e -> LOG.warn("Alerts: the watch failed, the next one retries: {}",
           e.getMessage()));
       }
@@ -123,15 +124,7 @@ public final class Alerts implements Bus.Handlers {
    * Answers how many deliveries it queued, per event. One at a time: one asked during another runs after it.
    */
   Future<JsonObject> watch(Instant now) {
-    Future<JsonObject> previous = watching == null ? Future.succeededFuture() : watching;
-    Future<JsonObject> round = previous.transform(done -> watchNow(now));
-    watching = round;
-    round.onComplete(done -> {
-      if (watching == round) {
-        watching = null;
-      }
-    });
-    return round;
+    return watches.run(() -> watchNow(now));
   }
 
   private Future<JsonObject> watchNow(Instant now) {

@@ -1,5 +1,6 @@
 package io.cidrotator.alert;
 
+import io.cidrotator.InTurn;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,7 +45,7 @@ final class Deliveries {
   private final Pool pg;
   private final HttpClientAgent http;
   private final String server;
-  private Future<Integer> sending;
+  private final InTurn rounds = new InTurn();
 
   Deliveries(Vertx vertx, Pool pg) {
     this.vertx = vertx;
@@ -104,7 +105,7 @@ final class Deliveries {
 
   /** The timer's round: none while one runs (the next tick tries again). */
   void sendDueIfIdle() {
-    if (sending == null) {
+    if (!rounds.busy()) {
       sendDue(Instant.now()).onFailure(e -> LOG.debug("Webhook deliveries not sent now: {}", e.getMessage()));
     }
   }
@@ -114,15 +115,7 @@ final class Deliveries {
    * tried. One round at a time: one asked during another runs after it.
    */
   Future<Integer> sendDue(Instant now) {
-    Future<Integer> previous = sending == null ? Future.succeededFuture(0) : sending;
-    Future<Integer> round = previous.transform(done -> sendDueNow(now));
-    sending = round;
-    round.onComplete(done -> {
-      if (sending == round) {
-        sending = null;
-      }
-    });
-    return round;
+    return rounds.run(() -> sendDueNow(now));
   }
 
   private Future<Integer> sendDueNow(Instant now) {

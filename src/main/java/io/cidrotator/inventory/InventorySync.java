@@ -1,6 +1,7 @@
 package io.cidrotator.inventory;
 
 import io.cidrotator.AppConfig;
+import io.cidrotator.InTurn;
 import io.cidrotator.dialer.CallIdentity;
 import io.cidrotator.locality.CallingWindow;
 import io.cidrotator.redis.CapWindows;
@@ -70,7 +71,7 @@ public final class InventorySync {
   private final Supplier<Future<Void>> historyWritten;
   private Future<Integer> loading;
   private Future<Void> settingsWritten = Future.succeededFuture();
-  private Future<?> lastTurn = Future.succeededFuture();
+  private final InTurn writes = new InTurn();
 
   /**
    * @param historyWritten makes the allocation history in PostgreSQL current (every allocation and release answered
@@ -240,9 +241,7 @@ public final class InventorySync {
    * and a number deactivated meanwhile would be back in rotation.
    */
   private <T> Future<T> inTurn(Supplier<Future<T>> write) {
-    Future<T> turn = lastTurn.transform(ar -> write.get());
-    lastTurn = turn;
-    return turn;
+    return writes.run(write);
   }
 
   /** Keyset pages of the numbers of {@code pool}, or of every number when it is null; with their history in a rebuild. */

@@ -1,6 +1,7 @@
 package io.cidrotator.reputation;
 
 import io.cidrotator.Bus;
+import io.cidrotator.InTurn;
 import io.cidrotator.audit.Actor;
 import io.cidrotator.audit.AuditLog;
 import io.cidrotator.inventory.InventorySync;
@@ -54,7 +55,7 @@ public final class RestLadder implements Bus.Handlers {
   private final ScriptRunner redis;
   private final InventorySync sync;
   private long timer = -1;
-  private Future<JsonObject> running;
+  private final InTurn rounds = new InTurn();
   /** When this node's last round in turn began (real time): the next judges the numbers counted since. */
   private Instant lastRound;
 
@@ -73,7 +74,7 @@ public final class RestLadder implements Bus.Handlers {
 
   public void start() {
     timer = vertx.setPeriodic(EVERY_MS, id -> {
-      if (running == null) {
+      if (!rounds.busy()) {
         round(Instant.now())
           .onFailure(e -> LOG.warn("Number health: the round failed, the next one retries: {}", e.getMessage()));
       }
@@ -90,15 +91,7 @@ public final class RestLadder implements Bus.Handlers {
    * another runs runs after it (the minute's timer skips instead).
    */
   Future<JsonObject> round(Instant now) {
-    Future<JsonObject> previous = running == null ? Future.succeededFuture() : running;
-    Future<JsonObject> round = previous.transform(done -> roundNow(now));
-    running = round;
-    round.onComplete(done -> {
-      if (running == round) {
-        running = null;
-      }
-    });
-    return round;
+    return rounds.run(() -> roundNow(now));
   }
 
   private Future<JsonObject> roundNow(Instant now) {
