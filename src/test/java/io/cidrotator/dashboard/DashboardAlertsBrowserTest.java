@@ -432,6 +432,23 @@ class DashboardAlertsBrowserTest {
     }
   }
 
+  @Test
+  void onADesktopTheAdminsHeaderHoldsEveryLinkAndLogOutOnOneLine() {
+    login(ADMIN, ADMIN_PASSWORD);
+
+    // On the brand's row: an element whose box overlaps the brand's vertically (a second row starts below it).
+    Object lines = driver.executeScript("const brand = document.querySelector('.top .brand').getBoundingClientRect();"
+      + "return [...document.querySelectorAll('.top nav a'), document.getElementById('logout')]"
+      + ".filter((e) => e.offsetParent !== null).map((e) => e.getBoundingClientRect())"
+      + ".filter((r) => r.top >= brand.bottom || r.bottom <= brand.top).length + 1;");
+
+    Object layout = driver.executeScript("return [...document.querySelectorAll('.top > *, .top nav a')]"
+      + ".filter((e) => e.offsetParent !== null).map((e) => { const r = e.getBoundingClientRect();"
+      + " return (e.id || e.className || e.tagName) + ' ' + e.textContent.trim().slice(0, 20) + ' x' + Math.round(r.left)"
+      + " + ' y' + Math.round(r.top) + ' w' + Math.round(r.width); }).join('; ');");
+    assertThat(((Number) lines).longValue()).as("rows of the header at 1280 px: %s", layout).isEqualTo(1);
+  }
+
   /** Adds a target through the API, as an admin; answers its id. */
   private static long createWebhook(JsonObject webhook) {
     HttpResponse<Buffer> created = server.http.post("/api/webhooks").putHeader("Authorization", server.bearer())
