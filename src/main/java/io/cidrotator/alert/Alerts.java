@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -56,7 +57,8 @@ public final class Alerts implements Bus.Handlers {
   private final Deliveries deliveries;
   private final Webhooks webhooks;
   private List<WebhookTarget> targets = List.of();
-  private List<String> pools = List.of();
+  /** Every pool and how many numbers it has (PostgreSQL's), as last read. */
+  private Map<String, Long> pools = Map.of();
   private final Map<String, Instant> downSince = new HashMap<>();
   /** Since when each webhook has seen each pool's free numbers under its threshold ("id|pool"). */
   private final Map<String, Instant> lowSince = new HashMap<>();
@@ -174,12 +176,13 @@ public final class Alerts implements Bus.Handlers {
     }
     return pg.query(WebhookSql.POOLS).execute()
       .map(rows -> {
-        List<String> names = new ArrayList<>();
-        rows.forEach(row -> names.add(row.getString("name")));
-        return pools = names;
+        Map<String, Long> read = new LinkedHashMap<>();
+        rows.forEach(row -> read.put(row.getString("name"), row.getLong("numbers")));
+        return pools = read;
       })
       .otherwise(e -> pools)
-      .compose(names -> {
+      .compose(numbers -> {
+        List<String> names = new ArrayList<>(numbers.keySet());
         List<Future<PoolCountsScript.Reply>> reads = new ArrayList<>();
         // Where the numbers are now (real time: a test's later "now" only ages the conditions).
         long realNow = System.currentTimeMillis();
@@ -187,31 +190,38 @@ public final class Alerts implements Bus.Handlers {
         return Future.all(reads).compose(all -> {
           List<Future<Boolean>> sent = new ArrayList<>();
           for (int i = 0; i < names.size(); i++) {
-            sent.addAll(poolLow(names.get(i), all.resultAt(i), wanting, now));
+            sent.addAll(poolLow(names.get(i), numbers.get(names.get(i)), all.resultAt(i), wanting, now));
           }
           return count(queued, AlertEvent.POOL_FREE_LOW, sent);
         });
       });
   }
 
-  private List<Future<Boolean>> poolLow(String pool, PoolCountsScript.Reply counts, List<WebhookTarget> wanting,
-                                        Instant now) {
+  /**
+   * {@code numbers}: the pool's numbers in PostgreSQL. A pool with numbers but none in rotation (all resting, flagged
+   * or inactive) is 0% free: the worst case of all.
+   */
+  private List<Future<Boolean>> poolLow(String pool, long numbers, PoolCountsScript.Reply counts,
+                                        List<WebhookTarget> wanting, Instant now) {
     long inRotation = counts.available() + counts.reserved() + counts.capped();
     List<Future<Boolean>> sent = new ArrayList<>();
     for (WebhookTarget target : wanting) {
       String key = target.id() + "|" + pool;
-      boolean low = inRotation > 0 && counts.available() * 100 < inRotation * target.conditions().poolFreePercent();
+      boolean low = inRotation == 0 ? numbers > 0
+        : counts.available() * 100 < inRotation * target.conditions().poolFreePercent();
       if (!low) {
         lowSince.remove(key);
         continue;
       }
       Instant since = lowSince.computeIfAbsent(key, k -> now);
       if (Duration.between(since, now).toMinutes() >= target.conditions().poolFreeMinutes()) {
-        long percent = Math.round(100.0 * counts.available() / inRotation);
+        long percent = inRotation == 0 ? 0 : Math.round(100.0 * counts.available() / inRotation);
         sent.add(notify(target, AlertEvent.POOL_FREE_LOW, pool, "Pool " + pool + ": " + percent + "% of its numbers "
-            + "free (" + counts.available() + " of " + inRotation + ") since " + since,
+            + "free (" + counts.available() + " of " + inRotation + " in rotation, " + numbers + " in all) since "
+            + since,
           new JsonObject().put("pool", pool).put("available", counts.available()).put("reserved", counts.reserved())
-            .put("capped", counts.capped()).put("free_percent", percent).put("low_since", since.toString())
+            .put("capped", counts.capped()).put("numbers", numbers).put("free_percent", percent)
+            .put("low_since", since.toString())
             .put("threshold_percent", target.conditions().poolFreePercent()), now));
       }
     }
@@ -339,8 +349,10 @@ public final class Alerts implements Bus.Handlers {
     return targets.stream().filter(target -> target.active() && target.events().contains(event)).toList();
   }
 
+  /** Starts a round of sends now; not waited for (a slow receiver must not hold the watch). */
   private Future<Void> kick(Instant now) {
-    return deliveries.sendDue(now).<Void>mapEmpty().otherwiseEmpty();
+    deliveries.sendDue(now).onFailure(e -> LOG.debug("Webhook deliveries not sent now: {}", e.getMessage()));
+    return Future.succeededFuture();
   }
 
   private Future<Void> prune(Instant now) {

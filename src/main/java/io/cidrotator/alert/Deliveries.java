@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -24,6 +26,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends webhook deliveries: a JSON body signed with the webhook's secret ({@link Signature}), POSTed with a 5 s
@@ -50,8 +54,9 @@ final class Deliveries {
   Deliveries(Vertx vertx, Pool pg) {
     this.vertx = vertx;
     this.pg = pg;
+    // Up to a round's 50 claimed deliveries to one receiver at once: none waits for a connection behind the others.
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS)
-      .setIdleTimeout(30));
+      .setIdleTimeout(30), new PoolOptions().setHttp1MaxSize(50));
     String host = System.getenv("HOSTNAME");
     this.server = host == null || host.isBlank() ? "cid-rotator" : host;
   }
@@ -78,7 +83,7 @@ final class Deliveries {
       .execute(Tuple.of(id, target.id(), event.label(), subject, payload, body).addValue(utc(now)).addInteger(0))
       .<Void>mapEmpty()
       .recover(e -> {
-        if (e instanceof PgException) {
+        if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
           // The webhook was deleted meanwhile (the copy the alerts use is refreshed every 30 s): nothing to send.
           return Future.succeededFuture();
         }
@@ -169,22 +174,41 @@ final class Deliveries {
         }));
   }
 
-  /** POSTs {@code body}; succeeds with the receiver's status code (the answer's body read and dropped). */
+  /**
+   * POSTs {@code body}; succeeds with the receiver's status code once its answer has ended (the body dropped as it
+   * arrives, never kept). The whole exchange has {@link #TIMEOUT_MS}: a receiver that trickles its answer, or never
+   * ends it, fails the attempt then (its request reset), so one slow receiver cannot hold a round of deliveries.
+   */
   private Future<Integer> post(String url, String secret, UUID id, AlertEvent event, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    RequestOptions options = new RequestOptions()
+    RequestOptions options;
+    try {
+      options = new RequestOptions().setAbsoluteURI(url);
+    } catch (RuntimeException e) {
+      return Future.failedFuture("not a URL the client can send to");
+    }
+    options
       .setMethod(HttpMethod.POST)
-      .setAbsoluteURI(url)
-      .setTimeout(TIMEOUT_MS)
+      .setConnectTimeout(TIMEOUT_MS)
       .setFollowRedirects(false)
       .putHeader("Content-Type", "application/json")
       .putHeader("User-Agent", "cid-rotator-webhook")
       .putHeader("X-CidRotator-Event", event == null ? "unknown" : event.label())
       .putHeader("X-CidRotator-Delivery", id.toString())
       .putHeader(Signature.HEADER, Signature.of(secret, bytes));
-    return http.request(options)
-      .compose(request -> request.send(Buffer.buffer(bytes)))
-      .compose(response -> response.body().map(ignored -> response.statusCode()));
+    Future<HttpClientRequest> request;
+    try {
+      request = http.request(options);
+    } catch (RuntimeException e) {
+      // The client refuses some URLs by throwing (a port it cannot use): a failed attempt like any other.
+      return Future.failedFuture(e.getMessage());
+    }
+    return request.compose(sent -> sent.send(Buffer.buffer(bytes))
+        .compose(response -> response.handler(ignored -> { }).end().map(done -> response.statusCode()))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(e -> sent.reset()))
+      .recover(e -> Future.failedFuture(e instanceof TimeoutException
+        ? "no complete answer within " + TIMEOUT_MS / 1000 + " s" : e.getMessage()));
   }
 
   private static boolean ok(int status) {

@@ -29,6 +29,12 @@ final class WebhookSql {
 
   static final String DELETE = "DELETE FROM webhooks WHERE id = $1 RETURNING " + COLUMNS;
 
+  /** A webhook deactivated: its deliveries still pending end as failed (no old alert once it is active again). */
+  static final String DROP_PENDING = """
+    UPDATE webhook_deliveries SET status = 'failed', last_error = 'the webhook was deactivated'
+    WHERE webhook_id = $1 AND status = 'pending'
+    """;
+
   /**
    * A delivery to send: $1 id, $2 webhook, $3 event, $4 subject, $5 payload, $6 the body's text, $7 due, $8 attempts
    * made (a test's one attempt is made by its request: it is due only long after, never picked up by a sender).
@@ -46,9 +52,10 @@ final class WebhookSql {
     UPDATE webhook_deliveries d
     SET next_attempt_at = $1::timestamptz + interval '2 minutes', attempts = d.attempts + 1
     FROM webhooks w
-    WHERE d.id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
-                   ORDER BY next_attempt_at LIMIT 50 FOR UPDATE SKIP LOCKED)
-      AND w.id = d.webhook_id
+    WHERE d.id IN (SELECT dd.id FROM webhook_deliveries dd JOIN webhooks ww ON ww.id = dd.webhook_id
+                   WHERE dd.status = 'pending' AND dd.next_attempt_at <= $1 AND ww.active
+                   ORDER BY dd.next_attempt_at LIMIT 50 FOR UPDATE OF dd SKIP LOCKED)
+      AND w.id = d.webhook_id AND w.active
     RETURNING d.id, d.event, d.body_text, d.attempts, w.url, w.secret
     """;
 
@@ -84,7 +91,13 @@ final class WebhookSql {
     GROUP BY c.pool
     """;
 
-  static final String POOLS = "SELECT name FROM pools ORDER BY name";
+  /** Every pool with its numbers (any state). */
+  static final String POOLS = """
+    SELECT p.name, count(c.caller_id) AS numbers
+    FROM pools p LEFT JOIN caller_ids c ON c.pool = p.name
+    GROUP BY p.name
+    ORDER BY p.name
+    """;
 
   static final String PING = "SELECT 1";
 

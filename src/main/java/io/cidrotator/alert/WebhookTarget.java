@@ -68,6 +68,9 @@ public record WebhookTarget(long id, String url, String secret, Set<AlertEvent> 
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new IllegalArgumentException("url: has no host name");
     }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      throw new IllegalArgumentException("url: the port must be from 1 to 65535, got " + uri.getPort());
+    }
     if (uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException("url: must not hold a user name or password (they would show in the "
         + "delivery log); authenticate the payload by its signature");

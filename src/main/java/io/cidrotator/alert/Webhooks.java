@@ -94,6 +94,9 @@ final class Webhooks implements Bus.Handlers {
     return pg.withTransaction(tx -> tx.preparedQuery(WebhookSql.ONE).execute(Tuple.of(id))
         .compose(before -> before.size() == 0 ? Future.failedFuture(notFound(id))
           : tx.preparedQuery(WebhookSql.UPDATE).execute(params)
+            .compose(after -> Boolean.FALSE.equals(c.getBoolean("active"))
+              ? tx.preparedQuery(WebhookSql.DROP_PENDING).execute(Tuple.of(id)).map(after)
+              : Future.succeededFuture(after))
             .compose(after -> {
               JsonObject updated = WebhookTarget.toJson(after.iterator().next());
               return AuditLog.record(tx, Actor.of(request), "webhook.update", Long.toString(id),

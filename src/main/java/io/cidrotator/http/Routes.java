@@ -16,6 +16,7 @@ public interface Routes {
 
   /** The body handler of a route that takes a small JSON body (a write of the admin API): at most 64 KiB. */
   static BodyHandler smallBody() {
-    return BodyHandler.create().setBodyLimit(64 * 1024);
+    // No multipart file uploads: nothing of ours takes one, and a refused request's upload would stay on disk.
+    return BodyHandler.create(false).setBodyLimit(64 * 1024);
   }
 }

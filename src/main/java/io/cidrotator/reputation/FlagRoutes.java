@@ -45,7 +45,7 @@ public final class FlagRoutes implements Routes {
     router.get("/api/caller-ids/:caller_id/flags").handler(access.viewer()).respond(this::list);
     router.post("/api/caller-ids/:caller_id/flags").handler(body).handler(access.admin()).respond(this::flag);
     router.delete("/api/caller-ids/:caller_id/flags").handler(access.admin()).respond(this::unflag);
-    router.post("/api/flags/import").handler(BodyHandler.create().setBodyLimit(MAX_CSV)).handler(access.admin())
+    router.post("/api/flags/import").handler(BodyHandler.create(false).setBodyLimit(MAX_CSV)).handler(access.admin())
       .respond(this::importCsv);
   }
 

@@ -84,12 +84,8 @@ public final class Flags implements Bus.Handlers {
         }))
       .onSuccess(v -> {
         JsonArray items = answer.getJsonArray("items");
-        items.forEach(item -> {
-          JsonObject number = (JsonObject) item;
-          if (Health.FLAGGED.label().equals(number.getString("health_state"))) {
-            HealthMeters.moved(number.getString("pool"), Health.FLAGGED);
-          }
-        });
+        answer.getJsonArray("moved_pools").forEach(pool -> HealthMeters.moved((String) pool, Health.FLAGGED));
+        answer.remove("moved_pools");
         alertFlagged(items);
       })
       .compose(v -> writeToRedis(numbers, 0))
@@ -141,6 +137,7 @@ public final class Flags implements Bus.Handlers {
       flagsOf.computeIfAbsent(row.getString("caller_id"), cid -> new JsonArray()).add(Flag.rowJson(row));
     }
     JsonArray items = new JsonArray();
+    JsonArray movedPools = new JsonArray();
     List<Future<Void>> writes = new ArrayList<>();
     int flagged = 0;
     int keptRetired = 0;
@@ -171,25 +168,32 @@ public final class Flags implements Bus.Handlers {
       JsonObject after = new JsonObject().put("health", Health.FLAGGED.label()).put("until", until.toString())
         .put("flags", recorded);
       flagged++;
+      if (from != Health.FLAGGED) {
+        movedPools.add(state.getString("pool"));
+      }
       writes.add(tx.preparedQuery(FlagSql.FLAG_NUMBER).execute(Tuple.of(cid, until, why))
         .compose(v -> AuditLog.record(tx, actor, "caller_id.flag", cid, before, after)));
       items.add(new JsonObject().put("caller_id", cid).put("pool", state.getString("pool")).put("flags", recorded)
         .put("health_state", Health.FLAGGED.label()).put("health_until", until.toString()));
     }
     answer.put("items", items).put("numbers", flagsOf.size()).put("flagged", flagged)
-      .put("kept_retired", keptRetired);
+      .put("kept_retired", keptRetired).put("moved_pools", movedPools);
     return Future.all(writes).mapEmpty();
   }
 
   /**
    * The webhooks' number.flagged event: one per number flagged through the API; one for a whole CSV (its subject
-   * "import", its data the count and the first 100 numbers), so a report of a thousand flags is one alert.
+   * "import:" and its first flag's id, its data the count and the first 100 numbers), so a report of a thousand flags
+   * is one alert.
    */
   private void alertFlagged(JsonArray numbers) {
     if (numbers.size() > 1) {
       JsonArray first = new JsonArray();
       numbers.stream().limit(100).forEach(item -> first.add(((JsonObject) item).getString("caller_id")));
-      WebhookClient.fire(vertx, AlertEvent.NUMBER_FLAGGED, "import", numbers.size() + " numbers flagged from a CSV",
+      // Its subject names the import (its first flag): a second report within the cooldown is alerted too.
+      long firstFlag = numbers.getJsonObject(0).getJsonArray("flags").getJsonObject(0).getLong("id");
+      WebhookClient.fire(vertx, AlertEvent.NUMBER_FLAGGED, "import:" + firstFlag, numbers.size()
+          + " numbers flagged from a CSV",
         new JsonObject().put("count", numbers.size()).put("caller_ids", first));
       return;
     }

@@ -74,7 +74,8 @@ final class HealthSql {
 
   /**
    * Moves a number from state $2 to $3 until $4 with the evidence $5; nothing when another node moved it first (the
-   * state is no longer $2). Answers the row before, for the audit.
+   * state is no longer $2), or, for a return ($6: the round's time), when its rest, flag or probation no longer ends
+   * by then (an admin flagged it again meanwhile). Answers the row before, for the audit.
    */
   static final String MOVE = """
     UPDATE caller_ids c SET health = $3, health_since = now(), health_until = $4, health_reason = $5,
@@ -82,6 +83,7 @@ final class HealthSql {
     FROM (SELECT caller_id, health, health_since, health_until, health_reason FROM caller_ids
           WHERE caller_id = $1 FOR UPDATE) old
     WHERE c.caller_id = old.caller_id AND old.health = $2
+      AND ($6::timestamptz IS NULL OR old.health_until <= $6)
     RETURNING old.health AS old_health, old.health_until AS old_until, c.pool
     """;
 

@@ -163,8 +163,9 @@ public final class RestLadder implements Bus.Handlers {
             default -> "probation over";
           });
           String cid = row.getString("caller_id");
-          moves = moves.compose(v -> move(conn, cid, from, to, until, why, round))
-            .compose(v -> from == Health.FLAGGED ? Flags.endOpen(conn, cid, Actor.SYSTEM.subject(), "rest over")
+          moves = moves.compose(v -> move(conn, cid, from, to, until, why, now, round))
+            .compose(moved -> moved && from == Health.FLAGGED
+              ? Flags.endOpen(conn, cid, Actor.SYSTEM.subject(), "rest over")
               .<Void>mapEmpty() : Future.succeededFuture());
         }
         return moves;
@@ -195,23 +196,26 @@ public final class RestLadder implements Bus.Handlers {
             .put("retire_days", pool.settings.retireDays());
           boolean retire = times >= pool.settings.retireAfter();
           return move(conn, cid, from, retire ? Health.RETIRED : Health.RESTING,
-            retire ? null : now.plus(Duration.ofHours(pool.settings.restHours())), evidence, round);
+            retire ? null : now.plus(Duration.ofHours(pool.settings.restHours())), evidence, null, round)
+            .mapEmpty();
         }));
     }
     return moves;
   }
 
   /**
-   * Moves one number, unless another node moved it first, with its audit row: caller_id.rest (every rest counts
-   * towards retirement, a retirement included), caller_id.retire, caller_id.probation, caller_id.healthy.
+   * Moves one number, unless another node moved it first (or, for a return due by {@code dueBy}, it is no longer due),
+   * with its audit row: caller_id.rest (every rest counts towards retirement, a retirement included),
+   * caller_id.retire, caller_id.probation, caller_id.healthy.
    */
-  private Future<Void> move(SqlConnection conn, String cid, Health from, Health to, Instant until, JsonObject why,
-                            Round round) {
+  private Future<Boolean> move(SqlConnection conn, String cid, Health from, Health to, Instant until, JsonObject why,
+                               Instant dueBy, Round round) {
     return conn.preparedQuery(HealthSql.MOVE)
-      .execute(Tuple.of(cid, from.label(), to.label(), until == null ? null : utc(until), why))
+      .execute(Tuple.of(cid, from.label(), to.label(), until == null ? null : utc(until), why)
+        .addValue(dueBy == null ? null : utc(dueBy)))
       .compose(rows -> {
         if (rows.rowCount() == 0) {
-          return Future.succeededFuture();
+          return Future.succeededFuture(false);
         }
         round.moved.add(cid);
         round.count(to);
@@ -221,9 +225,9 @@ public final class RestLadder implements Bus.Handlers {
           .put("until", until == null ? null : until.toString()).put("evidence", why);
         Future<Void> audit = AuditLog.record(conn, Actor.SYSTEM, "caller_id." + action(to), cid, before, after);
         // A retirement is a rest too (counted for the next one), audited as such.
-        return to == Health.RETIRED
+        return (to == Health.RETIRED
           ? audit.compose(v -> AuditLog.record(conn, Actor.SYSTEM, "caller_id.rest", cid, before, after))
-          : audit;
+          : audit).map(true);
       });
   }
 

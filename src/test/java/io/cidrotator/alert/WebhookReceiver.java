@@ -28,20 +28,34 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
+  private final Vertx vertx;
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Deque<Integer> statuses = new ArrayDeque<>();
+  private volatile boolean trickle;
 
   public WebhookReceiver(Vertx vertx) {
+    this.vertx = vertx;
     this.server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       received.add(new Received(request.getHeader("X-CidRotator-Event"), request.getHeader("X-CidRotator-Delivery"),
         request.getHeader("X-CidRotator-Signature"), body.getBytes()));
+      if (trickle) {
+        // A byte every 300 ms, never the end: a receiver that never finishes its answer.
+        request.response().setChunked(true).setStatusCode(200).write("o");
+        vertx.setPeriodic(300, id -> request.response().write("k").onFailure(e -> vertx.cancelTimer(id)));
+        return;
+      }
       Integer status;
       synchronized (statuses) {
         status = statuses.poll();
       }
       request.response().setStatusCode(status == null ? 200 : status).end("ok");
     })).listen(0, "127.0.0.1").await();
+  }
+
+  /** From now on, every answer starts and trickles a byte at a time, never ending. */
+  public void trickle() {
+    trickle = true;
   }
 
   public String url() {

@@ -126,6 +126,64 @@ class WebhooksTest {
   }
 
   @Test
+  void aReceiverThatNeverEndsItsAnswerFailsTheAttemptInTimeAndHoldsNoOtherDelivery() {
+    WebhookReceiver slow = new WebhookReceiver(api.server().vertx);
+    try {
+      slow.trickle();
+      long slowId = webhook(slow.url(), List.of("number.flagged"), new JsonObject());
+      webhook(List.of("number.flagged"), new JsonObject());
+
+      flag("5125550001");
+
+      receiver.await("number.flagged");
+      slow.await("number.flagged");
+      JsonObject failed = api.poll(() -> deliveries(slowId).getJsonObject(0),
+        d -> d.getInteger("last_status_code") != null || d.getString("last_error") != null, Duration.ofSeconds(10));
+      assertThat(failed.getString("status")).isEqualTo("pending");
+      assertThat(failed.getString("last_error")).isEqualTo("no complete answer within 5 s");
+
+      flag("5125550002");
+      assertThat(receiver.await(r -> r.json().getString("subject").equals("5125550002"))).as("not held").isNotNull();
+    } finally {
+      slow.close();
+    }
+  }
+
+  @Test
+  void aDeactivatedWebhooksPendingDeliveriesEndAsFailed() {
+    long id = webhook(List.of("number.flagged"), new JsonObject());
+    receiver.answer(500);
+    flag("5125550001");
+    api.poll(() -> deliveries(id).getJsonObject(0), d -> d.getInteger("last_status_code") != null,
+      Duration.ofSeconds(5));
+
+    assertThat(api.admin(HttpMethod.PATCH, "/api/webhooks/" + id).sendJsonObject(new JsonObject().put("active", false))
+      .await().statusCode()).isEqualTo(200);
+
+    JsonObject dropped = deliveries(id).getJsonObject(0);
+    assertThat(dropped.getString("status")).isEqualTo("failed");
+    assertThat(dropped.getString("last_error")).isEqualTo("the webhook was deactivated");
+    assertThat(sendDue(Instant.now().plus(Duration.ofHours(1))).getInteger("tried")).isZero();
+  }
+
+  @Test
+  void aPoolWithNumbersButNoneInRotationIsLowOnFreeNumbers() {
+    webhook(List.of("pool.free_low"), new JsonObject().put("pool_free_minutes", 1));
+    HttpResponse<Buffer> flagged = api.admin(HttpMethod.POST, "/api/flags/import").putHeader("Content-Type", "text/csv")
+      .sendBuffer(Buffer.buffer("caller_id,source\n5125550001,Hiya\n5125550002,Hiya\n5125550003,Hiya\n"
+        + "5125550004,Hiya\n")).await();
+    assertThat(flagged.statusCode()).as(flagged.bodyAsString()).isEqualTo(200);
+    Instant now = Instant.now();
+
+    watch(now);
+    assertThat(watch(now.plus(Duration.ofMinutes(1))).getInteger("pool.free_low")).isEqualTo(1);
+
+    JsonObject body = receiver.await("pool.free_low").json();
+    assertThat(body.getString("summary")).startsWith("Pool default: 0% of its numbers free (0 of 0 in rotation, 4 in "
+      + "all) since ");
+  }
+
+  @Test
   void theTestButtonSendsOneSignedTestEventAndSaysHowItWent() {
     long id = webhook(List.of("pool.free_low"), new JsonObject());
 
@@ -164,7 +222,8 @@ class WebhooksTest {
     assertThat(body.getString("subject")).isEqualTo("default");
     assertThat(body.getJsonObject("data").getLong("available")).isZero();
     assertThat(body.getJsonObject("data").getLong("reserved")).isEqualTo(4);
-    assertThat(body.getString("summary")).startsWith("Pool default: 0% of its numbers free (0 of 4) since ");
+    assertThat(body.getString("summary"))
+      .startsWith("Pool default: 0% of its numbers free (0 of 4 in rotation, 4 in all) since ");
   }
 
   @Test
@@ -259,6 +318,8 @@ class WebhooksTest {
       new Object[] {new JsonObject().put("url", "https://user:pw@example.com/x").put("events", events),
         "url: must not hold a user name or password"},
       new Object[] {new JsonObject().put("url", "not a url").put("events", events), "url:"},
+      new Object[] {new JsonObject().put("url", "http://example.com:99999/x").put("events", events),
+        "url: the port must be from 1 to 65535, got 99999"},
       new Object[] {new JsonObject().put("url", "https://example.com/x"), "events: a non-empty array"},
       new Object[] {new JsonObject().put("url", "https://example.com/x").put("events", new JsonArray().add("sms")),
         "events: unknown event sms"},
@@ -291,8 +352,12 @@ class WebhooksTest {
   // ---- helpers ----
 
   private long webhook(List<String> events, JsonObject conditions) {
+    return webhook(receiver.url(), events, conditions);
+  }
+
+  private static long webhook(String url, List<String> events, JsonObject conditions) {
     HttpResponse<Buffer> created = api.admin(HttpMethod.POST, "/api/webhooks").sendJsonObject(new JsonObject()
-      .put("url", receiver.url()).put("secret", SECRET).put("events", new JsonArray(events))
+      .put("url", url).put("secret", SECRET).put("events", new JsonArray(events))
       .put("conditions", conditions)).await();
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     assertThat(created.bodyAsJsonObject().containsKey("secret")).as("a secret sent is not sent back").isFalse();
