@@ -89,23 +89,18 @@ final class Deliveries {
         }
         LOG.warn("Webhook {}: the {} alert is sent without being logged (PostgreSQL: {})", target.id(), event.label(),
           e.getMessage());
-        sendFromMemory(target, id, body, 0);
+        sendFromMemory(target, id, event, body, 0);
         return Future.succeededFuture();
       });
   }
 
-  private void sendFromMemory(WebhookTarget target, UUID id, String body, int failed) {
-    post(target.url(), target.secret(), id, AlertEvent.of(new JsonObject(body).getString("event")), body)
-      .onSuccess(status -> {
-        if (!ok(status) && failed < BACKOFF.size()) {
-          vertx.setTimer(BACKOFF.get(failed).toMillis(), t -> sendFromMemory(target, id, body, failed + 1));
-        }
-      })
-      .onFailure(e -> {
-        if (failed < BACKOFF.size()) {
-          vertx.setTimer(BACKOFF.get(failed).toMillis(), t -> sendFromMemory(target, id, body, failed + 1));
-        }
-      });
+  /** One attempt, and after a failure ({@code failed} so far) the next after its wait, as the queue would. */
+  private void sendFromMemory(WebhookTarget target, UUID id, AlertEvent event, String body, int failed) {
+    post(target.url(), target.secret(), id, event, body).onComplete(answer -> {
+      if (!(answer.succeeded() && ok(answer.result())) && failed < BACKOFF.size()) {
+        vertx.setTimer(BACKOFF.get(failed).toMillis(), t -> sendFromMemory(target, id, event, body, failed + 1));
+      }
+    });
   }
 
   /** The timer's round: none while one runs (the next tick tries again). */

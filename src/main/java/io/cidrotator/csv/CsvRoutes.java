@@ -2,6 +2,7 @@ package io.cidrotator.csv;
 
 import io.cidrotator.auth.Access;
 import io.cidrotator.http.CsvDownload;
+import io.cidrotator.http.Input;
 import io.cidrotator.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * {@code POST /api/caller-ids/import} (admin) streams a CSV body to a temp file, which the admin verticle
@@ -70,11 +70,7 @@ public final class CsvRoutes implements Routes {
 
   private Future<JsonObject> importCsv(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.split(";")[0].trim().toLowerCase(Locale.ROOT).equals("text/csv")) {
-      throw new HttpException(415, "Content-Type: send the file as text/csv (got "
-        + (type == null ? "none" : "'" + type + "'") + ")");
-    }
+    Input.csvContentType(request);
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && Long.parseLong(length) > MAX_BODY) {
       throw tooLarge();

@@ -2,6 +2,8 @@ package io.cidrotator.http;
 
 import io.cidrotator.phone.NanpNumber;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -9,6 +11,7 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -21,6 +24,15 @@ public final class Input {
   public static final int MAX_NAME = 64;
 
   private Input() {
+  }
+
+  /** Refuses (415) a body that is not sent as text/csv, naming what it was sent as. */
+  public static void csvContentType(HttpServerRequest request) {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.split(";")[0].trim().toLowerCase(Locale.ROOT).equals("text/csv")) {
+      throw new HttpException(415, "Content-Type: send the file as text/csv (got "
+        + (type == null ? "none" : "'" + type + "'") + ")");
+    }
   }
 
   /** The JSON object body; an empty object when there is none. */

@@ -5,7 +5,6 @@ import io.cidrotator.http.Input;
 import io.cidrotator.http.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Spam flags: {@code POST /api/caller-ids/{caller_id}/flags} flags a number (admin), {@code DELETE} the same path
@@ -93,11 +91,7 @@ public final class FlagRoutes implements Routes {
 
   /** A CSV body (text/csv); answers the counts: flags recorded, numbers, numbers now flagged, retired ones kept. */
   private Future<JsonObject> importCsv(RoutingContext ctx) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.split(";")[0].trim().toLowerCase(Locale.ROOT).equals("text/csv")) {
-      throw new HttpException(415, "Content-Type: send the file as text/csv (got "
-        + (type == null ? "none" : "'" + type + "'") + ")");
-    }
+    Input.csvContentType(ctx.request());
     byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     return vertx.executeBlocking(() -> FlagCsv.parse(utf8(bytes)), false)
       .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException

@@ -82,11 +82,9 @@ public final class Flags implements Bus.Handlers {
           return insert(tx, flags, actor)
             .compose(inserted -> flagNumbers(tx, states, inserted, actor, now, answer));
         }))
-      .onSuccess(v -> {
-        JsonArray items = answer.getJsonArray("items");
-        answer.getJsonArray("moved_pools").forEach(pool -> HealthMeters.moved((String) pool, Health.FLAGGED));
-        answer.remove("moved_pools");
-        alertFlagged(items);
+      .onSuccess(movedFrom -> {
+        movedFrom.forEach(pool -> HealthMeters.moved(pool, Health.FLAGGED));
+        alertFlagged(answer.getJsonArray("items"));
       })
       .compose(v -> writeToRedis(numbers, 0))
       .map(answer);
@@ -128,16 +126,17 @@ public final class Flags implements Bus.Handlers {
 
   /**
    * Each number flagged (until the later of its current flag's end and now + its pool's flag_rest_days), a retired
-   * one left retired, each with its audit row.
+   * one left retired, each with its audit row; {@code answer} gets what the handler answers. Succeeds with the pool
+   * of each number that moved to flagged (one flagged already did not move).
    */
-  private static Future<Void> flagNumbers(SqlConnection tx, Map<String, Row> states, RowSet<Row> inserted,
+  private static Future<List<String>> flagNumbers(SqlConnection tx, Map<String, Row> states, RowSet<Row> inserted,
                                           Actor actor, Instant now, JsonObject answer) {
     Map<String, JsonArray> flagsOf = new LinkedHashMap<>();
     for (Row row : inserted) {
       flagsOf.computeIfAbsent(row.getString("caller_id"), cid -> new JsonArray()).add(Flag.rowJson(row));
     }
     JsonArray items = new JsonArray();
-    JsonArray movedPools = new JsonArray();
+    List<String> movedFrom = new ArrayList<>();
     List<Future<Void>> writes = new ArrayList<>();
     int flagged = 0;
     int keptRetired = 0;
@@ -169,7 +168,7 @@ public final class Flags implements Bus.Handlers {
         .put("flags", recorded);
       flagged++;
       if (from != Health.FLAGGED) {
-        movedPools.add(state.getString("pool"));
+        movedFrom.add(state.getString("pool"));
       }
       writes.add(tx.preparedQuery(FlagSql.FLAG_NUMBER).execute(Tuple.of(cid, until, why))
         .compose(v -> AuditLog.record(tx, actor, "caller_id.flag", cid, before, after)));
@@ -177,8 +176,8 @@ public final class Flags implements Bus.Handlers {
         .put("health_state", Health.FLAGGED.label()).put("health_until", until.toString()));
     }
     answer.put("items", items).put("numbers", flagsOf.size()).put("flagged", flagged)
-      .put("kept_retired", keptRetired).put("moved_pools", movedPools);
-    return Future.all(writes).mapEmpty();
+      .put("kept_retired", keptRetired);
+    return Future.all(writes).map(movedFrom);
   }
 
   /**
@@ -237,17 +236,19 @@ public final class Flags implements Bus.Handlers {
               ? Future.failedFuture(new Bus.Failure(409, "caller_id " + cid + " has no open flag"))
               : unflagged(tx, state, ended, actor));
         }))
-      .onSuccess(answer -> {
-        if (answer.getBoolean("was_flagged")) {
-          HealthMeters.moved(answer.getString("pool"), Health.HEALTHY);
+      .onSuccess(unflagged -> {
+        if (unflagged.wasFlagged()) {
+          HealthMeters.moved(unflagged.pool(), Health.HEALTHY);
         }
-        answer.remove("was_flagged");
-        answer.remove("pool");
       })
-      .compose(answer -> sync.writeNumber(cid).map(answer));
+      .compose(unflagged -> sync.writeNumber(cid).map(unflagged.answer()));
   }
 
-  private static Future<JsonObject> unflagged(SqlConnection tx, Row state, RowSet<Row> ended, Actor actor) {
+  /** What an unflag answers, and for the meter: the number's pool, and whether it was flagged (not retired). */
+  private record Unflagged(JsonObject answer, String pool, boolean wasFlagged) {
+  }
+
+  private static Future<Unflagged> unflagged(SqlConnection tx, Row state, RowSet<Row> ended, Actor actor) {
     String cid = state.getString("caller_id");
     Health from = Health.of(state.getString("health"));
     Health to = from == Health.FLAGGED ? Health.HEALTHY : from;
@@ -260,8 +261,8 @@ public final class Flags implements Bus.Handlers {
     return (from == Health.FLAGGED ? tx.preparedQuery(FlagSql.UNFLAG_NUMBER).execute(Tuple.of(cid, why)).mapEmpty()
         : Future.<Void>succeededFuture())
       .compose(v -> AuditLog.record(tx, actor, "caller_id.unflag", cid, before, after))
-      .map(v -> new JsonObject().put("caller_id", cid).put("ended", flags).put("health_state", to.label())
-        .put("pool", state.getString("pool")).put("was_flagged", from == Health.FLAGGED));
+      .map(v -> new Unflagged(new JsonObject().put("caller_id", cid).put("ended", flags)
+        .put("health_state", to.label()), state.getString("pool"), from == Health.FLAGGED));
   }
 
   /** {@code {caller_id}}: the number's flags, newest first (at most 200), open or ended. */
