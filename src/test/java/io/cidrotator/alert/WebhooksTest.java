@@ -154,6 +154,8 @@ class WebhooksTest {
     long id = webhook(List.of("number.flagged"), new JsonObject());
     receiver.answer(500);
     flag("5125550001");
+    // The delivery is queued (and logged) before it is sent: once the receiver has it, the log holds it.
+    receiver.await("number.flagged");
     api.poll(() -> deliveries(id).getJsonObject(0), d -> d.getInteger("last_status_code") != null,
       Duration.ofSeconds(5));
 
